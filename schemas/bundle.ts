@@ -1,0 +1,65 @@
+import { z } from 'zod'
+import { Warning } from './warning.ts'
+import { Manifest, Meminfo, Pmap, ProcStatus, SmapsRollup } from './parsers.ts'
+
+/** What a file in a bundle is, recognised by its content (the path only hints). */
+export const FileKind = z.enum([
+  'meminfo', 'ps', 'pmap', 'smaps', 'smaps_rollup', 'status', 'maps',
+  'slabinfo', 'vmstat', 'dmesg', 'kafka-config', 'kafka-stats', 'log',
+  'dump', 'manifest', 'unknown',
+])
+export type FileKind = z.infer<typeof FileKind>
+
+export const FileSummary = z.object({
+  path: z.string(),
+  kind: FileKind,
+  bytes: z.number().int().nonnegative(),
+  warnings: z.array(Warning),
+})
+export type FileSummary = z.infer<typeof FileSummary>
+
+/** One running process as the bundle saw it, merged from ps, status, smaps_rollup and pmap. */
+export const ProcessSample = z.object({
+  pid: z.number().int().nullable(),
+  name: z.string(),
+  exe: z.string(),
+  rssKib: z.number().int().nullable(),
+  pssKib: z.number().int().nullable(),
+  anonKib: z.number().int().nullable(),
+  sources: z.array(z.string()), // files that said something about it
+})
+export type ProcessSample = z.infer<typeof ProcessSample>
+
+/** A pmap of one process, kept for the region analysis. */
+export const ProcessMap = z.object({
+  file: z.string(),
+  pid: z.number().int().nullable(),
+  name: z.string().nullable(),
+  pmap: Pmap,
+})
+export type ProcessMap = z.infer<typeof ProcessMap>
+
+/** The summary the API answers for a bundle. `error` is set when the archive could not be read. */
+export const BundleSummary = z.object({
+  id: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().nonnegative(),
+  receivedAt: z.string(),
+  host: z.string().nullable(),
+  role: z.string().nullable(),
+  format: z.enum(['tar.gz', 'tar', 'zip', 'unknown']),
+  files: z.array(FileSummary),
+  warnings: z.array(Warning),
+  error: z.object({ code: z.string(), detail: z.string() }).nullable(),
+})
+export type BundleSummary = z.infer<typeof BundleSummary>
+
+/** Everything the engine took from a bundle: stored as parsed.json beside the raw bytes. */
+export const ParsedBundle = BundleSummary.extend({
+  manifest: Manifest.nullable(),
+  meminfo: Meminfo.extend({ file: z.string() }).nullable(),
+  processes: z.array(ProcessSample),
+  maps: z.array(ProcessMap),
+  rollups: z.array(SmapsRollup.extend({ file: z.string(), pid: z.number().int().nullable() })),
+  statuses: z.array(ProcStatus.extend({ file: z.string() })),
+})
+export type ParsedBundle = z.infer<typeof ParsedBundle>

@@ -1,0 +1,66 @@
+import type { Gap, ProcessGrowth } from '../../schemas/diagnosis.ts'
+
+// Two or three plain sentences a support engineer can paste into a ticket.
+
+export function mib(kib: number): string {
+  const value = Math.abs(kib) / 1024
+  const text = value >= 10 ? value.toFixed(0) : value.toFixed(1)
+  return `${kib < 0 ? '-' : ''}${text} MiB`
+}
+
+const signed = (kib: number) => (kib >= 0 ? `+${mib(kib)}` : mib(kib))
+
+const PART_NAMES: Record<string, string> = {
+  anon: 'anonymous memory',
+  file: 'file cache',
+  shmem: 'shared memory (tmpfs/shm)',
+  slab: 'slab',
+  kernelStack: 'kernel stacks',
+  pageTables: 'page tables',
+  hugePages: 'huge pages',
+}
+
+function parts(gap: Gap): string {
+  return Object.entries(gap.breakdown)
+    .filter(([key, kib]) => key !== 'other' && kib !== undefined && Math.abs(kib) >= 1024)
+    .sort((a, b) => Math.abs(b[1]!) - Math.abs(a[1]!))
+    .slice(0, 3)
+    .map(([key, kib]) => `${PART_NAMES[key]} ${signed(kib!)}`)
+    .join(', ')
+}
+
+const VERDICT_SENTENCES: Record<Gap['verdict'], string> = {
+  'user-space': 'The gap is in user space',
+  kernel: 'The gap is on the kernel side, so no process holds it',
+  shmem: 'The gap is shared memory (tmpfs or System V segments), not a process heap',
+  'page-cache': 'The gap is page cache, which the kernel reclaims under pressure',
+  mixed: 'The gap has no single cause',
+  none: 'There is no real gap',
+}
+
+export function writeSummary(
+  hosts: { baseline: string; suspect: string },
+  gap: Gap | null,
+  processes: ProcessGrowth[],
+): string {
+  const sentences: string[] = []
+  if (gap) {
+    sentences.push(
+      `${hosts.suspect} uses ${mib(gap.kib)} (${gap.kib} KiB) ${gap.kib >= 0 ? 'more' : 'less'} memory than ${hosts.baseline}, by ${gap.basis}.`,
+    )
+    const detail = parts(gap)
+    sentences.push(`${VERDICT_SENTENCES[gap.verdict]}${detail ? `: ${detail}` : ''}.`)
+  } else {
+    sentences.push(`The gap between ${hosts.suspect} and ${hosts.baseline} cannot be measured: meminfo is missing on a side.`)
+  }
+  const blameProcesses = !gap || gap.verdict === 'user-space' || gap.verdict === 'mixed'
+  const grown = processes.filter((p) => p.deltaKib > 0).slice(0, 3)
+  if (blameProcesses && grown.length) {
+    const names = grown.map((p) => `${p.name} (${signed(p.deltaKib)})`)
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]
+    const together = grown.reduce((n, p) => n + p.deltaKib, 0)
+    const share = gap && gap.kib > 0 ? `, ${Math.round((together / gap.kib) * 100)}% of the gap together` : ''
+    sentences.push(`${list} grew most${share}.`)
+  }
+  return sentences.join(' ')
+}

@@ -1,0 +1,13 @@
+import { startServer } from '../server.ts'
+
+// `npm start`: serve the API on Node until interrupted.
+
+const server = await startServer(process.env)
+console.log(`memgap listening on ${server.url}`)
+console.log(`storage: ${server.storage}`)
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    server.close().finally(() => process.exit(0))
+  })
+}

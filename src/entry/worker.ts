@@ -1,0 +1,29 @@
+import { createApp } from '../app.ts'
+import { loadConfig } from '../config.ts'
+import type { AppContext } from '../context.ts'
+import { createStorage } from '../storage/s3.ts'
+
+// Cloudflare Workers entry: bindings are the configuration; one context per isolate and env.
+
+const contexts = new WeakMap<object, AppContext>()
+
+function contextFor(env: unknown): AppContext {
+  const bindings = (env ?? {}) as Record<string, unknown>
+  let context = contexts.get(bindings)
+  if (!context) {
+    const config = loadConfig(bindings)
+    const storage = createStorage({
+      endpoint: config.S3_ENDPOINT,
+      region: config.S3_REGION,
+      bucket: config.S3_BUCKET,
+      forcePathStyle: config.S3_FORCE_PATH_STYLE,
+      accessKeyId: config.S3_ACCESS_KEY_ID,
+      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    })
+    context = { config, storage }
+    contexts.set(bindings, context)
+  }
+  return context
+}
+
+export default createApp(contextFor)

@@ -1,0 +1,48 @@
+import type { z } from 'zod'
+import type { Problem } from '../schemas/problem.ts'
+
+// One error type for the whole app: a stable machine code, an HTTP status and a sentence.
+// Handlers throw it; app.ts turns it into application/problem+json.
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly issues?: Problem['issues'],
+  ) {
+    super(`${code}: ${detail}`)
+  }
+
+  toProblem(): Problem {
+    return {
+      type: `https://memgap.dev/problems/${this.code}`,
+      title: TITLES[this.status] ?? 'Error',
+      status: this.status,
+      detail: this.detail,
+      code: this.code,
+      ...(this.issues ? { issues: this.issues } : {}),
+    }
+  }
+}
+
+/** A zod failure on outside input: 400 with the paths of what was wrong. */
+export function invalidInput(error: z.ZodError, what: string): AppError {
+  const issues = error.issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: i.message,
+  }))
+  const first = issues[0]
+  const where = first && first.path.length ? ` at ${first.path.join('.')}` : ''
+  return new AppError(400, 'invalid_request', `${what} is not valid${where}: ${first?.message ?? 'unknown'}`, issues)
+}

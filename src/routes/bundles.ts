@@ -1,0 +1,58 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../context.ts'
+import { AppError, invalidInput } from '../errors.ts'
+import { getBundle, ingestBundle, summaryOf, type UploadMeta } from '../services/bundles.ts'
+import { keys } from '../storage/s3.ts'
+import { ARCHIVE_TYPES, fileBytes, mediaType, readForm, uploadLimit } from './upload.ts'
+
+const Metadata = z.object({
+  host: z.string().max(256).optional(),
+  role: z.string().max(64).optional(),
+  notes: z.string().max(4096).optional(),
+})
+
+function parseMetadata(field: string | File | undefined): UploadMeta {
+  if (field === undefined) return {}
+  if (typeof field !== 'string') throw new AppError(400, 'invalid_request', 'multipart field "metadata" must be JSON text')
+  let json: unknown
+  try {
+    json = JSON.parse(field)
+  } catch {
+    throw new AppError(400, 'invalid_json', 'multipart field "metadata" is not JSON')
+  }
+  const result = Metadata.safeParse(json)
+  if (!result.success) throw invalidInput(result.error, 'metadata')
+  return { host: result.data.host, role: result.data.role }
+}
+
+export const bundles = new Hono<AppEnv>()
+  .post('/v1/bundles', uploadLimit(), async (c) => {
+    const type = mediaType(c)
+    let raw: Uint8Array
+    let meta: UploadMeta = {}
+    if (type === 'multipart/form-data') {
+      const form = await readForm(c)
+      raw = await fileBytes(form.bundle, 'bundle')
+      meta = parseMetadata(form.metadata)
+    } else if (ARCHIVE_TYPES.has(type)) {
+      raw = new Uint8Array(await c.req.arrayBuffer())
+    } else {
+      throw new AppError(415, 'unsupported_media_type', `send the archive as ${[...ARCHIVE_TYPES][0]} or multipart/form-data, not "${type || 'nothing'}"`)
+    }
+    const { bundle, created } = await ingestBundle(c.var.ctx.storage, raw, meta)
+    c.header('Location', `/v1/bundles/${bundle.id}`)
+    return c.json(summaryOf(bundle), created ? 201 : 200)
+  })
+  .get('/v1/bundles/:id', async (c) => c.json(summaryOf(await getBundle(c.var.ctx.storage, c.req.param('id')))))
+  .get('/v1/bundles/:id/raw', async (c) => {
+    const id = c.req.param('id')
+    await getBundle(c.var.ctx.storage, id) // 404 for what is not a bundle
+    const raw = await c.var.ctx.storage.get(keys.bundleRaw(id))
+    if (!raw) throw new AppError(404, 'bundle_not_found', `no raw bytes for bundle ${id}`)
+    return c.body(raw.body, 200, {
+      'content-type': 'application/octet-stream',
+      'content-length': String(raw.bytes),
+      'content-disposition': `attachment; filename="${id}.bundle"`,
+    })
+  })

@@ -1,0 +1,52 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { createApp } from './app.ts'
+import { loadConfig } from './config.ts'
+import type { AppContext } from './context.ts'
+import { EMBEDDED_CREDENTIALS, startEmbeddedS3, type EmbeddedS3 } from './entry/embedded-s3.ts'
+import { createStorage } from './storage/s3.ts'
+
+// The Node server: configuration from the environment, embedded storage when no S3 is named.
+
+export interface RunningServer {
+  url: string
+  storage: string // where data goes, for the startup lines
+  close(): Promise<void>
+}
+
+export async function startServer(env: Record<string, string | undefined>): Promise<RunningServer> {
+  const config = loadConfig(env)
+  let embedded: EmbeddedS3 | null = null
+  let credentials = { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY }
+  let endpoint = config.S3_ENDPOINT
+  if (!endpoint) {
+    embedded = await startEmbeddedS3({ directory: config.DATA_DIR, bucket: config.S3_BUCKET })
+    endpoint = embedded.endpoint
+    credentials = EMBEDDED_CREDENTIALS
+  }
+  const storage = createStorage({
+    endpoint,
+    region: config.S3_REGION,
+    bucket: config.S3_BUCKET,
+    forcePathStyle: embedded ? true : config.S3_FORCE_PATH_STYLE,
+    ...credentials,
+  })
+  if (embedded) await storage.ensureBucket()
+  const context: AppContext = { config, storage }
+  const app = createApp(() => context)
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s))
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://${config.HOST}:${port}`,
+    storage: embedded
+      ? `embedded S3 at ${endpoint}, bucket ${config.S3_BUCKET}, files in ${embedded.directory}`
+      : `S3 at ${endpoint}, bucket ${config.S3_BUCKET}`,
+    async close() {
+      await new Promise<void>((done) => server.close(() => done()))
+      await embedded?.close()
+    },
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Object storage: the only module that imports the AWS SDK. Works with S3, R2, MinIO and the
+ * embedded s3rver alike, through the same client.
+ *
+ * Key layout (version the prefix, never the objects, so a new layout can live beside the old):
+ *
+ *   v1/bundles/<sha256>/raw           the upload, byte for byte, stored before anything is parsed
+ *   v1/bundles/<sha256>/parsed.json   ParsedBundle: summary + everything the parsers took out
+ *   v1/diagnoses/<id>.json            Diagnosis, stored before the API acknowledges it
+ *
+ * <sha256> is the lowercase hex SHA-256 of the raw bytes, so one upload sent twice is one bundle.
+ */
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3'
+import { AppError } from '../errors.ts'
+
+export const keys = {
+  bundleRaw: (id: string) => `v1/bundles/${id}/raw`,
+  bundleParsed: (id: string) => `v1/bundles/${id}/parsed.json`,
+  diagnosis: (id: string) => `v1/diagnoses/${id}.json`,
+}
+
+export interface StorageOptions {
+  endpoint?: string
+  region: string
+  bucket: string
+  forcePathStyle: boolean
+  accessKeyId?: string
+  secretAccessKey?: string
+}
+
+export interface StoredObject {
+  body: ReadableStream<Uint8Array>
+  bytes: number
+  contentType: string | null
+}
+
+export type Storage = ReturnType<typeof createStorage>
+
+export function createStorage(options: StorageOptions) {
+  const client = new S3Client({
+    region: options.region,
+    endpoint: options.endpoint,
+    forcePathStyle: options.forcePathStyle,
+    credentials:
+      options.accessKeyId && options.secretAccessKey
+        ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
+        : undefined,
+    // Default checksums send streamed bodies aws-chunked, which some S3-compatible servers
+    // store framing and all; only send or check checksums when an operation requires them.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 3,
+  })
+  const Bucket = options.bucket
+
+  /** Runs one SDK call; a storage failure becomes a 503 the client may retry. */
+  async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (error) {
+      if (error instanceof AppError) throw error
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new AppError(503, 'storage_unavailable', `storage did not ${what}: ${reason}`)
+    }
+  }
+
+  function isMissing(error: unknown): boolean {
+    if (error instanceof NoSuchKey || error instanceof NotFound) return true
+    const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode
+    return status === 404
+  }
+
+  return {
+    bucket: Bucket,
+
+    /** Throws unless the bucket answers. */
+    async ping(): Promise<void> {
+      await call('answer', () => client.send(new HeadBucketCommand({ Bucket })))
+    },
+
+    async exists(key: string): Promise<boolean> {
+      return call('answer a HEAD', async () => {
+        try {
+          await client.send(new HeadObjectCommand({ Bucket, Key: key }))
+          return true
+        } catch (error) {
+          if (isMissing(error)) return false
+          throw error
+        }
+      })
+    },
+
+    async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body
+      await call('store the object', () =>
+        client.send(
+          new PutObjectCommand({ Bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.byteLength }),
+        ),
+      )
+    },
+
+    /** The object as a stream, or null when there is none. */
+    async get(key: string): Promise<StoredObject | null> {
+      return call('return the object', async () => {
+        try {
+          const out = await client.send(new GetObjectCommand({ Bucket, Key: key }))
+          if (!out.Body) return null
+          return {
+            body: out.Body.transformToWebStream() as ReadableStream<Uint8Array>,
+            bytes: out.ContentLength ?? 0,
+            contentType: out.ContentType ?? null,
+          }
+        } catch (error) {
+          if (isMissing(error)) return null
+          throw error
+        }
+      })
+    },
+
+    async getJson(key: string): Promise<unknown | null> {
+      return call('return the object', async () => {
+        try {
+          const out = await client.send(new GetObjectCommand({ Bucket, Key: key }))
+          const text = out.Body ? await out.Body.transformToString() : ''
+          return JSON.parse(text) as unknown
+        } catch (error) {
+          if (isMissing(error)) return null
+          throw error
+        }
+      })
+    },
+
+    async putJson(key: string, value: unknown): Promise<void> {
+      await this.put(key, JSON.stringify(value), 'application/json')
+    },
+
+    /** Creates the bucket if missing: for the embedded server and tests, not for production. */
+    async ensureBucket(): Promise<void> {
+      await call('create the bucket', async () => {
+        try {
+          await client.send(new HeadBucketCommand({ Bucket }))
+        } catch {
+          await client.send(new CreateBucketCommand({ Bucket }))
+        }
+      })
+    },
+  }
+}

@@ -1,0 +1,24 @@
+import { inject } from 'vitest'
+import { EMBEDDED_CREDENTIALS } from '../../src/entry/embedded-s3.ts'
+import { createStorage } from '../../src/storage/s3.ts'
+import { startServer, type RunningServer } from '../../src/server.ts'
+
+/** A fresh bucket on the test S3 server, so test files never see each other's objects. */
+export async function testBucket(prefix: string) {
+  const bucket = `${prefix}-${Math.random().toString(36).slice(2, 10)}`
+  const storage = createStorage({ endpoint: inject('s3Endpoint'), region: 'us-east-1', bucket, forcePathStyle: true, ...EMBEDDED_CREDENTIALS })
+  await storage.ensureBucket()
+  return { bucket, storage }
+}
+
+/** The Node server on a free port, against the test S3 server. */
+export async function testServer(bucket: string, env: Record<string, string> = {}): Promise<RunningServer> {
+  return startServer({
+    PORT: '0',
+    S3_ENDPOINT: inject('s3Endpoint'),
+    S3_BUCKET: bucket,
+    S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
+    S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+    ...env,
+  })
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { BundleSummary } from '../../schemas/bundle.ts'
+import { Diagnosis } from '../../schemas/diagnosis.ts'
+import { EMBEDDED_CREDENTIALS } from '../../src/entry/embedded-s3.ts'
+import { fixture, form, sha256 } from '../helpers/fixtures.ts'
+import { testBucket } from '../helpers/storage.ts'
+import { startWranglerDev, type DevWorker } from '../helpers/wrangler.ts'
+
+// The same upload-and-diagnose path through the Worker in workerd, against the same S3 server.
+
+describe('the Worker in workerd (wrangler dev)', () => {
+  let worker: DevWorker
+  let storage: Awaited<ReturnType<typeof testBucket>>['storage']
+  const seed = { baseline: fixture('seed/sta-49.tar.gz'), suspect: fixture('seed/sta-18.tar.gz') }
+
+  beforeAll(async () => {
+    const made = await testBucket('worker')
+    storage = made.storage
+    worker = await startWranglerDev({
+      S3_ENDPOINT: inject('s3Endpoint'),
+      S3_BUCKET: made.bucket,
+      S3_REGION: 'us-east-1',
+      S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+    })
+  }, 120_000)
+  afterAll(() => worker?.stop())
+
+  it('stores an upload in S3 and returns it byte for byte', async () => {
+    const res = await fetch(`${worker.url}/v1/bundles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/gzip' },
+      body: seed.suspect,
+    })
+    expect(res.status, worker.output()).toBe(201)
+    const summary = BundleSummary.parse(await res.json())
+    expect(summary.id).toBe(sha256(seed.suspect))
+    expect(summary.files.find((f) => f.path === 'pmap/fwlog.txt')?.kind).toBe('pmap')
+    expect(await storage.exists(`v1/bundles/${summary.id}/raw`)).toBe(true)
+    const raw = await fetch(`${worker.url}/v1/bundles/${summary.id}/raw`)
+    expect(sha256(new Uint8Array(await raw.arrayBuffer()))).toBe(summary.id)
+  })
+
+  it('diagnoses the seed pair with the same figures as Node', async () => {
+    const res = await fetch(`${worker.url}/v1/diagnoses`, { method: 'POST', body: form(seed) })
+    expect(res.status, worker.output()).toBe(201)
+    const d = Diagnosis.parse(await res.json())
+    expect(d.gap).toMatchObject({ basis: 'Active+Inactive', kib: 297016, verdict: 'user-space' })
+    expect(d.processes.slice(0, 3).map((p) => [p.name, p.deltaKib])).toEqual([
+      ['fwlog', 145188],
+      ['auditd', 105888],
+      ['logsd', 88124],
+    ])
+    const again = await fetch(`${worker.url}/v1/diagnoses/${d.id}`)
+    expect(await again.json()).toEqual(d)
+  })
+
+  it('reads the kafka capture (a 64 MiB dump inside) in workerd', async () => {
+    const kafka = fixture('kafka/suspect.tar.gz')
+    const res = await fetch(`${worker.url}/v1/bundles`, { method: 'POST', headers: { 'content-type': 'application/gzip' }, body: kafka })
+    expect(res.status, worker.output()).toBe(201)
+    const summary = BundleSummary.parse(await res.json())
+    expect(summary.files.find((f) => f.path === 'dumps/5-7f2250000000-7f2254000000.bin')).toMatchObject({ kind: 'dump', bytes: 67108864 })
+  })
+
+  it('answers problem+json errors the same way', async () => {
+    const res = await fetch(`${worker.url}/v1/bundles`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })
+    expect(res.status).toBe(415)
+    expect(await res.json()).toMatchObject({ code: 'unsupported_media_type' })
+  })
+})
