@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -9,7 +9,7 @@ import { classify, isTextSample } from '../../src/bundle/classify.ts'
 
 // Every file of the real bundles, by content, with the kind a person would give it.
 
-const SHARED = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url))
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const SAMPLES = fileURLToPath(new URL('../fixtures/samples/', import.meta.url))
 const HEAD = 4096 // what the bundle reader hands over
 
@@ -75,12 +75,12 @@ const SAMPLE_KINDS: Record<string, FileKind> = {
   'vmstat-cmd.txt': 'vmstat', 'dmesg-boot.txt': 'dmesg', 'smem.txt': 'ps',
 }
 
-describe.skipIf(!existsSync(join(SHARED, 'kafka')))('classify: the kafka bundles, every file', () => {
+describe('classify: the kafka bundles, every file', () => {
   const dirs: Record<string, string> = {}
   beforeAll(() => {
     for (const side of Object.keys(KAFKA)) {
       dirs[side] = mkdtempSync(join(tmpdir(), `memgap-classify-${side}-`))
-      execFileSync('tar', ['xzf', join(SHARED, 'kafka', `${side}.tar.gz`), '-C', dirs[side]!])
+      execFileSync('tar', ['xzf', join(FIXTURES, 'kafka', `${side}.tar.gz`), '-C', dirs[side]!])
     }
   })
   afterAll(() => {
@@ -100,9 +100,20 @@ describe.skipIf(!existsSync(join(SHARED, 'kafka')))('classify: the kafka bundles
   })
 })
 
-describe.skipIf(!existsSync(join(SHARED, 'seed')))('classify: the seed bundles, every file', () => {
+describe('classify: the seed bundles, every file', () => {
+  const dirs: Record<string, string> = {}
+  beforeAll(() => {
+    for (const host of Object.keys(SEED)) {
+      dirs[host] = mkdtempSync(join(tmpdir(), `memgap-classify-${host}-`))
+      execFileSync('tar', ['xzf', join(FIXTURES, 'seed', `${host}.tar.gz`), '-C', dirs[host]!])
+    }
+  })
+  afterAll(() => {
+    for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true })
+  })
+
   it.each(Object.keys(SEED))('%s', (host) => {
-    const root = join(SHARED, 'seed', host)
+    const root = dirs[host]!
     expect(files(root)).toEqual(Object.keys(SEED[host]!).sort())
     expect(Object.fromEntries(files(root).map((path) => [path, kindOf(root, path)]))).toEqual(SEED[host])
   })
