@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { Warning } from './warning.ts'
+import { DumpScan } from './content.ts'
 import { Manifest, Meminfo, Pmap, ProcStatus, SmapsRollup } from './parsers.ts'
+import { Dmesg, KafkaConfig, KafkaLog, KafkaStatsSample, MapsRow, Slabinfo, SmapsRow } from './sources.ts'
 
 /** What a file in a bundle is, recognised by its content (the path only hints). */
 export const FileKind = z.enum([
@@ -61,5 +63,17 @@ export const ParsedBundle = BundleSummary.extend({
   maps: z.array(ProcessMap),
   rollups: z.array(SmapsRollup.extend({ file: z.string(), pid: z.number().int().nullable() })),
   statuses: z.array(ProcStatus.extend({ file: z.string() })),
+  // Evidence sources of the analysis (regions, content, queue, kernel, OOM).
+  procMaps: z.array(z.object({ file: z.string(), pid: z.number().int().nullable(), rows: z.array(MapsRow) })).default([]),
+  smaps: z.array(z.object({ file: z.string(), pid: z.number().int().nullable(), rows: z.array(SmapsRow) })).default([]),
+  kafkaConfigs: z.array(KafkaConfig.extend({ file: z.string() })).default([]),
+  // Statistics files keep their first and latest sample: enough to see whether anything moved.
+  kafkaStats: z
+    .array(z.object({ file: z.string(), samples: z.number().int(), first: KafkaStatsSample, latest: KafkaStatsSample }))
+    .default([]),
+  kafkaLogs: z.array(KafkaLog.extend({ file: z.string() })).default([]),
+  oom: z.array(Dmesg.extend({ file: z.string() })).default([]),
+  slabinfo: Slabinfo.extend({ file: z.string() }).nullable().default(null),
+  dumps: z.array(z.object({ file: z.string(), scan: DumpScan })).default([]),
 })
 export type ParsedBundle = z.infer<typeof ParsedBundle>

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { DumpContent, Finding } from './findings.ts'
+import { ProcessRegions } from './regions.ts'
 import { Warning } from './warning.ts'
 
 export const GapBasis = z.enum(['MemAvailable', 'MemFree', 'Active+Inactive'])
@@ -49,17 +51,22 @@ export const Diagnosis = z.object({
   id: z.string(),
   createdAt: z.string(),
   engineVersion: z.string(),
-  baseline: BundleRef,
+  baseline: BundleRef.nullable(), // null: one bundle alone, nothing to compare with
   suspect: BundleRef,
   gap: Gap.nullable(),
   processes: z.array(ProcessGrowth),
+  regions: z.array(ProcessRegions),
+  content: z.array(DumpContent),
+  findings: z.array(Finding), // strongest first
   summary: z.string(),
   warnings: z.array(Warning),
 })
 export type Diagnosis = z.infer<typeof Diagnosis>
 
-/** POST /v1/diagnoses with JSON: two stored bundle ids. */
+const BundleId = z.string().regex(/^[0-9a-f]{64}$/, 'a bundle id: 64 lowercase hex digits')
+
+/** POST /v1/diagnoses with JSON: stored bundle ids; without a baseline, the suspect alone. */
 export const DiagnosisRequest = z.object({
-  baseline: z.string().regex(/^[0-9a-f]{64}$/, 'a bundle id: 64 lowercase hex digits'),
-  suspect: z.string().regex(/^[0-9a-f]{64}$/, 'a bundle id: 64 lowercase hex digits'),
+  baseline: BundleId.optional(),
+  suspect: BundleId,
 })

@@ -1,4 +1,5 @@
 import type { Gap, ProcessGrowth } from '../../schemas/diagnosis.ts'
+import type { Finding } from '../../schemas/findings.ts'
 
 // Two or three plain sentences a support engineer can paste into a ticket.
 
@@ -6,6 +7,13 @@ export function mib(kib: number): string {
   const value = Math.abs(kib) / 1024
   const text = value >= 10 ? value.toFixed(0) : value.toFixed(1)
   return `${kib < 0 ? '-' : ''}${text} MiB`
+}
+
+/** Bytes for small sizes, MiB for large ones: 1422 B, 256 KiB, 64 MiB. */
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KiB`
+  return mib(Math.round(n / 1024))
 }
 
 const signed = (kib: number) => (kib >= 0 ? `+${mib(kib)}` : mib(kib))
@@ -38,13 +46,27 @@ const VERDICT_SENTENCES: Record<Gap['verdict'], string> = {
   none: 'There is no real gap',
 }
 
+/** One sentence a finding contributes: its title, and for a queue how full it is and the fix. */
+function findingSentence(f: Finding): string {
+  const q = f.queue
+  if (!q) return `${f.title}.`
+  const full = q.fill !== null ? `, ${Math.round(q.fill * 100)}% full` : ''
+  const size = q.queuedKib ? ` (${mib(q.queuedKib)}${full})` : full ? ` (${full.slice(2)})` : ''
+  return `${f.title}${size}; cap it with ${f.configLines.join(' and ')}.`
+}
+
 export function writeSummary(
   hosts: { baseline: string; suspect: string },
   gap: Gap | null,
   processes: ProcessGrowth[],
+  findings: Finding[],
+  paired: boolean,
 ): string {
   const sentences: string[] = []
-  if (gap) {
+  if (!paired) {
+    const top = processes.slice(0, 3).map((p) => `${p.name} (${mib(p.suspectKib)})`)
+    sentences.push(`One bundle from ${hosts.suspect}, with nothing to compare it with${top.length ? `: its largest programs are ${top.join(', ')}` : ''}.`)
+  } else if (gap) {
     sentences.push(
       `${hosts.suspect} uses ${mib(gap.kib)} (${gap.kib} KiB) ${gap.kib >= 0 ? 'more' : 'less'} memory than ${hosts.baseline}, by ${gap.basis}.`,
     )
@@ -53,7 +75,7 @@ export function writeSummary(
   } else {
     sentences.push(`The gap between ${hosts.suspect} and ${hosts.baseline} cannot be measured: meminfo is missing on a side.`)
   }
-  const blameProcesses = !gap || gap.verdict === 'user-space' || gap.verdict === 'mixed'
+  const blameProcesses = paired && (!gap || gap.verdict === 'user-space' || gap.verdict === 'mixed')
   const grown = processes.filter((p) => p.deltaKib > 0).slice(0, 3)
   if (blameProcesses && grown.length) {
     const names = grown.map((p) => `${p.name} (${signed(p.deltaKib)})`)
@@ -62,5 +84,7 @@ export function writeSummary(
     const share = gap && gap.kib > 0 ? `, ${Math.round((together / gap.kib) * 100)}% of the gap together` : ''
     sentences.push(`${list} grew most${share}.`)
   }
+  for (const finding of findings.slice(0, 2)) sentences.push(findingSentence(finding))
+  if (findings.length > 2) sentences.push(`${findings.length - 2} more finding(s) below.`)
   return sentences.join(' ')
 }

@@ -1,24 +1,17 @@
-import type { FileKind, FileSummary, ParsedBundle, ProcessMap } from '../../schemas/bundle.ts'
-import type { Manifest, Meminfo } from '../../schemas/parsers.ts'
+import type { FileKind, FileSummary, ParsedBundle } from '../../schemas/bundle.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { parseManifest } from '../parsers/manifest.ts'
-import { parseMeminfo } from '../parsers/meminfo.ts'
-import { parsePmap } from '../parsers/pmap.ts'
-import { parsePs } from '../parsers/ps.ts'
-import { parseSmapsRollup } from '../parsers/smaps-rollup.ts'
-import { parseStatus } from '../parsers/status.ts'
+import { scanDump } from '../content/scan.ts'
 import { ArchiveError, readArchive, sniffArchive } from './archive.ts'
-import { classify } from './classify.ts'
-import { combineProcesses, type ProcessSources } from './combine.ts'
-import { nameFromPath, pidFromPath } from './hints.ts'
+import { classify, isTextSample } from './classify.ts'
+import { combineProcesses } from './combine.ts'
+import { emptyFound, parseInto, PARSED_KINDS, type Found } from './sources.ts'
 
-// Turns an archive into a ParsedBundle: every file recognised by content, the known ones parsed.
-// Pure: no storage, no HTTP. A broken archive is not an exception but a bundle with `error` set,
-// so the caller can keep the raw bytes and say what went wrong.
+// Turns an archive into a ParsedBundle: every file recognised by content, the known ones parsed,
+// dumps scanned as they stream by. Pure: no storage, no HTTP. A broken archive is not an
+// exception but a bundle with `error` set, so the caller can keep the raw bytes and say why.
 
 const HEAD_BYTES = 4096 // enough of a file to recognise it
-const TEXT_LIMIT = 16 * 1024 * 1024 // a parsed text file larger than this is listed, not parsed
-const PARSED_KINDS = new Set<FileKind>(['meminfo', 'ps', 'pmap', 'smaps_rollup', 'status', 'manifest'])
+const TEXT_LIMIT = 16 * 1024 * 1024 // a text file larger than this is listed, not parsed
 
 export interface BundleMeta {
   id: string
@@ -32,7 +25,7 @@ export async function readBundle(raw: Uint8Array, meta: BundleMeta): Promise<Par
   const format = sniffArchive(raw.subarray(0, 512))
   const files: FileSummary[] = []
   const warnings: Warning[] = []
-  const found: Found = { meminfo: [], manifest: null, ps: [], statuses: [], rollups: [], maps: [] }
+  const found = emptyFound()
   let error: ParsedBundle['error'] = null
 
   if (!format) {
@@ -52,7 +45,7 @@ export async function readBundle(raw: Uint8Array, meta: BundleMeta): Promise<Par
     }
   }
 
-  const meminfo = pickMeminfo(found.meminfo, warnings)
+  const meminfo = fullest(found.meminfo, 'meminfo', warnings)
   const { processes, warnings: processWarnings } = combineProcesses(found)
   warnings.push(...processWarnings)
   if (!error && !meminfo) warnings.push({ code: 'no_meminfo', message: 'no /proc/meminfo in the bundle: the gap cannot be measured' })
@@ -74,97 +67,62 @@ export async function readBundle(raw: Uint8Array, meta: BundleMeta): Promise<Par
     maps: found.maps,
     rollups: found.rollups,
     statuses: found.statuses,
+    procMaps: found.procMaps,
+    smaps: found.smaps,
+    kafkaConfigs: found.kafkaConfigs,
+    kafkaStats: found.kafkaStats,
+    kafkaLogs: found.kafkaLogs,
+    oom: found.oom,
+    slabinfo: found.slabinfo.sort((a, b) => b.caches.length - a.caches.length)[0] ?? null,
+    dumps: found.dumps,
   }
-}
-
-interface Found extends ProcessSources {
-  meminfo: (Meminfo & { file: string })[]
-  manifest: Manifest | null
 }
 
 async function readFile(path: string, size: number, body: AsyncIterable<Uint8Array>, found: Found): Promise<FileSummary> {
-  const chunks: Uint8Array[] = []
-  let held = 0
-  let kind: FileKind | null = null
-  for await (const chunk of body) {
-    chunks.push(chunk)
-    held += chunk.byteLength
-    if (kind === null && held >= Math.min(HEAD_BYTES, size)) {
-      kind = classifyHead(path, concat(chunks, HEAD_BYTES))
-      // Only files we parse are held whole; the archive reader skips the rest of the others.
-      if (!PARSED_KINDS.has(kind) || size > TEXT_LIMIT) break
-    }
+  const iterator = body[Symbol.asyncIterator]()
+  const held: Uint8Array[] = []
+  let heldBytes = 0
+  while (heldBytes < Math.min(HEAD_BYTES, size)) {
+    const next = await iterator.next()
+    if (next.done) break
+    held.push(next.value)
+    heldBytes += next.value.byteLength
   }
-  kind ??= classifyHead(path, concat(chunks, HEAD_BYTES))
+  const head = concat(held, HEAD_BYTES)
+  const kind = classify(path, new TextDecoder('utf-8').decode(head), isTextSample(head))
   const summary: FileSummary = { path, kind, bytes: size, warnings: [] }
-  if (!PARSED_KINDS.has(kind)) return summary
+
+  if (kind === 'dump') {
+    // Streamed through the scanner as it arrives: a 64 MiB dump is never held whole.
+    const scan = await scanDump(resume(held, iterator), { path })
+    found.dumps.push({ file: path, scan })
+    summary.warnings.push(...scan.warnings)
+    return summary
+  }
+  if (!PARSED_KINDS.has(kind)) return summary // the archive reader skips the rest
   if (size > TEXT_LIMIT) {
     summary.warnings.push({ code: 'file_too_large', message: `over ${TEXT_LIMIT} bytes: listed, not parsed`, file: path })
     return summary
   }
-  const text = new TextDecoder('utf-8').decode(concat(chunks, Infinity))
-  summary.warnings.push(...parseInto(kind, path, text, found))
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) held.push(next.value)
+  summary.warnings.push(...parseInto(kind, path, new TextDecoder('utf-8').decode(concat(held, Infinity)), found))
   return summary
 }
 
-function parseInto(kind: FileKind, file: string, text: string, found: Found): Warning[] {
-  switch (kind) {
-    case 'meminfo': {
-      const { data, warnings } = parseMeminfo(text, file)
-      found.meminfo.push({ ...data, file })
-      return warnings
-    }
-    case 'ps': {
-      const { data, warnings } = parsePs(text, file)
-      found.ps.push({ file, ps: data })
-      return warnings
-    }
-    case 'pmap': {
-      const { data, warnings } = parsePmap(text, file)
-      const map: ProcessMap = { file, pid: data.pid ?? pidFromPath(file), name: nameFromPath(file), pmap: data }
-      found.maps.push(map)
-      return warnings
-    }
-    case 'smaps_rollup': {
-      const { data, warnings } = parseSmapsRollup(text, file)
-      found.rollups.push({ ...data, file, pid: pidFromPath(file) })
-      return warnings
-    }
-    case 'status': {
-      const { data, warnings } = parseStatus(text, file)
-      found.statuses.push({ ...data, pid: data.pid ?? pidFromPath(file), file })
-      return warnings
-    }
-    case 'manifest': {
-      const { data, warnings } = parseManifest(text, file)
-      found.manifest ??= data
-      return warnings
-    }
-    default:
-      return []
-  }
+/** The chunks already read, then the rest of the body. */
+async function* resume(held: Uint8Array[], rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* held
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value
 }
 
-/** Two meminfo files: the one with the most fields wins, and the choice is said. */
-function pickMeminfo(all: Found['meminfo'], warnings: Warning[]): Found['meminfo'][number] | null {
+/** Two copies of one source (meminfo twice): the one with the most fields wins, and that is said. */
+function fullest<T extends { fields: Record<string, number>; file: string }>(all: T[], what: FileKind, warnings: Warning[]): T | null {
   const ranked = [...all].sort((a, b) => Object.keys(b.fields).length - Object.keys(a.fields).length)
   const best = ranked[0]
   if (best && ranked.length > 1) {
-    warnings.push({ code: 'meminfo_duplicate', message: `${ranked.length} meminfo files: using the fullest`, file: best.file })
+    warnings.push({ code: `${what}_duplicate`, message: `${ranked.length} ${what} files: using the fullest`, file: best.file })
   }
   return best ?? null
-}
-
-function classifyHead(path: string, head: Uint8Array): FileKind {
-  return classify(path, new TextDecoder('utf-8').decode(head), isText(head))
-}
-
-/** Text is what has no NUL byte and decodes mostly to printable characters. */
-function isText(head: Uint8Array): boolean {
-  if (head.includes(0)) return false
-  let control = 0
-  for (const byte of head) if (byte < 9 || (byte > 13 && byte < 32) || byte === 127) control++
-  return control <= head.byteLength / 100
 }
 
 function concat(chunks: Uint8Array[], limit: number): Uint8Array {

@@ -10,14 +10,13 @@ export const diagnoses = new Hono<AppEnv>()
   .post('/v1/diagnoses', uploadLimit(), async (c) => {
     const { storage } = c.var.ctx
     const type = mediaType(c)
-    let ids: { baseline: string; suspect: string }
+    let ids: { baseline?: string; suspect: string }
     if (type === 'multipart/form-data') {
-      // One-shot curl use: both archives in one request, each stored as a bundle first.
+      // One-shot curl use: the archives in one request, each stored as a bundle first.
       const form = await readForm(c)
-      const baseline = await fileBytes(form.baseline, 'baseline')
-      const suspect = await fileBytes(form.suspect, 'suspect')
-      const [b, s] = [await ingestBundle(storage, baseline, {}), await ingestBundle(storage, suspect, {})]
-      ids = { baseline: b.bundle.id, suspect: s.bundle.id }
+      const suspect = await ingestBundle(storage, await fileBytes(form.suspect, 'suspect'), {})
+      const baseline = form.baseline === undefined ? null : await ingestBundle(storage, await fileBytes(form.baseline, 'baseline'), {})
+      ids = { baseline: baseline?.bundle.id, suspect: suspect.bundle.id }
     } else if (type === 'application/json') {
       let json: unknown
       try {
@@ -29,7 +28,7 @@ export const diagnoses = new Hono<AppEnv>()
       if (!result.success) throw invalidInput(result.error, 'the diagnosis request')
       ids = result.data
     } else {
-      throw new AppError(415, 'unsupported_media_type', 'send application/json with bundle ids, or multipart/form-data with files baseline and suspect')
+      throw new AppError(415, 'unsupported_media_type', 'send application/json with bundle ids, or multipart/form-data with files suspect and (optionally) baseline')
     }
     const diagnosis = await createDiagnosis(storage, ids.baseline, ids.suspect)
     c.header('Location', `/v1/diagnoses/${diagnosis.id}`)

@@ -6,9 +6,9 @@ import { getBundle } from './bundles.ts'
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-/** Diagnoses two stored bundles and stores the result before anyone is told of it. */
-export async function createDiagnosis(storage: Storage, baselineId: string, suspectId: string): Promise<Diagnosis> {
-  const [baseline, suspect] = await Promise.all([getBundle(storage, baselineId), getBundle(storage, suspectId)])
+/** Diagnoses stored bundles and stores the result before anyone is told of it. */
+export async function createDiagnosis(storage: Storage, baselineId: string | undefined, suspectId: string): Promise<Diagnosis> {
+  const [baseline, suspect] = await Promise.all([baselineId ? getBundle(storage, baselineId) : null, getBundle(storage, suspectId)])
   const diagnosis = diagnose(baseline, suspect, { id: crypto.randomUUID(), createdAt: new Date().toISOString() })
   await storage.putJson(keys.diagnosis(diagnosis.id), diagnosis)
   return diagnosis

@@ -1,0 +1,66 @@
+import { z } from 'zod'
+import { DumpScan } from './content.ts'
+
+// Step 6 of the method: claims, each with its proof and its fix.
+
+/** Where a claim comes from: a file of one bundle, a line or byte offset, and what it says there. */
+export const Evidence = z.object({
+  bundle: z.enum(['baseline', 'suspect']),
+  file: z.string(),
+  line: z.number().int().positive().optional(),
+  offset: z.number().int().nonnegative().optional(),
+  excerpt: z.string().max(400),
+})
+export type Evidence = z.infer<typeof Evidence>
+
+export const FindingKind = z.enum(['queue-buildup', 'heap-growth', 'kernel-growth', 'oom-kill'])
+export type FindingKind = z.infer<typeof FindingKind>
+
+const LimitSource = z.enum(['config', 'statistics', 'default'])
+
+/** The numbers behind a queue-buildup finding. Bytes unless named KiB. */
+export const QueueEstimate = z.object({
+  library: z.literal('librdkafka'),
+  libraryVersion: z.string().nullable(),
+  maxMessages: z.number().int(),
+  maxMessagesSource: LimitSource,
+  maxKbytes: z.number().int(),
+  maxKbytesSource: LimitSource,
+  meanMessageBytes: z.number().nullable(),
+  meanMessageSource: z.enum(['statistics', 'dump']).nullable(),
+  overheadBytes: z.number().int(), // librdkafka's own bookkeeping per queued message
+  boundKib: z.number().int().nullable(), // what a full queue holds, payload and overhead
+  queuedMessages: z.number().int().nullable(),
+  queuedKib: z.number().int().nullable(),
+  queuedSource: z.enum(['statistics', 'estimate']).nullable(),
+  fill: z.number().nullable(), // 0-1: how full the queue is by the tighter of its two limits
+  brokers: z.array(z.object({ name: z.string(), state: z.string().nullable() })),
+  brokerDown: z.boolean().nullable(), // null: no statistics or logs say
+  ratePerSecond: z.number().nullable(), // messages produced per second, as observed
+  missing: z.array(z.string()), // evidence that would make this surer, and is not in the bundles
+})
+export type QueueEstimate = z.infer<typeof QueueEstimate>
+
+export const Finding = z.object({
+  kind: FindingKind,
+  process: z.string().nullable(),
+  confidence: z.number().min(0).max(1),
+  title: z.string(),
+  detail: z.string(),
+  evidence: z.array(Evidence),
+  recommendation: z.string(),
+  configLines: z.array(z.string()), // exact lines to paste, where the fix is configuration
+  queue: QueueEstimate.optional(),
+})
+export type Finding = z.infer<typeof Finding>
+
+/** A dump of one process's region and what it holds (step 4). */
+export const DumpContent = z.object({
+  bundle: z.enum(['baseline', 'suspect']),
+  file: z.string(),
+  process: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  regionClass: z.string().nullable(), // the class of the mapping the dump starts in, from pmap
+  scan: DumpScan,
+})
+export type DumpContent = z.infer<typeof DumpContent>

@@ -1,0 +1,189 @@
+import type { ProcessGrowth } from '../../schemas/diagnosis.ts'
+import type { DumpContent, Evidence, Finding, QueueEstimate } from '../../schemas/findings.ts'
+import type { KafkaStatsSample } from '../../schemas/sources.ts'
+import { kafkaEvidence, type KafkaEvidence } from '../analysis/kafka.ts'
+import { bytes, mib } from '../analysis/summary.ts'
+import { candidates, growthEvidence, kib, type Rule, type RuleContext } from './context.ts'
+import {
+  capacity, DEFAULT_OVERHEAD_BYTES, fillRate, limitsOf, measuredOverhead, sizedLimits, type Limits,
+} from './queue-math.ts'
+
+// A producer queue is building up when serialized messages fill a process's growth. Each piece
+// of evidence adds to the confidence; without the client library in sight the finding still
+// comes, capped lower, and says what is missing.
+
+const QUEUED_BYTES = 16 * 1024 * 1024 // statistics showing less than this queued are no buildup
+const RECORD_SHARE = 0.3 // a dump this full of records is a buffer of messages
+const NO_LIBRARY_CAP = 0.5
+
+const WEIGHTS = { growth: 0.1, stats: 0.3, library: 0.15, config: 0.05, log: 0.15, records: 0.2, arenas: 0.1 }
+
+/**
+ * Dumps of the process that are mostly serialized records. Counts do not matter: a `strings`
+ * excerpt may hold two records, a 64 MiB arena fifty thousand; what they are made of does.
+ */
+function messageDumps(context: RuleContext, process: string): DumpContent[] {
+  return context.content.filter((c) => {
+    if (c.bundle !== 'suspect' || c.process !== process || c.scan.bytesScanned === 0) return false
+    const { jsonRecords, partialJsonRecords, textRecords, bytesInRecords, bytesInPartialRecords, bytesScanned } = c.scan
+    const records = jsonRecords + partialJsonRecords > 0 || textRecords >= 20
+    return records && (bytesInRecords + bytesInPartialRecords) / bytesScanned >= RECORD_SHARE
+  })
+}
+
+export const queueBuildup: Rule = (context) => {
+  const findings: Finding[] = []
+  for (const p of candidates(context)) {
+    const ev = kafkaEvidence(context.suspect, 'suspect', p.name)
+    const dumps = messageDumps(context, p.name)
+    const queuedBytes = ev.stats?.latest.msgSize ?? 0
+    const brokerTrouble = (ev.log?.counts['connection-refused'] ?? 0) + (ev.log?.counts['all-brokers-down'] ?? 0) > 0
+    const isQueue = dumps.length > 0 || queuedBytes >= QUEUED_BYTES || (ev.library !== null && brokerTrouble)
+    if (!isQueue) continue
+    findings.push(queueFinding(context, p, ev, dumps))
+  }
+  return findings
+}
+
+function queueFinding(context: RuleContext, p: ProcessGrowth, ev: KafkaEvidence, dumps: DumpContent[]): Finding {
+  const regions = context.regions.find((r) => r.process === p.name)
+  const inArenas = regions?.concentratedIn === 'arena'
+  const evidence: Evidence[] = [growthEvidence(p, context)]
+  const missing: string[] = []
+  let confidence = WEIGHTS.growth
+
+  const stats = ev.stats?.latest
+  if (stats && ev.stats) {
+    confidence += WEIGHTS.stats
+    evidence.push({ bundle: 'suspect', file: ev.stats.file, line: stats.line, excerpt: `msg_cnt=${stats.msgCnt} msg_size=${stats.msgSize} msg_max=${stats.msgMax} msg_size_max=${stats.msgSizeMax} txmsgs=${stats.txmsgs}; brokers: ${stats.brokers.map((b) => `${b.name} ${b.state}`).join(', ')}` })
+  } else missing.push('librdkafka statistics (set statistics.interval.ms and keep the latest JSON): queued messages and broker state')
+  if (ev.library) {
+    confidence += WEIGHTS.library
+    evidence.push(ev.library)
+  } else missing.push('librdkafka in the process mappings (pmap -x or /proc/PID/maps of the process)')
+  if (ev.config) {
+    confidence += WEIGHTS.config
+    evidence.push({ bundle: 'suspect', file: ev.config.file, excerpt: Object.entries(ev.config.properties).filter(([k]) => k.startsWith('queue.') || k === 'bootstrap.servers' || k === 'message.timeout.ms').map(([k, v]) => `${k}=${v}`).join('; ') || 'no queue.buffering.* keys: librdkafka defaults apply' })
+  } else missing.push('the client configuration (its .properties or equivalent)')
+  const logEvents = ev.log?.events ?? []
+  if (ev.log && logEvents.length) {
+    confidence += WEIGHTS.log
+    for (const kind of ['connection-refused', 'all-brokers-down', 'queue-full', 'message-timed-out'] as const) {
+      const first = logEvents.find((e) => e.kind === kind)
+      if (first) evidence.push({ bundle: 'suspect', file: ev.log.file, line: first.line, excerpt: `${first.excerpt} (${ev.log.counts[kind]}x)` })
+    }
+  } else missing.push('the client log (librdkafka errors: Connection refused, brokers down, Queue full)')
+  if (dumps.length) {
+    confidence += WEIGHTS.records
+    for (const d of dumps.slice(0, 2)) evidence.push(dumpEvidence(d))
+  } else missing.push('a dump of the grown region (gdb dump memory) to see the queued records')
+  if (inArenas) {
+    confidence += WEIGHTS.arenas
+    evidence.push({ bundle: 'suspect', file: regions!.suspect!.file, excerpt: `growth in glibc malloc arenas: ${regions!.top.slice(0, 2).map((r) => r.excerpt).join(' | ')}` })
+  }
+  if (!ev.library && !ev.stats && !ev.config) confidence = Math.min(confidence, NO_LIBRARY_CAP)
+  const healthy = context.baseline ? kafkaEvidence(context.baseline, 'baseline', p.name).config : null
+  if (healthy && (healthy.queueBufferingMaxMessages !== null || healthy.queueBufferingMaxKbytes !== null)) {
+    const keys = ['queue.buffering.max.messages', 'queue.buffering.max.kbytes'].filter((k) => k in healthy.properties)
+    evidence.push({ bundle: 'baseline', file: healthy.file, line: healthy.lines[keys[0]!], excerpt: `the baseline caps its queue: ${keys.map((k) => `${k}=${healthy.properties[k]}`).join(', ')}` })
+  }
+
+  const queue = estimate(p, ev, dumps, missing)
+  return {
+    kind: 'queue-buildup',
+    process: p.name,
+    confidence: Math.round(Math.min(confidence, 0.97) * 100) / 100,
+    title: `${p.name}: a librdkafka producer queue is building up${queue.brokerDown ? ' while the broker is down' : ''}`,
+    detail: detailOf(p, queue),
+    evidence,
+    ...fix(queue),
+    queue,
+  }
+}
+
+function dumpEvidence(d: DumpContent): Evidence {
+  const top = d.scan.json.clusters[0]
+  const values = d.scan.discriminators[0]
+  const what = top
+    ? `${d.scan.jsonRecords} JSON records${d.scan.partialJsonRecords ? ` and ${d.scan.partialJsonRecords} cut short` : ''} (${Math.round(d.scan.recordShare * 100)}% of ${bytes(d.scan.bytesScanned)}), mean ${Math.round(top.meanBytes)} B${values ? `; ${values.field}: ${values.values.map((v) => `${v.value} ${v.count}${v.partial ? `+${v.partial} cut short` : ''}`).join(', ')}` : ''}`
+    : `${d.scan.textRecords} text records (${Math.round(d.scan.recordShare * 100)}% of the dump)`
+  return { bundle: d.bundle, file: d.file, offset: top?.example?.offset, excerpt: `${what}${top?.example ? `: ${top.example.text.slice(0, 160)}` : ''}` }
+}
+
+function estimate(p: ProcessGrowth, ev: KafkaEvidence, dumps: DumpContent[], missing: string[]): QueueEstimate {
+  const stats = ev.stats?.latest
+  const limits = limitsOf(ev)
+  let meanBytes: number | null = null
+  let meanSource: QueueEstimate['meanMessageSource'] = null
+  if (stats?.msgCnt && stats.msgSize) [meanBytes, meanSource] = [stats.msgSize / stats.msgCnt, 'statistics']
+  else {
+    const clusters = dumps.flatMap((d) => d.scan.json.clusters)
+    const count = clusters.reduce((n, c) => n + c.count, 0)
+    if (count) [meanBytes, meanSource] = [clusters.reduce((n, c) => n + c.bytes, 0) / count, 'dump']
+  }
+  const growth = p.presence === 'both' ? p.deltaKib : null
+  const overhead = (stats?.msgCnt && stats.msgSize != null ? measuredOverhead(growth, stats.msgCnt, stats.msgSize) : null) ?? DEFAULT_OVERHEAD_BYTES
+  const full = meanBytes ? capacity(limits, meanBytes) : null
+  // Without statistics, the growth in messages; never more than a full queue holds.
+  const fromGrowth = meanBytes && growth ? Math.round((growth * 1024) / (meanBytes + overhead)) : null
+  const queuedMessages = stats?.msgCnt ?? (fromGrowth !== null && full ? Math.min(fromGrowth, full) : fromGrowth)
+  if (!stats && fromGrowth !== null && full && fromGrowth > full) {
+    missing.push(`the growth is more than a full queue of ${meanBytes!.toFixed(0)} B records holds: larger records than the dump shows, or other memory`)
+  }
+  const brokers = (stats?.brokers ?? []).map((b) => ({ name: b.name, state: b.state }))
+  const logDown = (ev.log?.counts['all-brokers-down'] ?? 0) + (ev.log?.counts['connection-refused'] ?? 0) > 0
+  return {
+    library: 'librdkafka',
+    libraryVersion: ev.log?.libraryVersion ?? null,
+    ...limits,
+    meanMessageBytes: meanBytes === null ? null : Math.round(meanBytes),
+    meanMessageSource: meanSource,
+    overheadBytes: overhead,
+    boundKib: full && meanBytes ? kib(full * (meanBytes + overhead)) : null,
+    queuedMessages,
+    queuedKib: queuedMessages && meanBytes ? kib(queuedMessages * (meanBytes + overhead)) : null,
+    queuedSource: stats?.msgCnt != null ? 'statistics' : queuedMessages !== null ? 'estimate' : null,
+    fill: fillOf(stats, limits, queuedMessages, full),
+    brokers,
+    brokerDown: brokers.length ? brokers.every((b) => b.state !== 'UP') : logDown ? true : null,
+    ratePerSecond: full ? roundRate(fillRate(ev, stats?.msgMax ?? full)) : null,
+    missing,
+  }
+}
+
+function fillOf(stats: KafkaStatsSample | undefined, limits: Limits, queued: number | null, full: number | null): number | null {
+  if (stats?.msgCnt != null) {
+    const byCount = stats.msgCnt / limits.maxMessages
+    const bySize = stats.msgSize != null ? stats.msgSize / (limits.maxKbytes * 1024) : 0
+    return Math.round(Math.max(byCount, bySize) * 1000) / 1000
+  }
+  return queued && full ? Math.round(Math.min(1, queued / full) * 1000) / 1000 : null
+}
+
+const roundRate = (r: number | null) => (r === null ? null : Math.round(r))
+
+function detailOf(p: ProcessGrowth, q: QueueEstimate): string {
+  const parts = [
+    `${p.name} grew by ${mib(p.deltaKib)}.`,
+    q.queuedMessages !== null ? `About ${q.queuedMessages} messages are queued (${q.queuedSource})${q.queuedKib ? `, ${mib(q.queuedKib)} with librdkafka's ~${q.overheadBytes} B per message` : ''}.` : '',
+    `Limits: queue.buffering.max.messages=${q.maxMessages} (${q.maxMessagesSource}), queue.buffering.max.kbytes=${q.maxKbytes} (${q.maxKbytesSource}).`,
+    q.boundKib ? `At ${q.meanMessageBytes} B a message a full queue holds ${mib(q.boundKib)}${q.fill !== null ? `; it is ${Math.round(q.fill * 100)}% full` : ''}.` : '',
+    q.brokerDown ? `No broker is up (${q.brokers.map((b) => `${b.name}: ${b.state}`).join(', ') || 'from the log'}), so nothing drains the queue.` : '',
+  ]
+  return parts.filter(Boolean).join(' ')
+}
+
+function fix(q: QueueEstimate): { recommendation: string; configLines: string[] } {
+  const mean = q.meanMessageBytes ?? 1024
+  const sized = sizedLimits(mean, q.overheadBytes, q.ratePerSecond)
+  const configLines = [`queue.buffering.max.messages=${sized.messages}`, `queue.buffering.max.kbytes=${sized.kbytes}`]
+  const basis = sized.seconds
+    ? `hold ${sized.seconds} s of broker outage at the observed ${q.ratePerSecond} msg/s`
+    : `keep the queue near 32 MiB (no message rate could be observed)`
+  const recommendation =
+    `Cap the producer queue: ${configLines.join(' and ')} ${basis}, about ${mib(sized.memoryKib)} per producer at ${mean} B a message` +
+    (q.boundKib ? ` instead of up to ${mib(q.boundKib)} now. ` : '. ') +
+    `On QUEUE_FULL (RD_KAFKA_RESP_ERR__QUEUE_FULL) do not block or retry in a loop: call rd_kafka_poll() to serve delivery reports, ` +
+    `then drop or spill the record to disk, count the drops and alert on them; restore the broker connection to drain the queue.`
+  return { recommendation, configLines }
+}
