@@ -74,6 +74,34 @@ describe('POST /v1/diagnoses against real S3', () => {
     expect(Math.abs(adAppd.deltaKib)).toBeLessThan(1024)
   })
 
+  it('explains the seed gap over HTTP: fwlog\'s queue, its arenas and the records in its dump', async () => {
+    const d = await diagnoseFiles(seed)
+    const fwlogRegions = d.regions.find((r) => r.process === 'fwlog')!
+    expect(fwlogRegions).toMatchObject({ deltaDirtyAnonKib: 146464, concentratedIn: 'arena' })
+    const dump = d.content.find((c) => c.process === 'fwlog')!
+    expect(dump.scan.discriminators.find((x) => x.field === 'LogType')!.values.map((v) => v.value).sort()).toEqual(['netflow', 'waf'])
+    expect(d.findings[0]).toMatchObject({ kind: 'queue-buildup', process: 'fwlog' })
+  })
+
+  it('diagnoses one bundle alone: no gap, a warning, and the queue evidence', async () => {
+    const suspect = fixture('kafka/suspect.tar.gz')
+    const res = await fetch(`${server.url}/v1/diagnoses`, { method: 'POST', body: form({ suspect }) })
+    expect(res.status).toBe(201)
+    const d = Diagnosis.parse(await res.json())
+    expect(d.baseline).toBeNull()
+    expect(d.gap).toBeNull()
+    expect(d.warnings.map((w) => w.code)).toContain('no_baseline')
+    expect(d.findings.filter((f) => f.kind === 'queue-buildup').map((f) => f.process).sort()).toEqual(['auditd', 'fwlog', 'logsd'])
+
+    const byId = await fetch(`${server.url}/v1/diagnoses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ suspect: sha256(suspect) }),
+    })
+    expect(byId.status).toBe(201)
+    expect((await byId.json()).baseline).toBeNull()
+  })
+
   it('answers 404 for a diagnosis it does not have, and 400 with issue paths for bad ids', async () => {
     const missing = await fetch(`${server.url}/v1/diagnoses/00000000-0000-4000-8000-000000000000`)
     expect(missing.status).toBe(404)

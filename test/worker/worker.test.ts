@@ -51,6 +51,8 @@ describe('the Worker in workerd (wrangler dev)', () => {
       ['auditd', 105888],
       ['logsd', 88124],
     ])
+    expect(d.findings[0]).toMatchObject({ kind: 'queue-buildup', process: 'fwlog' })
+    expect(d.regions.find((r) => r.process === 'fwlog')!.deltaDirtyAnonKib).toBe(146464)
     const again = await fetch(`${worker.url}/v1/diagnoses/${d.id}`)
     expect(await again.json()).toEqual(d)
   })
@@ -61,6 +63,15 @@ describe('the Worker in workerd (wrangler dev)', () => {
     expect(res.status, worker.output()).toBe(201)
     const summary = BundleSummary.parse(await res.json())
     expect(summary.files.find((f) => f.path === 'dumps/5-7f2250000000-7f2254000000.bin')).toMatchObject({ kind: 'dump', bytes: 67108864 })
+    // The 64 MiB dump is scanned in workerd too: the same records as in Node.
+    const d = Diagnosis.parse(await (await fetch(`${worker.url}/v1/diagnoses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ suspect: summary.id }),
+    })).json())
+    const dump = d.content.find((c) => c.file === 'dumps/5-7f2250000000-7f2254000000.bin')!
+    expect(dump.scan.jsonRecords).toBeGreaterThan(50000)
+    expect(d.findings.filter((f) => f.kind === 'queue-buildup').map((f) => f.process).sort()).toEqual(['auditd', 'fwlog', 'logsd'])
   })
 
   it('answers problem+json errors the same way', async () => {
