@@ -48,7 +48,7 @@ export const BundleSummary = z.object({
   receivedAt: z.string(),
   host: z.string().nullable(),
   role: z.string().nullable(),
-  format: z.enum(['tar.gz', 'tar', 'zip', 'unknown']),
+  format: z.enum(['tar.gz', 'tar', 'zip', 'folder', 'unknown']),
   files: z.array(FileSummary),
   warnings: z.array(Warning),
   error: z.object({ code: z.string(), detail: z.string() }).nullable(),

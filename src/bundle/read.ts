@@ -1,7 +1,7 @@
 import type { FileKind, FileSummary, ParsedBundle } from '../../schemas/bundle.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { scanDump } from '../content/scan.ts'
-import { ArchiveError, readArchive, sniffArchive } from './archive.ts'
+import { ArchiveError, readArchive, sniffArchive, type ArchiveEntry } from './archive.ts'
 import { classify, isTextSample } from './classify.ts'
 import { combineProcesses } from './combine.ts'
 import { emptyFound, parseInto, PARSED_KINDS, type Found } from './sources.ts'
@@ -23,16 +23,28 @@ export interface BundleMeta {
 
 export async function readBundle(raw: Uint8Array, meta: BundleMeta): Promise<ParsedBundle> {
   const format = sniffArchive(raw.subarray(0, 512))
+  return readEntries(format ? readArchive(raw, format) : null, format ?? 'unknown', meta)
+}
+
+/**
+ * The same from entries of any source: an archive, or a folder walked by the CLI.
+ * `entries` null means the bytes were no archive.
+ */
+export async function readEntries(
+  entries: AsyncIterable<ArchiveEntry> | null,
+  format: ParsedBundle['format'],
+  meta: BundleMeta,
+): Promise<ParsedBundle> {
   const files: FileSummary[] = []
   const warnings: Warning[] = []
   const found = emptyFound()
   let error: ParsedBundle['error'] = null
 
-  if (!format) {
+  if (!entries) {
     error = { code: 'archive_unsupported', detail: 'not a .tar.gz, .tgz, .tar or .zip archive' }
   } else {
     try {
-      for await (const entry of readArchive(raw, format)) {
+      for await (const entry of entries) {
         if ('skipped' in entry) {
           warnings.push({ code: entry.code, message: `${entry.reason}: skipped`, file: entry.skipped })
           continue
@@ -57,7 +69,7 @@ export async function readBundle(raw: Uint8Array, meta: BundleMeta): Promise<Par
     receivedAt: meta.receivedAt,
     host: meta.host ?? found.manifest?.host ?? null,
     role: meta.role ?? found.manifest?.role ?? null,
-    format: format ?? 'unknown',
+    format,
     files,
     warnings,
     error,
