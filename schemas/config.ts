@@ -18,5 +18,13 @@ export const Config = z.object({
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   MAX_UPLOAD_BYTES: bytes.default(100 * 1024 * 1024),
+  MAX_UNPACKED_BYTES: bytes.default(1024 * 1024 * 1024),
+  MAX_FILE_BYTES: bytes.default(512 * 1024 * 1024),
+  MAX_FILES: bytes.default(10_000),
+  MAX_COMPRESSION_RATIO: z.coerce.number().positive().default(250),
+  // Auth: `tenant:key` pairs separated by commas or newlines. With none, only MEMGAP_ANONYMOUS=true serves.
+  MEMGAP_API_KEYS: z.string().optional(),
+  MEMGAP_ANONYMOUS: bool.default(false),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600), // per key; 0 turns it off
 })
 export type Config = z.infer<typeof Config>

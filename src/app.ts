@@ -1,17 +1,52 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
+import { keyRing, tenantOf, type KeyRing } from './auth.ts'
 import type { AppContext, AppEnv } from './context.ts'
 import { AppError } from './errors.ts'
+import { rateLimiter } from './rate-limit.ts'
 import { bundles } from './routes/bundles.ts'
 import { diagnoses } from './routes/diagnoses.ts'
 import { health } from './routes/health.ts'
 
 // The app, runtime-free: entries hand it a way to get the context for their environment.
 
+interface Guard {
+  ring: Promise<KeyRing>
+  take: (key: string) => number
+}
+
 export function createApp(contextFor: (env: unknown) => AppContext | Promise<AppContext>) {
   const app = new Hono<AppEnv>()
+  const guards = new WeakMap<AppContext, Guard>()
+
+  function guardOf(ctx: AppContext): Guard {
+    let guard = guards.get(ctx)
+    if (!guard) {
+      guard = { ring: keyRing(ctx.config), take: rateLimiter(ctx.config.RATE_LIMIT_PER_MINUTE) }
+      guard.ring.catch(() => guards.delete(ctx)) // a bad config is reported, and re-read next time
+      guards.set(ctx, guard)
+    }
+    return guard
+  }
 
   app.use(async function attachContext(c, next) {
     c.set('ctx', await contextFor(c.env))
+    await next()
+  })
+
+  // Every /v1 route: who is asking (the key's tenant), and not too often.
+  app.use('/v1/*', async function authenticate(c: Context<AppEnv>, next) {
+    const { config, storage } = c.var.ctx
+    const guard = guardOf(c.var.ctx)
+    const tenant = await tenantOf(await guard.ring, c.req.header('authorization'))
+    const wait = guard.take(tenant)
+    if (wait > 0) throw new AppError(429, 'rate_limited', `over ${config.RATE_LIMIT_PER_MINUTE} requests a minute for this key`, undefined, wait)
+    const limits = {
+      maxUnpackedBytes: config.MAX_UNPACKED_BYTES,
+      maxFileBytes: config.MAX_FILE_BYTES,
+      maxFiles: config.MAX_FILES,
+      maxCompressionRatio: config.MAX_COMPRESSION_RATIO,
+    }
+    c.set('scope', { storage, tenant, limits })
     await next()
   })
 
@@ -32,6 +67,7 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
 
 function problem(error: AppError): Response {
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' }
-  if (error.status === 503) headers['retry-after'] = '5'
+  if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter)
+  if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="memgap"'
   return new Response(JSON.stringify(error.toProblem()), { status: error.status, headers })
 }

@@ -1,4 +1,6 @@
 import type { Config } from '../schemas/config.ts'
+import type { KeyRing } from './auth.ts'
+import type { UnpackLimits } from './bundle/limits.ts'
 import type { Storage } from './storage/s3.ts'
 
 /** What every handler needs, built once per process (Node) or per isolate (Workers). */
@@ -7,4 +9,12 @@ export interface AppContext {
   storage: Storage
 }
 
-export type AppEnv = { Variables: { ctx: AppContext } }
+/** One tenant's view of storage, with the limits its uploads are read under. */
+export interface Scope {
+  storage: Storage
+  tenant: string
+  limits: UnpackLimits
+}
+
+export type AppEnv = { Variables: { ctx: AppContext; scope: Scope } }
+export type { KeyRing }

@@ -6,10 +6,12 @@ import type { Problem } from '../schemas/problem.ts'
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   404: 'Not Found',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 }
@@ -20,6 +22,8 @@ export class AppError extends Error {
     readonly code: string,
     readonly detail: string,
     readonly issues?: Problem['issues'],
+    /** Seconds a client should wait before trying again (429, 503). */
+    readonly retryAfter: number | undefined = status === 503 ? 5 : undefined,
   ) {
     super(`${code}: ${detail}`)
   }

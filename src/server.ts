@@ -11,11 +11,14 @@ import { createStorage } from './storage/s3.ts'
 export interface RunningServer {
   url: string
   storage: string // where data goes, for the startup lines
+  auth: string // who may use it, for the startup lines
   close(): Promise<void>
 }
 
 export async function startServer(env: Record<string, string | undefined>): Promise<RunningServer> {
-  const config = loadConfig(env)
+  // Self-hosted default: with no keys and no word either way, the server is open, and says so.
+  const open = !env.MEMGAP_API_KEYS && env.MEMGAP_ANONYMOUS === undefined
+  const config = loadConfig(open ? { ...env, MEMGAP_ANONYMOUS: 'true' } : env)
   let embedded: EmbeddedS3 | null = null
   let credentials = { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY }
   let endpoint = config.S3_ENDPOINT
@@ -41,6 +44,11 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   const { port } = server.address() as AddressInfo
   return {
     url: `http://${config.HOST}:${port}`,
+    auth: config.MEMGAP_API_KEYS
+      ? 'API keys required (MEMGAP_API_KEYS)'
+      : config.MEMGAP_ANONYMOUS
+        ? `open to anyone who reaches it (MEMGAP_ANONYMOUS=true${open ? ', the default without MEMGAP_API_KEYS' : ''}); set MEMGAP_API_KEYS to require keys`
+        : 'refusing /v1 requests: set MEMGAP_API_KEYS or MEMGAP_ANONYMOUS=true',
     storage: embedded
       ? `embedded S3 at ${endpoint}, bucket ${config.S3_BUCKET}, files in ${embedded.directory}`
       : `S3 at ${endpoint}, bucket ${config.S3_BUCKET}`,

@@ -4,6 +4,7 @@ import { scanDump } from '../content/scan.ts'
 import { ArchiveError, readArchive, sniffArchive, type ArchiveEntry } from './archive.ts'
 import { classify, isTextSample } from './classify.ts'
 import { combineProcesses } from './combine.ts'
+import { DEFAULT_LIMITS, unpackGuard, type UnpackLimits } from './limits.ts'
 import { emptyFound, parseInto, PARSED_KINDS, type Found } from './sources.ts'
 
 // Turns an archive into a ParsedBundle: every file recognised by content, the known ones parsed,
@@ -19,6 +20,7 @@ export interface BundleMeta {
   receivedAt: string
   host?: string
   role?: string
+  limits?: UnpackLimits
 }
 
 export async function readBundle(raw: Uint8Array, meta: BundleMeta): Promise<ParsedBundle> {
@@ -39,6 +41,7 @@ export async function readEntries(
   const warnings: Warning[] = []
   const found = emptyFound()
   let error: ParsedBundle['error'] = null
+  const admit = unpackGuard(meta.limits ?? DEFAULT_LIMITS, meta.bytes)
 
   if (!entries) {
     error = { code: 'archive_unsupported', detail: 'not a .tar.gz, .tgz, .tar or .zip archive' }
@@ -49,6 +52,7 @@ export async function readEntries(
           warnings.push({ code: entry.code, message: `${entry.reason}: skipped`, file: entry.skipped })
           continue
         }
+        admit(entry.path, entry.size)
         files.push(await readFile(entry.path, entry.size, entry.body, found))
       }
     } catch (caught) {

@@ -5,6 +5,7 @@ import { startServer } from '../server.ts'
 const server = await startServer(process.env)
 console.log(`memgap listening on ${server.url}`)
 console.log(`storage: ${server.storage}`)
+console.log(`auth: ${server.auth}`)
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -40,15 +40,16 @@ export const bundles = new Hono<AppEnv>()
     } else {
       throw new AppError(415, 'unsupported_media_type', `send the archive as ${[...ARCHIVE_TYPES][0]} or multipart/form-data, not "${type || 'nothing'}"`)
     }
-    const { bundle, created } = await ingestBundle(c.var.ctx.storage, raw, meta)
+    const { bundle, created } = await ingestBundle(c.var.scope, raw, meta)
     c.header('Location', `/v1/bundles/${bundle.id}`)
     return c.json(summaryOf(bundle), created ? 201 : 200)
   })
-  .get('/v1/bundles/:id', async (c) => c.json(summaryOf(await getBundle(c.var.ctx.storage, c.req.param('id')))))
+  .get('/v1/bundles/:id', async (c) => c.json(summaryOf(await getBundle(c.var.scope, c.req.param('id')))))
   .get('/v1/bundles/:id/raw', async (c) => {
     const id = c.req.param('id')
-    await getBundle(c.var.ctx.storage, id) // 404 for what is not a bundle
-    const raw = await c.var.ctx.storage.get(keys.bundleRaw(id))
+    const { storage, tenant } = c.var.scope
+    await getBundle(c.var.scope, id) // 404 for what is not a bundle of this tenant
+    const raw = await storage.get(keys.bundleRaw(tenant, id))
     if (!raw) throw new AppError(404, 'bundle_not_found', `no raw bytes for bundle ${id}`)
     return c.body(raw.body, 200, {
       'content-type': 'application/octet-stream',

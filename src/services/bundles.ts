@@ -1,7 +1,9 @@
 import { BundleSummary, ParsedBundle } from '../../schemas/bundle.ts'
+import { LIMIT_STATUS } from '../bundle/limits.ts'
 import { readBundle } from '../bundle/read.ts'
 import { AppError } from '../errors.ts'
-import { keys, type Storage } from '../storage/s3.ts'
+import type { Scope } from '../context.ts'
+import { keys } from '../storage/s3.ts'
 
 // Ingest: hash, store the raw bytes, then parse, then store what was parsed. The order is the
 // point: an upload that breaks the parser is still kept, and a retry finds it by its hash.
@@ -22,42 +24,42 @@ export function summaryOf(parsed: ParsedBundle): BundleSummary {
 
 /** Stores and parses an upload; `created` is false when the same bytes were stored before. */
 export async function ingestBundle(
-  storage: Storage,
+  { storage, tenant, limits }: Scope,
   raw: Uint8Array,
   meta: UploadMeta,
 ): Promise<{ bundle: ParsedBundle; created: boolean }> {
   if (raw.byteLength === 0) throw new AppError(400, 'empty_body', 'the upload is empty')
   const id = await sha256Hex(raw)
-  const known = await loadParsed(storage, id)
+  const known = await loadParsed({ storage, tenant }, id)
   if (known) return { bundle: failIfUnreadable(known), created: false }
 
-  if (!(await storage.exists(keys.bundleRaw(id)))) {
-    await storage.put(keys.bundleRaw(id), raw, 'application/octet-stream')
+  if (!(await storage.exists(keys.bundleRaw(tenant, id)))) {
+    await storage.put(keys.bundleRaw(tenant, id), raw, 'application/octet-stream')
   }
-  const bundle = await readBundle(raw, { id, bytes: raw.byteLength, receivedAt: new Date().toISOString(), ...meta })
-  await storage.putJson(keys.bundleParsed(id), bundle)
+  const bundle = await readBundle(raw, { id, bytes: raw.byteLength, receivedAt: new Date().toISOString(), limits, ...meta })
+  await storage.putJson(keys.bundleParsed(tenant, id), bundle)
   return { bundle: failIfUnreadable(bundle), created: true }
 }
 
 /** An archive we could not read is kept, and the client told so with a 422. */
 function failIfUnreadable(bundle: ParsedBundle): ParsedBundle {
   if (!bundle.error) return bundle
-  const status = bundle.error.code === 'archive_unsupported' ? 415 : 422
+  const status = bundle.error.code === 'archive_unsupported' ? 415 : (LIMIT_STATUS[bundle.error.code] ?? 422)
   throw new AppError(status, bundle.error.code, `${bundle.error.detail}; the upload is kept as bundle ${bundle.id}`)
 }
 
-async function loadParsed(storage: Storage, id: string): Promise<ParsedBundle | null> {
-  const stored = await storage.getJson(keys.bundleParsed(id))
+async function loadParsed({ storage, tenant }: Pick<Scope, 'storage' | 'tenant'>, id: string): Promise<ParsedBundle | null> {
+  const stored = await storage.getJson(keys.bundleParsed(tenant, id))
   if (stored === null) return null
   const result = ParsedBundle.safeParse(stored)
   // A parsed.json from an older engine is re-made from the raw bytes, which are the truth.
   return result.success ? result.data : null
 }
 
-/** A stored bundle, or a 404. */
-export async function getBundle(storage: Storage, id: string): Promise<ParsedBundle> {
+/** A stored bundle of this tenant, or a 404 (another tenant's bundle does not exist here). */
+export async function getBundle(scope: Pick<Scope, 'storage' | 'tenant'>, id: string): Promise<ParsedBundle> {
   if (!/^[0-9a-f]{64}$/.test(id)) throw new AppError(404, 'bundle_not_found', `no bundle ${id}`)
-  const bundle = await loadParsed(storage, id)
+  const bundle = await loadParsed(scope, id)
   if (!bundle) throw new AppError(404, 'bundle_not_found', `no bundle ${id}`)
   return bundle
 }

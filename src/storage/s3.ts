@@ -4,11 +4,13 @@
  *
  * Key layout (version the prefix, never the objects, so a new layout can live beside the old):
  *
- *   v1/bundles/<sha256>/raw           the upload, byte for byte, stored before anything is parsed
- *   v1/bundles/<sha256>/parsed.json   ParsedBundle: summary + everything the parsers took out
- *   v1/diagnoses/<id>.json            Diagnosis, stored before the API acknowledges it
+ *   v1/tenants/<tenant>/bundles/<sha256>/raw           the upload, byte for byte, stored before parsing
+ *   v1/tenants/<tenant>/bundles/<sha256>/parsed.json   ParsedBundle: summary + what the parsers took out
+ *   v1/tenants/<tenant>/diagnoses/<id>.json            Diagnosis, stored before the API acknowledges it
+ *   v1/tenants/<tenant>/diagnoses/<id>.deliveries.json its chat deliveries, written as they end
  *
- * <sha256> is the lowercase hex SHA-256 of the raw bytes, so one upload sent twice is one bundle.
+ * <tenant> comes from the API key (`public` on an open server): one tenant never reads another's
+ * keys. <sha256> is the lowercase hex SHA-256 of the raw bytes: one upload sent twice is one bundle.
  */
 import {
   CreateBucketCommand,
@@ -22,10 +24,13 @@ import {
 } from '@aws-sdk/client-s3'
 import { AppError } from '../errors.ts'
 
+const tenantPrefix = (tenant: string) => `v1/tenants/${tenant}`
+
 export const keys = {
-  bundleRaw: (id: string) => `v1/bundles/${id}/raw`,
-  bundleParsed: (id: string) => `v1/bundles/${id}/parsed.json`,
-  diagnosis: (id: string) => `v1/diagnoses/${id}.json`,
+  bundleRaw: (tenant: string, id: string) => `${tenantPrefix(tenant)}/bundles/${id}/raw`,
+  bundleParsed: (tenant: string, id: string) => `${tenantPrefix(tenant)}/bundles/${id}/parsed.json`,
+  diagnosis: (tenant: string, id: string) => `${tenantPrefix(tenant)}/diagnoses/${id}.json`,
+  deliveries: (tenant: string, id: string) => `${tenantPrefix(tenant)}/diagnoses/${id}.deliveries.json`,
 }
 
 export interface StorageOptions {

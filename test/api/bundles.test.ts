@@ -41,11 +41,11 @@ describe('POST /v1/bundles against real S3', () => {
     expect(res.headers.get('location')).toBe(`/v1/bundles/${summary.id}`)
 
     // What storage holds, read through the same client as production.
-    const raw = await storage.get(keys.bundleRaw(summary.id))
+    const raw = await storage.get(keys.bundleRaw('public', summary.id))
     expect(raw).not.toBeNull()
     const stored = new Uint8Array(await new Response(raw!.body).arrayBuffer())
     expect(sha256(stored)).toBe(summary.id)
-    expect(await storage.exists(keys.bundleParsed(summary.id))).toBe(true)
+    expect(await storage.exists(keys.bundleParsed('public', summary.id))).toBe(true)
   })
 
   it('answers 200 with the same summary when the same bytes come again', async () => {

@@ -44,7 +44,7 @@ describe('POST /v1/diagnoses against real S3', () => {
     expect(d.summary).toMatch(/user space/)
     expect(d.summary).toMatch(/fwlog .*auditd .*logsd/)
     // Acknowledged means stored.
-    expect(await storage.exists(keys.diagnosis(d.id))).toBe(true)
+    expect(await storage.exists(keys.diagnosis('public', d.id))).toBe(true)
   })
 
   it('diagnoses stored bundles named by id, and serves the diagnosis again', async () => {

@@ -22,6 +22,7 @@ describe('the Worker in workerd (wrangler dev)', () => {
       S3_REGION: 'us-east-1',
       S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
       S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+      MEMGAP_ANONYMOUS: 'true',
     })
   }, 120_000)
   afterAll(() => worker?.stop())
@@ -36,7 +37,7 @@ describe('the Worker in workerd (wrangler dev)', () => {
     const summary = BundleSummary.parse(await res.json())
     expect(summary.id).toBe(sha256(seed.suspect))
     expect(summary.files.find((f) => f.path === 'pmap/fwlog.txt')?.kind).toBe('pmap')
-    expect(await storage.exists(`v1/bundles/${summary.id}/raw`)).toBe(true)
+    expect(await storage.exists(`v1/tenants/public/bundles/${summary.id}/raw`)).toBe(true)
     const raw = await fetch(`${worker.url}/v1/bundles/${summary.id}/raw`)
     expect(sha256(new Uint8Array(await raw.arrayBuffer()))).toBe(summary.id)
   })
