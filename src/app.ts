@@ -69,5 +69,7 @@ function problem(error: AppError): Response {
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' }
   if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter)
   if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="memgap"'
+  // The unread rest of a refused upload makes the connection unusable: tell clients not to reuse it.
+  if (error.status === 413) headers.connection = 'close'
   return new Response(JSON.stringify(error.toProblem()), { status: error.status, headers })
 }

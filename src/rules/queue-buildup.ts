@@ -38,7 +38,11 @@ export const queueBuildup: Rule = (context) => {
     const dumps = messageDumps(context, p.name)
     const queuedBytes = ev.stats?.latest.msgSize ?? 0
     const brokerTrouble = (ev.log?.counts['connection-refused'] ?? 0) + (ev.log?.counts['all-brokers-down'] ?? 0) > 0
-    const isQueue = dumps.length > 0 || queuedBytes >= QUEUED_BYTES || (ev.library !== null && brokerTrouble)
+    // Records alone make a queue only against a baseline where the process grew; alone, a
+    // heap full of JSON is just as likely a cache, so a messaging client must be in sight.
+    const client = ev.library !== null || ev.stats !== null || (ev.log?.events.length ?? 0) > 0
+    const isQueue =
+      queuedBytes >= QUEUED_BYTES || (ev.library !== null && brokerTrouble) || (dumps.length > 0 && (context.baseline !== null || client))
     if (!isQueue) continue
     findings.push(queueFinding(context, p, ev, dumps))
   }
