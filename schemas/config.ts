@@ -26,5 +26,22 @@ export const Config = z.object({
   MEMGAP_API_KEYS: z.string().optional(),
   MEMGAP_ANONYMOUS: bool.default(false),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600), // per key; 0 turns it off
+  // Delivery: where reports are linked from chat, and how callbacks may be reached.
+  PUBLIC_BASE_URL: z.url().optional(),
+  MEMGAP_ALLOW_PRIVATE_CALLBACKS: bool.default(false),
+  REPORT_LINK_SECRET: z.string().min(16).optional(),
+  REPORT_LINK_TTL_DAYS: z.coerce.number().positive().default(30),
+  // Ticket systems: webhooks are verified by their own signatures, not API keys; their bundles
+  // and diagnoses go to this tenant.
+  INTEGRATIONS_TENANT: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/).default('tickets'),
+  ZENDESK_BASE_URL: z.url().optional(), // https://<subdomain>.zendesk.com
+  ZENDESK_EMAIL: z.string().optional(),
+  ZENDESK_API_TOKEN: z.string().optional(),
+  ZENDESK_WEBHOOK_SECRET: z.string().optional(),
+  JIRA_BASE_URL: z.url().optional(), // https://<site>.atlassian.net
+  JIRA_EMAIL: z.string().optional(),
+  JIRA_API_TOKEN: z.string().optional(),
+  JIRA_WEBHOOK_SECRET: z.string().optional(),
+  WEBHOOK_ATTACHMENT_BASE_URL: z.url().optional(), // where the generic webhook's attachments may come from
 })
 export type Config = z.infer<typeof Config>

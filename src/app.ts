@@ -6,6 +6,8 @@ import { rateLimiter } from './rate-limit.ts'
 import { bundles } from './routes/bundles.ts'
 import { diagnoses } from './routes/diagnoses.ts'
 import { health } from './routes/health.ts'
+import { meta } from './routes/meta.ts'
+import { reports } from './routes/reports.ts'
 
 // The app, runtime-free: entries hand it a way to get the context for their environment.
 
@@ -33,11 +35,13 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
     await next()
   })
 
-  // Every /v1 route: who is asking (the key's tenant), and not too often.
+  // Every /v1 route: who is asking (the key's tenant), and not too often. Ticket-system webhooks
+  // prove themselves by their signatures instead, and land in INTEGRATIONS_TENANT.
   app.use('/v1/*', async function authenticate(c: Context<AppEnv>, next) {
     const { config, storage } = c.var.ctx
     const guard = guardOf(c.var.ctx)
-    const tenant = await tenantOf(await guard.ring, c.req.header('authorization'))
+    const integration = c.req.path.startsWith('/v1/integrations/')
+    const tenant = integration ? config.INTEGRATIONS_TENANT : await tenantOf(await guard.ring, c.req.header('authorization'))
     const wait = guard.take(tenant)
     if (wait > 0) throw new AppError(429, 'rate_limited', `over ${config.RATE_LIMIT_PER_MINUTE} requests a minute for this key`, undefined, wait)
     const limits = {
@@ -51,8 +55,10 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
   })
 
   app.route('/', health)
+  app.route('/', meta)
   app.route('/', bundles)
   app.route('/', diagnoses)
+  app.route('/', reports)
 
   app.notFound((c) => problem(new AppError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)))
 

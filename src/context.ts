@@ -7,6 +7,10 @@ import type { Storage } from './storage/s3.ts'
 export interface AppContext {
   config: Config
   storage: Storage
+  /** Signs report links; null leaves chat links pointing at the API (which asks for a key). */
+  linkSecret: string | null
+  /** Resolves callback host names to check where they point (Node); Workers cannot reach private networks anyway. */
+  resolve?: (host: string) => Promise<string[]>
 }
 
 /** One tenant's view of storage, with the limits its uploads are read under. */

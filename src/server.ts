@@ -5,6 +5,10 @@ import { loadConfig } from './config.ts'
 import type { AppContext } from './context.ts'
 import { EMBEDDED_CREDENTIALS, startEmbeddedS3, type EmbeddedS3 } from './entry/embedded-s3.ts'
 import { createStorage } from './storage/s3.ts'
+import { resolveWithDns } from './integrations/resolve-node.ts'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Config } from '../schemas/config.ts'
 
 // The Node server: configuration from the environment, embedded storage when no S3 is named.
 
@@ -35,7 +39,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     ...credentials,
   })
   if (embedded) await storage.ensureBucket()
-  const context: AppContext = { config, storage }
+  const context: AppContext = { config, storage, linkSecret: await linkSecret(config), resolve: resolveWithDns }
   const app = createApp(() => context)
 
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
@@ -56,5 +60,22 @@ export async function startServer(env: Record<string, string | undefined>): Prom
       await new Promise<void>((done) => server.close(() => done()))
       await embedded?.close()
     },
+  }
+}
+
+/**
+ * REPORT_LINK_SECRET, or one made once and kept in DATA_DIR, so that report links of a
+ * self-hosted server outlive its restarts.
+ */
+async function linkSecret(config: Config): Promise<string> {
+  if (config.REPORT_LINK_SECRET) return config.REPORT_LINK_SECRET
+  const file = join(config.DATA_DIR, 'report-link-secret')
+  try {
+    return (await readFile(file, 'utf8')).trim()
+  } catch {
+    const secret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('')
+    await mkdir(config.DATA_DIR, { recursive: true })
+    await writeFile(file, secret, { mode: 0o600 })
+    return secret
   }
 }

@@ -31,7 +31,8 @@ export type HexFormat = 'hexdump' | 'xxd'
 /** Decoded bytes at a stream offset, or a stretch the dump elided with `*`. */
 export type DumpPiece =
   | { kind: 'bytes'; offset: number; bytes: Uint8Array }
-  | { kind: 'elided'; offset: number; length: number; row: Uint8Array } // `row` repeated over `length` bytes
+  | { kind: 'elided'; offset: number; length: number; row: Uint8Array } // `*`: `row` repeated over `length` bytes
+  | { kind: 'skipped'; offset: number; length: number } // offsets jump with no `*`: bytes not in the text
 
 const HEXDUMP_LINE = /^[0-9a-fA-F]{6,16}  [0-9a-fA-F]{2} [0-9a-fA-F]{2} /
 const XXD_LINE = /^[0-9a-fA-F]{6,16}: [0-9a-fA-F]{2,4}[ ]/
@@ -47,10 +48,13 @@ export function sniffDumpFormat(head: Uint8Array): DumpFormat {
     if ((c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d || c === 0x09) text++
   }
   if (sample.length === 0 || text < sample.length * 0.97 || newlines === 0) return 'binary'
+  // most of the first lines (a pasted prompt or header may come first)
   const lines = latin1(sample).split(/\r?\n/).filter((line) => line.length > 0).slice(0, 8)
-  const first = lines[0] ?? ''
-  if (HEXDUMP_LINE.test(first) && first.includes('|')) return 'hexdump'
-  if (XXD_LINE.test(first)) return 'xxd'
+  const hexdump = lines.filter((line) => HEXDUMP_LINE.test(line) && line.includes('|')).length
+  const xxd = lines.filter((line) => XXD_LINE.test(line)).length
+  const filler = lines.filter((line) => line === '*' || /^[0-9a-fA-F]{6,16}$/.test(line)).length // `*`, the end offset
+  if (hexdump > 0 && (hexdump + filler) * 2 >= lines.length) return 'hexdump'
+  if (xxd > 0 && (xxd + filler) * 2 >= lines.length) return 'xxd'
   return 'strings'
 }
 
@@ -77,17 +81,21 @@ export interface HexDecodeStats {
   badLines: number // lines that are neither rows, `*` nor a lone offset
   firstBadLine: number | null // 1-based
   backwards: number // rows whose offset goes back: skipped
+  jumps: number // offsets that jump ahead with no `*` before them
 }
+
+/** Offsets past this (256 TiB) are not a dump's: the line is not read (and sizes stay exact integers). */
+const MAX_OFFSET = 2 ** 48
 
 /**
  * Decodes `hexdump -C` or `xxd` text into bytes, streaming: memory is bounded by one line and one
  * output buffer, whatever the dump's size. A gap in the offsets (after `*`, or a jump) becomes an
- * `elided` piece; the row to repeat is the one before the `*` (zeros when there is none).
+ * `elided` piece after `*` (the row to repeat is the one before it), a `skipped` piece otherwise.
  */
 export async function* decodeHexText(
   chunks: AsyncIterable<Uint8Array>,
   format: HexFormat,
-  stats: HexDecodeStats = { lines: 0, badLines: 0, firstBadLine: null, backwards: 0 },
+  stats: HexDecodeStats = { lines: 0, badLines: 0, firstBadLine: null, backwards: 0, jumps: 0 },
 ): AsyncGenerator<DumpPiece> {
   let out = new Uint8Array(OUT_SIZE)
   let outLength = 0
@@ -98,6 +106,7 @@ export async function* decodeHexText(
   let row = new Uint8Array(16)
   let rowLength = 0
   let partial: Uint8Array = new Uint8Array(0) // an unfinished line carried between chunks
+  let skipping = false // inside a line too long to be a row, up to its newline
   const pieces: DumpPiece[] = []
 
   const flush = (): void => {
@@ -112,8 +121,11 @@ export async function* decodeHexText(
     if (offset <= expected) return
     flush()
     const length = offset - expected
-    const repeated = star && rowLength > 0 ? row.slice(0, rowLength) : new Uint8Array(16)
-    pieces.push({ kind: 'elided', offset: expected, length, row: repeated })
+    if (star) pieces.push({ kind: 'elided', offset: expected, length, row: rowLength > 0 ? row.slice(0, rowLength) : new Uint8Array(16) })
+    else {
+      stats.jumps++
+      pieces.push({ kind: 'skipped', offset: expected, length })
+    }
     expected = offset
     outOffset = offset
   }
@@ -135,7 +147,7 @@ export async function* decodeHexText(
     let offset = 0
     while (p < to && (HEX[bytes[p]!] ?? -1) >= 0) offset = offset * 16 + HEX[bytes[p++]!]!
     const digits = p - from
-    if (digits < 1 || digits > 16) return bad()
+    if (digits < 1 || digits > 16 || offset >= MAX_OFFSET) return bad()
     if (p === to) {
       // a lone offset: the dump's end
       if (started) gapTo(offset)
@@ -158,7 +170,8 @@ export async function* decodeHexText(
     star = false
     // hex bytes: hexdump -C groups of 2 digits with single spaces (two in the middle), then
     // two spaces and |ascii|; xxd groups of 2/4/... digits with single spaces, then two spaces and ascii.
-    const end = format === 'hexdump' ? indexOf(bytes, 0x7c /* | */, p, to) : to
+    const bar = format === 'hexdump' ? find(bytes, 0x7c /* | */, p, to) : -1
+    const end = bar < 0 ? to : bar
     let n = 0
     let spaces = 0
     let high = -1
@@ -198,28 +211,35 @@ export async function* decodeHexText(
     }
     let start = 0
     for (;;) {
-      const nl = indexOf(data, 0x0a, start, data.length)
+      const nl = find(data, 0x0a, start, data.length)
       if (nl < 0) break
-      line(data, start, nl)
+      if (skipping) skipping = false // the end of an overlong line, already counted
+      else if (nl - start > MAX_LINE) {
+        stats.lines++
+        bad()
+      } else line(data, start, nl)
       start = nl + 1
     }
     partial = data.slice(start)
-    if (partial.length > MAX_LINE) {
+    if (partial.length > MAX_LINE && !skipping) {
+      stats.lines++
       bad()
-      partial = new Uint8Array(0)
+      skipping = true
     }
+    if (skipping) partial = new Uint8Array(0)
     flush()
     yield* pieces
     pieces.length = 0
   }
-  if (partial.length > 0) line(partial, 0, partial.length)
+  if (partial.length > 0 && !skipping) line(partial, 0, partial.length)
   flush()
   yield* pieces
 }
 
-function indexOf(bytes: Uint8Array, value: number, from: number, to: number): number {
-  const at = bytes.indexOf(value, from)
-  return at < 0 || at >= to ? (value === 0x7c ? to : -1) : at
+/** Index of `value` in bytes[from, to), or -1; never looks past `to`. */
+function find(bytes: Uint8Array, value: number, from: number, to: number): number {
+  const at = bytes.subarray(from, to).indexOf(value)
+  return at < 0 ? -1 : from + at
 }
 
 function grow(row: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {

@@ -14,7 +14,9 @@
  * key/value pairs; they are counted apart and, at the end, attributed to the complete cluster
  * whose key order they begin, or form a cluster of their own (`complete: false`).
  */
-import type { Discriminator, Folded, JsonCluster } from '../../schemas/content.ts'
+import type { Folded, JsonCluster } from '../../schemas/content.ts'
+import { chooseFields, countValue, discriminators, namedField, newFieldStats, type FieldStats } from './fields.ts'
+import { hash, leadingPairs, templateRegex, unescapeString } from './grammar.ts'
 
 export const MAX_RECORD = 64 * 1024
 /** Records of a cluster read by JSON.parse before its template is built and its fields chosen. */
@@ -24,81 +26,12 @@ const MAX_TEMPLATES = 32
 const TEMPLATES_PER_CLUSTER = 4
 const TEMPLATE_TRIES = 6
 const MAX_TRACKED = 6
-const MAX_VALUES = 64
 const MAX_FIELDS_LEARNED = 64
 const MAX_PARTIAL_GROUPS = 256
-const MAX_TEMPLATE_KEYS = 200
-const MAX_VALUE_LENGTH = 200
+/** Clusters are kept for records of at most MAX_KEYS keys of at most MAX_KEY_LENGTH characters (memory). */
+const MAX_KEYS = 200
+const MAX_KEY_LENGTH = 128
 const EXAMPLE_RAW = 2048
-
-/** Fields whose name says they tell kinds of records apart. */
-const STRONG_NAME = /^(?:type|log_?type|record_?type|msg_?type|message_?type|event_?type|event|kind)$/i
-const NAMED = /(?:type|kind|event|level|severity|category)$|^(?:action|topic|facility|class|status|source)$/i
-
-export function namedField(field: string): boolean {
-  return STRONG_NAME.test(field) || NAMED.test(field)
-}
-
-/**
- * End (exclusive) of the object or array that starts at t[i], or -1 when `limit` comes first.
- * Brackets are counted outside strings only; whether it is valid JSON is JSON.parse's business.
- */
-export function valueEnd(t: string, i: number, limit: number): number {
-  let depth = 0
-  let p = i
-  while (p < limit) {
-    const c = t.charCodeAt(p)
-    if (c === 0x22) {
-      let q = p + 1
-      for (;;) {
-        q = t.indexOf('"', q)
-        if (q < 0 || q >= limit) return -1
-        let b = q - 1
-        while (t.charCodeAt(b) === 0x5c) b--
-        if (((q - 1 - b) & 1) === 0) break // an even number of backslashes: the quote closes
-        q++
-      }
-      p = q + 1
-      continue
-    }
-    if (c === 0x7b || c === 0x5b) depth++
-    else if (c === 0x7d || c === 0x5d) {
-      if (--depth === 0) return p + 1
-    }
-    p++
-  }
-  return -1
-}
-
-// The JSON grammar of a flat object, as regex pieces (the text is printable ASCII).
-const WS = '[ \\t\\n\\r]*'
-const STRING_BODY = '[^"\\\\]*(?:\\\\(?:["\\\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\\]*)*'
-const NUMBER = '-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?'
-const SCALAR = `(?:"${STRING_BODY}"|${NUMBER}|true|false|null)`
-const CAPTURED = `(?:"(${STRING_BODY})"|${NUMBER}|true|false|null)`
-/** One leading `"key": scalar` pair of a record cut short, and what follows it. */
-const PAIR = new RegExp(`${WS}"(${STRING_BODY})"${WS}:${WS}(?:"(${STRING_BODY})"|(${NUMBER}|true|false|null))${WS}([,}])`, 'y')
-
-function regexEscape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-}
-
-function unescapeString(body: string): string {
-  if (!body.includes('\\')) return body
-  try {
-    return JSON.parse(`"${body}"`) as string
-  } catch {
-    return body
-  }
-}
-
-interface ValueCount { count: number; partial: number }
-
-interface FieldStats {
-  values: Map<string, ValueCount>
-  other: number // records whose value was past the cap
-  capped: boolean
-}
 
 interface Cluster {
   signature: string
@@ -126,31 +59,12 @@ interface PartialGroup {
   example: { text: string; offset: number; bytes: number }
 }
 
-function countValue(stats: FieldStats, value: string, partial: number): void {
-  const entry = stats.values.get(value)
-  if (entry) {
-    if (partial) entry.partial += partial
-    else entry.count++
-  } else if (stats.values.size < MAX_VALUES && value.length <= MAX_VALUE_LENGTH) {
-    stats.values.set(value, partial ? { count: 0, partial } : { count: 1, partial: 0 })
-  } else {
-    stats.capped = true
-    if (!partial) stats.other++
-  }
-}
-
-/** Values that name categories, not times, addresses, counters or ids. */
-function categorical(stats: FieldStats): boolean {
-  for (const value of stats.values.keys()) if (value.length > 32 || /^[-+]?\d|\d{3}/.test(value)) return false
-  return true
-}
-
 export class JsonRecords {
   private clusters = new Map<string, Cluster>()
   private templates: Template[] = []
   private partials = new Map<string, PartialGroup>()
   folded: Folded = { clusters: 0, count: 0, bytes: 0 }
-  private foldedKeySets = new Set<string>()
+  private foldedKeySets = new Set<number>() // hashes: the key sets themselves could be big
   foldedPartials = { count: 0, bytes: 0 }
   records = 0
   bytes = 0
@@ -207,13 +121,14 @@ export class JsonRecords {
     const object = value as Record<string, unknown>
     const keys = Object.keys(object)
     if (keys.length === 0) return false
-    const signature = [...keys].sort().join(',')
-    let cluster = this.clusters.get(signature)
+    const keepable = keys.length <= MAX_KEYS && keys.every((key) => key.length <= MAX_KEY_LENGTH)
+    const signature = keepable ? [...keys].sort().join(',') : ''
+    let cluster = keepable ? this.clusters.get(signature) : undefined
     if (!cluster) {
-      if (this.clusters.size >= MAX_CLUSTERS) {
+      if (!keepable || this.clusters.size >= MAX_CLUSTERS) {
         this.folded.count++
         this.folded.bytes += end - i
-        if (this.foldedKeySets.size < 10_000) this.foldedKeySets.add(signature)
+        if (this.foldedKeySets.size < 100_000 && keepable) this.foldedKeySets.add(hash(signature))
         this.records++
         this.bytes += end - i
         return true
@@ -237,7 +152,7 @@ export class JsonRecords {
         let stats = cluster.fields.get(key)
         if (!stats) {
           if (cluster.fields.size >= MAX_FIELDS_LEARNED) continue
-          stats = { values: new Map(), other: 0, capped: false }
+          stats = newFieldStats()
           cluster.fields.set(key, stats)
         }
         countValue(stats, v, 0)
@@ -253,21 +168,16 @@ export class JsonRecords {
     return true
   }
 
-  /** Keeps the fields worth tracking: named ones first, then those with few values. */
+  /** After LEARN records: the fields to count from now on; the others are forgotten. */
   private chooseFields(cluster: Cluster): void {
-    const ranked = [...cluster.fields.entries()]
-      .map(([field, stats]) => ({ field, distinct: stats.values.size + (stats.capped ? MAX_VALUES : 0), named: namedField(field) }))
-      .filter((f) => (f.named ? f.distinct <= LEARN / 2 : f.distinct >= 2 && f.distinct <= 8 && categorical(cluster.fields.get(f.field)!)))
-      .sort((a, b) => Number(STRONG_NAME.test(b.field)) - Number(STRONG_NAME.test(a.field)) || Number(b.named) - Number(a.named) || a.distinct - b.distinct)
-      .slice(0, MAX_TRACKED)
-      .map((f) => f.field)
-    cluster.tracked = ranked
-    for (const field of [...cluster.fields.keys()]) if (!ranked.includes(field)) cluster.fields.delete(field)
+    const tracked = chooseFields(cluster.fields, cluster.learned, MAX_TRACKED)
+    cluster.tracked = tracked
+    for (const field of [...cluster.fields.keys()]) if (!tracked.includes(field)) cluster.fields.delete(field)
   }
 
   private maybeTemplate(cluster: Cluster, keys: string[], object: Record<string, unknown>, t: string, i: number, end: number): void {
     if (cluster.templates >= TEMPLATES_PER_CLUSTER || cluster.failedTemplates >= 4 || this.templates.length >= MAX_TEMPLATES) return
-    if (keys.length > MAX_TEMPLATE_KEYS) return
+    if (keys.length > MAX_KEYS) return
     for (const key of keys) {
       const v = object[key]
       if (v !== null && typeof v === 'object') return // nested: parse these
@@ -280,21 +190,9 @@ export class JsonRecords {
       this.templates.unshift(template!)
       return
     }
-    const tracked = new Set(cluster.tracked)
-    const fields: string[] = []
     // a record printed compactly (as JSON.stringify does) gets a template without whitespace
-    const ws = JSON.stringify(object).length === end - i ? '' : WS
-    let source = `\\{${ws}`
-    keys.forEach((key, n) => {
-      if (n > 0) source += `${ws},${ws}`
-      source += `${regexEscape(JSON.stringify(key))}${ws}:${ws}`
-      if (tracked.has(key)) {
-        source += CAPTURED
-        fields.push(key)
-      } else source += SCALAR
-    })
-    source += `${ws}\\}`
-    const re = new RegExp(source, 'y')
+    const compact = JSON.stringify(object).length === end - i
+    const { re, fields } = templateRegex(keys, new Set(cluster.tracked), compact)
     re.lastIndex = i
     if (!re.test(t) || re.lastIndex !== end) {
       // Object.keys puts integer-like keys first: this order is not the text's
@@ -310,17 +208,11 @@ export class JsonRecords {
    * pairs could be read (then it is not taken for a record).
    */
   addPartial(t: string, i: number, offset: number): boolean {
-    const keys: string[] = []
+    const pairs = leadingPairs(t, i, MAX_KEYS)
+    if (pairs.some(([key]) => key.length > MAX_KEY_LENGTH)) return false
+    const keys = pairs.map(([key]) => key)
     const named: [string, string][] = []
-    PAIR.lastIndex = i + 1
-    for (;;) {
-      const match = PAIR.exec(t)
-      if (match === null) break
-      const key = unescapeString(match[1]!)
-      keys.push(key)
-      if (match[2] !== undefined && namedField(key)) named.push([key, unescapeString(match[2])])
-      if (match[4] === '}' || keys.length > MAX_TEMPLATE_KEYS) break
-    }
+    for (const [key, value] of pairs) if (value !== null && namedField(key)) named.push([key, value])
     if (keys.length < 2) return false
     const bytes = t.length - i
     this.partialRecords++
@@ -371,7 +263,7 @@ export class JsonRecords {
       for (const [field, value] of group.named) {
         let stats = best.fields.get(field)
         if (!stats) {
-          stats = { values: new Map(), other: 0, capped: false }
+          stats = newFieldStats()
           best.fields.set(field, stats)
         }
         countValue(stats, value, group.count)
@@ -407,69 +299,10 @@ export class JsonRecords {
         partial: cluster.partial,
         partialBytes: cluster.partialBytes,
         complete: cluster.complete,
-        discriminators: discriminators(cluster),
+        discriminators: discriminators(cluster.fields, cluster.count + cluster.partial),
         example: cluster.example ? example(cluster.example) : null,
       })
     }
     return { clusters, distinctKeySets: this.clusters.size + this.foldedKeySets.size, folded }
   }
-}
-
-/** The fields of a cluster that look like discriminators, best first (at most 3). */
-function discriminators(cluster: Cluster): Discriminator[] {
-  const total = cluster.count + cluster.partial
-  const out: (Discriminator & { strong: boolean })[] = []
-  for (const [field, stats] of cluster.fields) {
-    const distinct = stats.values.size
-    const named = namedField(field)
-    if (stats.capped || distinct === 0) continue
-    // named: few values for the records seen; else: enough records to tell, and category-like values
-    const fits = named
-      ? distinct <= 32 && (total <= 3 || distinct <= total / 2)
-      : total >= 20 && distinct >= 2 && distinct <= Math.min(32, total / 5) && categorical(stats)
-    if (!fits) continue
-    const values = [...stats.values.entries()]
-      .map(([value, c]) => ({ value, count: c.count, partial: c.partial }))
-      .sort((a, b) => b.count + b.partial - (a.count + a.partial))
-    const listed = values.slice(0, 10)
-    const otherCount = stats.other + values.slice(10).reduce((sum, v) => sum + v.count, 0)
-    out.push({ field, named, distinct, values: listed, otherCount, strong: STRONG_NAME.test(field) })
-  }
-  out.sort((a, b) => Number(b.strong) - Number(a.strong) || Number(b.named) - Number(a.named) || a.distinct - b.distinct)
-  return out.slice(0, 3).map(({ strong: _strong, ...d }) => d)
-}
-
-/** One discriminator per field name across clusters (named fields only), by records covered. */
-export function mergeDiscriminators(clusters: JsonCluster[], top = 5): Discriminator[] {
-  const byField = new Map<string, Map<string, { count: number; partial: number }>>()
-  const other = new Map<string, number>()
-  for (const cluster of clusters) {
-    for (const d of cluster.discriminators) {
-      if (!d.named) continue
-      let values = byField.get(d.field)
-      if (!values) byField.set(d.field, (values = new Map()))
-      for (const v of d.values) {
-        const entry = values.get(v.value) ?? { count: 0, partial: 0 }
-        entry.count += v.count
-        entry.partial += v.partial
-        values.set(v.value, entry)
-      }
-      other.set(d.field, (other.get(d.field) ?? 0) + d.otherCount)
-    }
-  }
-  const merged: Discriminator[] = [...byField.entries()].map(([field, values]) => {
-    const list = [...values.entries()]
-      .map(([value, c]) => ({ value, ...c }))
-      .sort((a, b) => b.count + b.partial - (a.count + a.partial))
-    return {
-      field,
-      named: true,
-      distinct: list.length,
-      values: list.slice(0, 10),
-      otherCount: (other.get(field) ?? 0) + list.slice(10).reduce((sum, v) => sum + v.count, 0),
-    }
-  })
-  const covered = (d: Discriminator): number => d.values.reduce((sum, v) => sum + v.count + v.partial, 0) + d.otherCount
-  merged.sort((a, b) => Number(STRONG_NAME.test(b.field)) - Number(STRONG_NAME.test(a.field)) || covered(b) - covered(a))
-  return merged.slice(0, top)
 }

@@ -6,7 +6,8 @@
  * shorter one overwrote), or a record cut by unprintable bytes (malloc's bookkeeping written over a
  * freed chunk): only complete records that parse are counted as records.
  */
-import { JsonRecords, MAX_RECORD, valueEnd } from './json.ts'
+import { valueEnd } from './grammar.ts'
+import { JsonRecords, MAX_RECORD } from './json.ts'
 import { TextRecords } from './text.ts'
 
 const START = /\{[ \t\n\r]*"/g

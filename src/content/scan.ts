@@ -15,7 +15,8 @@
 import type { DumpFormat, DumpScan, RecordExample } from '../../schemas/content.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { decodeHexText, sniffDumpFormat, type HexDecodeStats } from './decode.ts'
-import { JsonRecords, MAX_RECORD, mergeDiscriminators } from './json.ts'
+import { mergeDiscriminators } from './fields.ts'
+import { JsonRecords, MAX_RECORD } from './json.ts'
 import { scanRun } from './records.ts'
 import { redact } from './redact.ts'
 import { findRuns } from './runs.ts'
@@ -82,6 +83,12 @@ export class DumpScanner {
     this.base += length
   }
 
+  /** `length` bytes absent from the input (hexdump offsets that jump): not scanned; they end any run. */
+  skip(length: number): void {
+    this.process(true)
+    this.base += length
+  }
+
   /** Scans what is buffered. Unless `final`, a run reaching the end is carried to the next window. */
   private process(final: boolean): void {
     const buffer = this.buffer
@@ -111,8 +118,6 @@ export class DumpScanner {
         continued = true
       }
     }
-    // a continued run too short to be found again (all its bytes were counted) needs no care:
-    // the carry then starts with printable bytes that findRuns sees as a fresh run only if >= MIN_RUN
     runs.length = 0
     buffer.copyWithin(0, keep, fill)
     this.fill = fill - keep
@@ -237,18 +242,22 @@ export async function scanDump(chunks: AsyncIterable<Uint8Array>, options: ScanO
   const scanner = new DumpScanner()
   const warnings: Warning[] = []
   if (format === 'hexdump' || format === 'xxd') {
-    const stats: HexDecodeStats = { lines: 0, badLines: 0, firstBadLine: null, backwards: 0 }
+    const stats: HexDecodeStats = { lines: 0, badLines: 0, firstBadLine: null, backwards: 0, jumps: 0 }
     let first = true
     for await (const piece of decodeHexText(all, format, stats)) {
       if (first) scanner.startAt(piece.offset)
       first = false
       if (piece.kind === 'bytes') scanner.push(piece.bytes)
-      else scanner.elide(piece.length)
+      else if (piece.kind === 'elided') scanner.elide(piece.length)
+      else scanner.skip(piece.length)
     }
     if (stats.badLines > 0) {
       const warning: Warning = withFile({ code: 'dump_hex_bad_lines', message: `${stats.badLines} of ${stats.lines} lines are not ${format} rows: skipped` }, options.path)
       if (stats.firstBadLine !== null) warning.line = stats.firstBadLine
       warnings.push(warning)
+    }
+    if (stats.jumps > 0) {
+      warnings.push(withFile({ code: 'dump_hex_offsets_jump', message: `${stats.jumps} times the offsets jump ahead with no \`*\`: the bytes between are missing, not scanned` }, options.path))
     }
     if (stats.backwards > 0) {
       warnings.push(withFile({ code: 'dump_hex_offsets_backwards', message: `${stats.backwards} rows go back in offset: skipped` }, options.path))

@@ -20,7 +20,7 @@ function contextFor(env: unknown): AppContext {
       accessKeyId: config.S3_ACCESS_KEY_ID,
       secretAccessKey: config.S3_SECRET_ACCESS_KEY,
     })
-    context = { config, storage }
+    context = { config, storage, linkSecret: config.REPORT_LINK_SECRET ?? null }
     contexts.set(bindings, context)
   }
   return context

@@ -1,0 +1,109 @@
+import { z } from 'zod'
+import { BundleSummary } from '../schemas/bundle.ts'
+import { Diagnosis, DiagnosisRequest } from '../schemas/diagnosis.ts'
+import { DeliveryRecord, Notify } from '../schemas/notify.ts'
+import { Problem } from '../schemas/problem.ts'
+import { ENGINE_VERSION } from './version.ts'
+
+// OpenAPI 3.1 for /openapi.json, made from the same zod schemas the routes validate with and the
+// engine's types come from, so the document cannot drift from the code.
+
+const components = {
+  Problem,
+  BundleSummary,
+  Diagnosis,
+  DiagnosisRequest: DiagnosisRequest.extend({ notify: Notify.optional() }),
+  DeliveryRecord,
+}
+
+function schemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>
+  return json
+}
+
+const ref = (name: keyof typeof components) => ({ $ref: `#/components/schemas/${name}` })
+const json = (name: keyof typeof components, description: string) => ({ description, content: { 'application/json': { schema: ref(name) } } })
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } })
+const id = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } })
+const archive = { type: 'string', format: 'binary' }
+
+const errors = {
+  400: problem('Invalid input: `code` says what, `issues` where'),
+  401: problem('Missing or unknown API key (`unauthorized`)'),
+  429: problem('Over the rate limit (`rate_limited`); see Retry-After'),
+  503: problem('Storage unavailable (`storage_unavailable`); retry after Retry-After'),
+}
+
+export function openApiDocument(serverUrl?: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'memgap',
+      version: ENGINE_VERSION,
+      description: 'Diagnostic bundles in, memory-gap diagnoses out: how big the gap is, where it sits, what fills it, and the fix.',
+    },
+    servers: serverUrl ? [{ url: serverUrl }] : [],
+    security: [{ bearer: [] }],
+    paths: {
+      '/healthz': { get: { summary: 'Storage answers', security: [], responses: { 200: { description: '`{"ok": true}`' }, 503: errors[503] } } },
+      '/v1/bundles': {
+        post: {
+          summary: 'Store and parse a bundle (.tar.gz, .tgz, .tar, .zip); its id is the SHA-256 of the bytes',
+          requestBody: {
+            required: true,
+            content: {
+              'application/gzip': { schema: archive },
+              'application/x-tar': { schema: archive },
+              'application/zip': { schema: archive },
+              'application/octet-stream': { schema: archive },
+              'multipart/form-data': {
+                schema: { type: 'object', required: ['bundle'], properties: { bundle: archive, metadata: { type: 'string', description: 'JSON: {host, role, notes}' } } },
+              },
+            },
+          },
+          responses: {
+            201: json('BundleSummary', 'Stored and parsed'),
+            200: json('BundleSummary', 'The same bytes were stored before'),
+            ...errors,
+            413: problem('Over a size limit (`upload_too_large`, `unpacked_too_large`, `file_too_large`)'),
+            415: problem('Not an archive (`unsupported_media_type`, `archive_unsupported`); the bytes are kept'),
+            422: problem('Corrupt or hostile archive (`archive_corrupt`, `too_many_files`, `compression_ratio`); the bytes are kept'),
+          },
+        },
+      },
+      '/v1/bundles/{id}': { get: { summary: 'A bundle summary', parameters: [id('id', 'SHA-256 of the bundle')], responses: { 200: json('BundleSummary', 'The summary'), 404: problem('`bundle_not_found`') } } },
+      '/v1/bundles/{id}/raw': { get: { summary: 'The exact uploaded bytes', parameters: [id('id', 'SHA-256 of the bundle')], responses: { 200: { description: 'The bytes', content: { 'application/octet-stream': { schema: archive } } }, 404: problem('`bundle_not_found`') } } },
+      '/v1/diagnoses': {
+        post: {
+          summary: 'Diagnose stored bundles (JSON ids) or uploaded files (multipart baseline, suspect); baseline optional',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: ref('DiagnosisRequest') },
+              'multipart/form-data': {
+                schema: { type: 'object', required: ['suspect'], properties: { baseline: archive, suspect: archive, notify: { type: 'string', description: 'JSON array of chat targets' } } },
+              },
+            },
+          },
+          responses: { 201: json('Diagnosis', 'Stored, then answered'), ...errors, 404: problem('`bundle_not_found`') },
+        },
+      },
+      '/v1/diagnoses/{id}': {
+        get: {
+          summary: 'A diagnosis: JSON, or a report (`format` html, md, text; browsers get HTML)',
+          parameters: [id('id', 'Diagnosis id'), { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'html', 'md', 'text'] } }],
+          responses: {
+            200: { description: 'The diagnosis', content: { 'application/json': { schema: ref('Diagnosis') }, 'text/html': { schema: { type: 'string' } }, 'text/markdown': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } } } },
+            404: problem('`diagnosis_not_found`'),
+          },
+        },
+      },
+      '/v1/diagnoses/{id}/deliveries': { get: { summary: 'Outcome of its chat callbacks', parameters: [id('id', 'Diagnosis id')], responses: { 200: json('DeliveryRecord', 'Deliveries; `pending` until all ended'), 404: problem('`diagnosis_not_found`') } } },
+      '/r/{token}': { get: { summary: 'The HTML report behind a signed, expiring link (no API key)', security: [], parameters: [id('token', 'Signed link token')], responses: { 200: { description: 'HTML report' }, 404: problem('`report_link_invalid`') } } },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key from MEMGAP_API_KEYS' } },
+      schemas: Object.fromEntries(Object.entries(components).map(([name, schema]) => [name, schemaOf(schema)])),
+    },
+  }
+}

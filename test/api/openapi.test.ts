@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Diagnosis } from '../../schemas/diagnosis.ts'
+import type { RunningServer } from '../../src/server.ts'
+import { fixture } from '../helpers/fixtures.ts'
+import { form } from '../helpers/fixtures.ts'
+import { testBucket, testServer } from '../helpers/storage.ts'
+
+describe('/openapi.json and /docs', () => {
+  let server: RunningServer
+  beforeAll(async () => {
+    server = await testServer((await testBucket('openapi')).bucket)
+  })
+  afterAll(() => server?.close())
+
+  it('describes every route with schemas generated from the zod schemas', async () => {
+    const doc = await (await fetch(`${server.url}/openapi.json`)).json()
+    expect(doc.openapi).toBe('3.1.0')
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/healthz', '/r/{token}', '/v1/bundles', '/v1/bundles/{id}', '/v1/bundles/{id}/raw',
+      '/v1/diagnoses', '/v1/diagnoses/{id}', '/v1/diagnoses/{id}/deliveries',
+    ])
+    const diagnosis = doc.components.schemas.Diagnosis
+    expect(diagnosis.required).toEqual(expect.arrayContaining(['gap', 'processes', 'findings', 'summary']))
+    expect(diagnosis.properties.findings.items.properties.kind.enum).toEqual(['queue-buildup', 'heap-growth', 'kernel-growth', 'oom-kill'])
+    // Each $ref points at a component that exists.
+    const refs = JSON.stringify(doc).match(/#\/components\/schemas\/\w+/g) ?? []
+    for (const ref of new Set(refs)) expect(doc.components.schemas[ref.split('/').pop()!], ref).toBeDefined()
+  })
+
+  it('documents a response a real request gets: the diagnosis validates against the document\'s required fields', async () => {
+    const doc = await (await fetch(`${server.url}/openapi.json`)).json()
+    const res = await fetch(`${server.url}/v1/diagnoses`, { method: 'POST', body: form({ suspect: fixture('seed/sta-18.tar.gz') }) })
+    const body = Diagnosis.parse(await res.json())
+    for (const key of doc.components.schemas.Diagnosis.required) expect(body).toHaveProperty(key)
+  })
+
+  it('serves /docs as one page with no external resource', async () => {
+    const res = await fetch(`${server.url}/docs`)
+    expect(res.status).toBe(200)
+    const page = await res.text()
+    expect(page).toContain('/v1/diagnoses/{id}/deliveries')
+    expect(page).not.toMatch(/<(script|link)[^>]+(src|href)=["']?https?:/i)
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'")
+  })
+})
