@@ -45,5 +45,8 @@ export function safePath(raw: string): string | null {
     out.push(seg)
   }
   if (out.length === 0) return null
-  return out.join('/')
+  const path = out.join('/')
+  // Checked again once `./` and empty segments are gone: `./C:/x` and `.//\\srv\x` are absolute too.
+  if (path.startsWith('\\') || DRIVE.test(path)) return null
+  return path
 }

@@ -22,7 +22,8 @@ export function dumpTarget(path: string): DumpTarget | null {
     if (size <= 0n) return null
     if (size <= BigInt(Number.MAX_SAFE_INTEGER)) sizeBytes = Number(size)
   }
-  const pid = /^\d+$/.test(who) ? Number(who) : null
+  // A PID is a small number (Linux caps it at 2^22); longer digit runs are names, not PIDs.
+  const pid = /^\d{1,9}$/.test(who) ? Number(who) : null
   return { pid, name: pid === null ? who : null, start, end, sizeBytes }
 }
 

@@ -152,7 +152,7 @@ function readTask(m: RegExpExecArray, columns: string[], n: number, warn: Warn):
   const totalVmPages = values.get('total_vm')!
   const rssPages = values.get('rss')!
   const totalVmKib = totalVmPages * PAGE_KIB
-  if (!name || !Number.isSafeInteger(totalVmKib) || totalVmPages < 0 || rssPages < 0) {
+  if (!name || !Number.isSafeInteger(totalVmKib) || !Number.isSafeInteger(rssPages * PAGE_KIB) || totalVmPages < 0 || rssPages < 0) {
     warn('dmesg_bad_task_row', `a task table row not read: ${excerpt(m[0])}`, n)
     return null
   }
