@@ -6,6 +6,7 @@ import { rateLimiter } from './rate-limit.ts'
 import { bundles } from './routes/bundles.ts'
 import { diagnoses } from './routes/diagnoses.ts'
 import { health } from './routes/health.ts'
+import { integrations } from './routes/integrations.ts'
 import { meta } from './routes/meta.ts'
 import { reports } from './routes/reports.ts'
 
@@ -59,6 +60,7 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
   app.route('/', bundles)
   app.route('/', diagnoses)
   app.route('/', reports)
+  app.route('/', integrations)
 
   app.notFound((c) => problem(new AppError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)))
 

@@ -47,3 +47,20 @@ export function unpackGuard(limits: UnpackLimits, archiveBytes: number) {
     }
   }
 }
+
+/**
+ * The ratio measured on a stream: what gunzip has produced against what it was fed so far. For
+ * uploads read as they arrive, whose total size is unknown until the end.
+ */
+export function ratioGuard(maxRatio: number, consumed: () => number): TransformStream<Uint8Array, Uint8Array> {
+  let produced = 0
+  return new TransformStream({
+    transform(chunk, controller) {
+      produced += chunk.byteLength
+      if (produced > RATIO_FLOOR_BYTES && produced / Math.max(1, consumed()) > maxRatio) {
+        throw new ArchiveError('compression_ratio', `the archive expands more than ${maxRatio} times: refused as a compression bomb`)
+      }
+      controller.enqueue(chunk)
+    },
+  })
+}

@@ -3,7 +3,7 @@
 import type { Diagnosis, ProcessGrowth } from '../../schemas/diagnosis.ts'
 import type { DumpContent } from '../../schemas/findings.ts'
 import type { ProcessRegions } from '../../schemas/regions.ts'
-import { type SafeHtml, html } from './escape.ts'
+import type { SafeHtml } from './escape.ts'
 import { CLASS_LABEL, bytes, count, mib, percent, plural, signedMib } from './format.ts'
 import { byteSplit, clusterRows, compared, gapRows, mainDiscriminator, regionClasses, regionTotal, topProcesses } from './model.ts'
 import { type LegendItem, type Row, type Segment, legend, rowsChart } from './svg.ts'

@@ -107,7 +107,7 @@ export function confidenceLevel(value: number): 'high' | 'medium' | 'low' {
 }
 
 /** Where a piece of evidence sits: `logs/fwlog.log:12` or `dumps/x.bin @ 10328`. */
-export function location(e: Evidence): string {
+export function evidenceLocation(e: Evidence): string {
   if (e.line !== undefined) return `${e.file}:${e.line}`
   if (e.offset !== undefined) return `${e.file} @ offset ${count(e.offset)}`
   return e.file

@@ -2,7 +2,7 @@
 
 import type { Evidence, Finding, QueueEstimate } from '../../schemas/findings.ts'
 import { type SafeHtml, html, trusted } from './escape.ts'
-import { KIND_LABEL, bytes, confidence, confidenceLevel, count, location, mib, percent } from './format.ts'
+import { KIND_LABEL, bytes, confidence, confidenceLevel, count, evidenceLocation, mib, percent } from './format.ts'
 
 export function findingsSection(findings: Finding[]): SafeHtml {
   const body =
@@ -68,7 +68,7 @@ function configBlock(lines: string[], i: number): SafeHtml {
 }
 
 function evidenceItem(e: Evidence): SafeHtml {
-  return html`<li><span class="where"><b>${e.bundle}</b> · <span class="mono">${location(e)}</span></span><code class="excerpt">${e.excerpt}</code></li>`
+  return html`<li><span class="where"><b>${e.bundle}</b> · <span class="mono">${evidenceLocation(e)}</span></span><code class="excerpt">${e.excerpt}</code></li>`
 }
 
 function evidenceList(evidence: Evidence[], i: number): SafeHtml {

@@ -94,16 +94,9 @@ function gapLead(d: Diagnosis): string {
   return `${names[lead[0]] ?? lead[0]} ${signedMib(lead[1])}`
 }
 
+/** The report's own link (a signed one, maybe) to pass on; other formats are the API's business. */
 function footer(d: Diagnosis, opts: RenderOptions): SafeHtml {
   const url = safeUrl(opts.reportUrl)
-  const formats = url
-    ? html` · ${(['md', 'text'] as const).map((f, i) => html`${i > 0 ? ' · ' : ''}<a href="${withFormat(url, f)}">${f === 'md' ? 'Markdown' : 'plain text'}</a>`)}`
-    : ''
-  return html`<footer>memgap ${d.engineVersion} · diagnosis <span class="mono">${d.id}</span> · ${when(d.createdAt)}${formats}</footer>`
-}
-
-function withFormat(href: string, format: string): string {
-  const url = new URL(href)
-  url.searchParams.set('format', format)
-  return url.href
+  const link = url ? html` · <a href="${url}" rel="noreferrer">link to this report</a>` : ''
+  return html`<footer>memgap ${d.engineVersion} · diagnosis <span class="mono">${d.id}</span> · ${when(d.createdAt)}${link}</footer>`
 }

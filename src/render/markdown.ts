@@ -12,7 +12,7 @@ import {
   bytes,
   confidence,
   count,
-  location,
+  evidenceLocation,
   mib,
   percent,
   signedMib,
@@ -141,7 +141,7 @@ function finding(f: Finding, i: number): string {
 }
 
 function evidence(e: Evidence): string {
-  return `- ${e.bundle} ${mdCode(location(e))}: ${mdCode(e.excerpt)}`
+  return `- ${e.bundle} ${mdCode(evidenceLocation(e))}: ${mdCode(e.excerpt)}`
 }
 
 function warningsSection(warnings: Warning[]): string {

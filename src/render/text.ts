@@ -12,7 +12,7 @@ import {
   bytes,
   confidence,
   count,
-  location,
+  evidenceLocation,
   mib,
   percent,
   signedMib,
@@ -153,7 +153,7 @@ function finding(f: Finding, i: number): string[] {
   if (f.evidence.length > 0) {
     lines.push('', '   Evidence:')
     for (const e of f.evidence) {
-      lines.push(...wrap(`- ${e.bundle} ${t(location(e))}`, 7, 5))
+      lines.push(...wrap(`- ${e.bundle} ${t(evidenceLocation(e))}`, 7, 5))
       lines.push(...wrap(t(e.excerpt), 7))
     }
   }

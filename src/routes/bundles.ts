@@ -2,9 +2,10 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../context.ts'
 import { AppError, invalidInput } from '../errors.ts'
-import { getBundle, ingestBundle, summaryOf, type UploadMeta } from '../services/bundles.ts'
+import { getBundle, summaryOf, type UploadMeta } from '../services/bundles.ts'
+import { ingestStream } from '../services/ingest.ts'
 import { keys } from '../storage/s3.ts'
-import { ARCHIVE_TYPES, fileBytes, mediaType, readForm, uploadLimit } from './upload.ts'
+import { ARCHIVE_TYPES, fileStream, mediaType, rawBody, readForm } from './upload.ts'
 
 const Metadata = z.object({
   host: z.string().max(256).optional(),
@@ -27,20 +28,20 @@ function parseMetadata(field: string | File | undefined): UploadMeta {
 }
 
 export const bundles = new Hono<AppEnv>()
-  .post('/v1/bundles', uploadLimit(), async (c) => {
+  .post('/v1/bundles', async (c) => {
     const type = mediaType(c)
-    let raw: Uint8Array
+    let body: ReadableStream<Uint8Array>
     let meta: UploadMeta = {}
     if (type === 'multipart/form-data') {
       const form = await readForm(c)
-      raw = await fileBytes(form.bundle, 'bundle')
+      body = fileStream(form.bundle, 'bundle')
       meta = parseMetadata(form.metadata)
     } else if (ARCHIVE_TYPES.has(type)) {
-      raw = new Uint8Array(await c.req.arrayBuffer())
+      body = rawBody(c)
     } else {
       throw new AppError(415, 'unsupported_media_type', `send the archive as ${[...ARCHIVE_TYPES][0]} or multipart/form-data, not "${type || 'nothing'}"`)
     }
-    const { bundle, created } = await ingestBundle(c.var.scope, raw, meta)
+    const { bundle, created } = await ingestStream(c.var.scope, body, { ...meta, maxBytes: c.var.ctx.config.MAX_UPLOAD_BYTES })
     c.header('Location', `/v1/bundles/${bundle.id}`)
     return c.json(summaryOf(bundle), created ? 201 : 200)
   })

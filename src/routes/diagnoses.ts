@@ -5,11 +5,11 @@ import { Notify, type NotifyTarget } from '../../schemas/notify.ts'
 import type { AppEnv } from '../context.ts'
 import { AppError, invalidInput } from '../errors.ts'
 import { HTML_CSP } from '../render/index.ts'
-import { ingestBundle } from '../services/bundles.ts'
 import { deliver, getDeliveries, refuseBadTargets } from '../services/deliveries.ts'
 import { createDiagnosis, getDiagnosis } from '../services/diagnoses.ts'
 import { CONTENT_TYPES, negotiate, render, reportUrl } from '../services/reports.ts'
-import { fileBytes, mediaType, readForm, uploadLimit } from './upload.ts'
+import { ingestStream } from '../services/ingest.ts'
+import { fileStream, mediaType, readForm } from './upload.ts'
 
 const JsonRequest = DiagnosisRequest.extend({ notify: Notify.optional() })
 
@@ -49,7 +49,7 @@ function defer(c: Context, work: Promise<void>): void {
 }
 
 export const diagnoses = new Hono<AppEnv>()
-  .post('/v1/diagnoses', uploadLimit(), async (c) => {
+  .post('/v1/diagnoses', async (c) => {
     const { ctx, scope } = c.var
     const type = mediaType(c)
     let ids: { baseline?: string; suspect: string }
@@ -59,8 +59,9 @@ export const diagnoses = new Hono<AppEnv>()
       const form = await readForm(c)
       targets = notifyField(form.notify)
       await refuseBadTargets(ctx, targets)
-      const suspect = await ingestBundle(scope, await fileBytes(form.suspect, 'suspect'), {})
-      const baseline = form.baseline === undefined ? null : await ingestBundle(scope, await fileBytes(form.baseline, 'baseline'), {})
+      const maxBytes = ctx.config.MAX_UPLOAD_BYTES
+      const suspect = await ingestStream(scope, fileStream(form.suspect, 'suspect'), { maxBytes })
+      const baseline = form.baseline === undefined ? null : await ingestStream(scope, fileStream(form.baseline, 'baseline'), { maxBytes })
       ids = { baseline: baseline?.bundle.id, suspect: suspect.bundle.id }
     } else if (type === 'application/json') {
       const request = await readJson(c)

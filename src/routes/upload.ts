@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { AppError } from '../errors.ts'
 import type { AppEnv } from '../context.ts'
 
-// Reading uploads: the size limit is counted on the stream, not taken from Content-Length.
+// Reading uploads. Raw archive bodies are streamed into ingest, which counts them; multipart
+// bodies are read here, counted on the stream (Content-Length is not trusted), then parsed.
 
 export const ARCHIVE_TYPES = new Set([
   'application/gzip',
@@ -14,35 +14,60 @@ export const ARCHIVE_TYPES = new Set([
   'application/octet-stream',
 ])
 
-export function uploadLimit() {
-  return async function limitUpload(c: Context<AppEnv>, next: () => Promise<void>) {
-    const maxSize = c.var.ctx.config.MAX_UPLOAD_BYTES
-    const limit = bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new AppError(413, 'upload_too_large', `the upload is over the limit of ${maxSize} bytes`)
-      },
-    })
-    return limit(c, next)
-  }
-}
+const tooLarge = (max: number) => new AppError(413, 'upload_too_large', `the upload is over the limit of ${max} bytes`)
 
 /** The media type without parameters, lowercased; '' when absent. */
 export function mediaType(c: Context): string {
   return (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
 }
 
-export async function readForm(c: Context): Promise<Record<string, string | File>> {
+/** The request body as a stream; an absent body is an empty upload. */
+export function rawBody(c: Context): ReadableStream<Uint8Array> {
+  const body = c.req.raw.body
+  if (!body) throw new AppError(400, 'empty_body', 'the upload is empty')
+  return body
+}
+
+async function readLimited(c: Context<AppEnv>): Promise<Uint8Array<ArrayBuffer>> {
+  const max = c.var.ctx.config.MAX_UPLOAD_BYTES
+  const declared = Number(c.req.header('content-length') ?? 0)
+  if (declared > max) throw tooLarge(max)
+  const chunks: Uint8Array[] = []
+  let total = 0
+  const reader = rawBody(c).getReader()
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    total += next.value.byteLength
+    if (total > max) {
+      await reader.cancel()
+      throw tooLarge(max)
+    }
+    chunks.push(next.value)
+  }
+  const out = new Uint8Array(total)
+  let at = 0
+  for (const chunk of chunks) {
+    out.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return out
+}
+
+export async function readForm(c: Context<AppEnv>): Promise<Record<string, string | File>> {
+  const bytes = await readLimited(c)
   try {
-    return (await c.req.parseBody({ all: false })) as Record<string, string | File>
-  } catch (error) {
-    if (error instanceof AppError) throw error
+    const form = await new Response(bytes, { headers: { 'content-type': c.req.header('content-type') ?? '' } }).formData()
+    const fields: Record<string, string | File> = {}
+    form.forEach((value, name) => {
+      fields[name] ??= value
+    })
+    return fields
+  } catch {
     throw new AppError(400, 'multipart_malformed', 'the multipart/form-data body could not be read')
   }
 }
 
-export async function fileBytes(field: string | File | undefined, name: string): Promise<Uint8Array> {
+export function fileStream(field: string | File | undefined, name: string): ReadableStream<Uint8Array> {
   if (field === undefined) throw new AppError(400, 'field_missing', `multipart field "${name}" is missing`)
   if (typeof field === 'string') throw new AppError(400, 'field_not_file', `multipart field "${name}" must be a file`)
-  return new Uint8Array(await field.arrayBuffer())
+  return field.stream()
 }

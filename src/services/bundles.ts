@@ -22,33 +22,20 @@ export function summaryOf(parsed: ParsedBundle): BundleSummary {
   return BundleSummary.parse(parsed)
 }
 
-/** Stores and parses an upload; `created` is false when the same bytes were stored before. */
-export async function ingestBundle(
-  { storage, tenant, limits }: Scope,
-  raw: Uint8Array,
-  meta: UploadMeta,
-): Promise<{ bundle: ParsedBundle; created: boolean }> {
-  if (raw.byteLength === 0) throw new AppError(400, 'empty_body', 'the upload is empty')
-  const id = await sha256Hex(raw)
-  const known = await loadParsed({ storage, tenant }, id)
-  if (known) return { bundle: failIfUnreadable(known), created: false }
-
-  if (!(await storage.exists(keys.bundleRaw(tenant, id)))) {
-    await storage.put(keys.bundleRaw(tenant, id), raw, 'application/octet-stream')
-  }
-  const bundle = await readBundle(raw, { id, bytes: raw.byteLength, receivedAt: new Date().toISOString(), limits, ...meta })
-  await storage.putJson(keys.bundleParsed(tenant, id), bundle)
-  return { bundle: failIfUnreadable(bundle), created: true }
+/** Stores and parses an upload held in memory (ticket attachments): the streaming path, fed at once. */
+export async function ingestBundle(scope: Scope, raw: Uint8Array, meta: UploadMeta): Promise<{ bundle: ParsedBundle; created: boolean }> {
+  const { ingestStream } = await import('./ingest.ts')
+  return ingestStream(scope, new Blob([raw as Uint8Array<ArrayBuffer>]).stream(), { ...meta, maxBytes: Number.MAX_SAFE_INTEGER })
 }
 
 /** An archive we could not read is kept, and the client told so with a 422. */
-function failIfUnreadable(bundle: ParsedBundle): ParsedBundle {
+export function failIfUnreadable(bundle: ParsedBundle): ParsedBundle {
   if (!bundle.error) return bundle
   const status = bundle.error.code === 'archive_unsupported' ? 415 : (LIMIT_STATUS[bundle.error.code] ?? 422)
   throw new AppError(status, bundle.error.code, `${bundle.error.detail}; the upload is kept as bundle ${bundle.id}`)
 }
 
-async function loadParsed({ storage, tenant }: Pick<Scope, 'storage' | 'tenant'>, id: string): Promise<ParsedBundle | null> {
+export async function loadParsed({ storage, tenant }: Pick<Scope, 'storage' | 'tenant'>, id: string): Promise<ParsedBundle | null> {
   const stored = await storage.getJson(keys.bundleParsed(tenant, id))
   if (stored === null) return null
   const result = ParsedBundle.safeParse(stored)

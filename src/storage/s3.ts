@@ -13,7 +13,12 @@
  * keys. <sha256> is the lowercase hex SHA-256 of the raw bytes: one upload sent twice is one bundle.
  */
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -21,6 +26,7 @@ import {
   NotFound,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3'
 import { AppError } from '../errors.ts'
 
@@ -31,6 +37,18 @@ export const keys = {
   bundleParsed: (tenant: string, id: string) => `${tenantPrefix(tenant)}/bundles/${id}/parsed.json`,
   diagnosis: (tenant: string, id: string) => `${tenantPrefix(tenant)}/diagnoses/${id}.json`,
   deliveries: (tenant: string, id: string) => `${tenantPrefix(tenant)}/diagnoses/${id}.deliveries.json`,
+  /** An upload still streaming in, before its hash (and so its key) is known; moved, then deleted. */
+  incoming: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/incoming/${upload}`,
+}
+
+/** S3's smallest part is 5 MiB; 8 MiB parts keep a streamed write's memory at one part. */
+const PART_BYTES = 8 * 1024 * 1024
+
+export interface ObjectWriter {
+  write(chunk: Uint8Array): Promise<void>
+  /** Stores what was written: one PUT when it fit in a part, else completes the multipart upload. */
+  close(): Promise<void>
+  abort(): Promise<void>
 }
 
 export interface StorageOptions {
@@ -146,6 +164,62 @@ export function createStorage(options: StorageOptions) {
 
     async putJson(key: string, value: unknown): Promise<void> {
       await this.put(key, JSON.stringify(value), 'application/json')
+    },
+
+    /** Writes an object of unknown length as it streams: a multipart upload of PART_BYTES parts. */
+    openWrite(key: string, contentType: string): ObjectWriter {
+      let part: Uint8Array[] = []
+      let partBytes = 0
+      let uploadId: string | undefined
+      const parts: { ETag: string | undefined; PartNumber: number }[] = []
+      const joined = () => {
+        const out = new Uint8Array(partBytes)
+        let at = 0
+        for (const chunk of part) {
+          out.set(chunk, at)
+          at += chunk.byteLength
+        }
+        part = []
+        partBytes = 0
+        return out
+      }
+      const flush = async () => {
+        uploadId ??= (await call('start an upload', () => client.send(new CreateMultipartUploadCommand({ Bucket, Key: key, ContentType: contentType })))).UploadId
+        const PartNumber = parts.length + 1
+        const body = joined()
+        const out = await call('store a part', () =>
+          client.send(new UploadPartCommand({ Bucket, Key: key, UploadId: uploadId, PartNumber, Body: body, ContentLength: body.byteLength })),
+        )
+        parts.push({ ETag: out.ETag, PartNumber })
+      }
+      return {
+        async write(chunk) {
+          part.push(chunk.slice()) // a copy: the caller's buffer may be reused
+          partBytes += chunk.byteLength
+          if (partBytes >= PART_BYTES) await flush()
+        },
+        close: async () => {
+          if (!uploadId) return this.put(key, joined(), contentType)
+          if (partBytes > 0) await flush()
+          await call('complete an upload', () =>
+            client.send(new CompleteMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } })),
+          )
+        },
+        async abort() {
+          part = []
+          if (uploadId) await client.send(new AbortMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId })).catch(() => {})
+        },
+      }
+    },
+
+    async copy(from: string, to: string): Promise<void> {
+      await call('copy the object', () =>
+        client.send(new CopyObjectCommand({ Bucket, Key: to, CopySource: `${Bucket}/${from.split('/').map(encodeURIComponent).join('/')}` })),
+      )
+    },
+
+    async remove(key: string): Promise<void> {
+      await call('delete the object', () => client.send(new DeleteObjectCommand({ Bucket, Key: key })))
     },
 
     /** Creates the bucket if missing: for the embedded server and tests, not for production. */

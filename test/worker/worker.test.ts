@@ -61,7 +61,7 @@ describe('the Worker in workerd (wrangler dev)', () => {
   it('reads the kafka capture (a 64 MiB dump inside) in workerd', async () => {
     const kafka = fixture('kafka/suspect.tar.gz')
     const res = await fetch(`${worker.url}/v1/bundles`, { method: 'POST', headers: { 'content-type': 'application/gzip' }, body: kafka })
-    expect(res.status, worker.output()).toBe(201)
+    expect(res.status, `${await res.clone().text()}\n${worker.output()}`).toBe(201)
     const summary = BundleSummary.parse(await res.json())
     expect(summary.files.find((f) => f.path === 'dumps/5-7f2250000000-7f2254000000.bin')).toMatchObject({ kind: 'dump', bytes: 67108864 })
     // The 64 MiB dump is scanned in workerd too: the same records as in Node.

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto'
+import type { ParsedBundle } from '../../schemas/bundle.ts'
+import { gunzip } from '../bundle/gzip.ts'
+import { readArchive, sniffArchive, type ArchiveEntry } from '../bundle/archive.ts'
+import { ratioGuard } from '../bundle/limits.ts'
+import { readEntries } from '../bundle/read.ts'
+import { readTar } from '../bundle/tar.ts'
+import type { Scope } from '../context.ts'
+import { AppError } from '../errors.ts'
+import { keys } from '../storage/s3.ts'
+import { failIfUnreadable, loadParsed, type UploadMeta } from './bundles.ts'
+
+// Streaming ingest: the request body flows once through a tap that hashes it, counts it against
+// MAX_UPLOAD_BYTES and writes it to S3 (multipart, one part in memory), then on through gunzip,
+// tar and the parsers. The raw bytes land under incoming/ as they arrive; once the hash is known
+// they move to their content address. A .zip needs its directory at the end: it is held whole.
+// (node:crypto is Node's, and workerd's under nodejs_compat: Web Crypto cannot hash a stream.)
+
+export async function ingestStream(
+  scope: Scope,
+  body: ReadableStream<Uint8Array>,
+  meta: UploadMeta & { maxBytes: number },
+): Promise<{ bundle: ParsedBundle; created: boolean }> {
+  const { storage, tenant } = scope
+  const incoming = keys.incoming(tenant, crypto.randomUUID())
+  const writer = storage.openWrite(incoming, 'application/octet-stream')
+  const hash = createHash('sha256')
+  let bytes = 0
+  const tap = new TransformStream<Uint8Array, Uint8Array>({
+    async transform(chunk, controller) {
+      bytes += chunk.byteLength
+      if (bytes > meta.maxBytes) throw new AppError(413, 'upload_too_large', `the upload is over the limit of ${meta.maxBytes} bytes`)
+      hash.update(chunk)
+      await writer.write(chunk) // backpressure: the parser waits for storage
+      controller.enqueue(chunk)
+    },
+  })
+  const reader = body.pipeThrough(tap).getReader()
+  try {
+    const head = await readHead(reader, 512)
+    const format = sniffArchive(concat(head))
+    const stream = replay(head, reader)
+    let entries: AsyncIterable<ArchiveEntry> | null = null
+    if (format === 'zip') entries = readArchive(concat(await drain(stream)), 'zip')
+    else if (format === 'tar.gz') entries = readTar(gunzip(stream).pipeThrough(ratioGuard(scope.limits.maxCompressionRatio, () => bytes)))
+    else if (format) entries = readTar(stream)
+    // The total is unknown until the end: the ratio is measured on the stream instead.
+    const limits = { ...scope.limits, maxCompressionRatio: Number.POSITIVE_INFINITY }
+    const receivedAt = new Date().toISOString()
+    const parsed = await readEntries(entries, format ?? 'unknown', { id: '0'.repeat(64), bytes: 0, receivedAt, limits, ...meta })
+    await drain(stream) // what the parser left (after an error, or trailing bytes) is stored all the same
+    if (bytes === 0) throw new AppError(400, 'empty_body', 'the upload is empty')
+    await writer.close()
+    const id = hash.digest('hex')
+    return await commit(scope, incoming, { ...parsed, id, bytes })
+  } catch (error) {
+    await writer.abort()
+    await reader.cancel().catch(() => {})
+    throw error
+  }
+}
+
+/** Moves the upload to its content address, unless the same bytes are there already. */
+async function commit(scope: Scope, incoming: string, bundle: ParsedBundle): Promise<{ bundle: ParsedBundle; created: boolean }> {
+  const { storage, tenant } = scope
+  const known = await loadParsed(scope, bundle.id)
+  const raw = keys.bundleRaw(tenant, bundle.id)
+  if (!known && !(await storage.exists(raw))) await storage.copy(incoming, raw)
+  await storage.remove(incoming)
+  if (known) return { bundle: failIfUnreadable(known), created: false }
+  await storage.putJson(keys.bundleParsed(tenant, bundle.id), bundle)
+  return { bundle: failIfUnreadable(bundle), created: true }
+}
+
+async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>, want: number): Promise<Uint8Array[]> {
+  const head: Uint8Array[] = []
+  let held = 0
+  while (held < want) {
+    const next = await reader.read()
+    if (next.done) break
+    head.push(next.value)
+    held += next.value.byteLength
+  }
+  return head
+}
+
+/** The chunks already read, then the rest of the reader, as one stream read once. */
+function replay(head: Uint8Array[], reader: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
+  let i = 0
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (i < head.length) return controller.enqueue(head[i++]!)
+      const next = await reader.read()
+      if (next.done) controller.close()
+      else controller.enqueue(next.value)
+    },
+  }, { highWaterMark: 0 })
+}
+
+async function drain(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = []
+  if (stream.locked) return chunks
+  const reader = stream.getReader()
+  for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value)
+  return chunks
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
+  let at = 0
+  for (const chunk of chunks) {
+    out.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return out
+}
