@@ -9,6 +9,7 @@ import { health } from './routes/health.ts'
 import { integrations } from './routes/integrations.ts'
 import { meta } from './routes/meta.ts'
 import { reports } from './routes/reports.ts'
+import { uploads } from './routes/uploads.ts'
 
 // The app, runtime-free: entries hand it a way to get the context for their environment.
 
@@ -61,6 +62,7 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
   app.route('/', diagnoses)
   app.route('/', reports)
   app.route('/', integrations)
+  app.route('/', uploads)
 
   app.notFound((c) => problem(new AppError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)))
 

@@ -3,6 +3,7 @@ import { BundleSummary } from '../schemas/bundle.ts'
 import { Diagnosis, DiagnosisRequest } from '../schemas/diagnosis.ts'
 import { DeliveryRecord, Notify } from '../schemas/notify.ts'
 import { Problem } from '../schemas/problem.ts'
+import { CompleteRequest, UploadRequest, UploadTicket } from '../schemas/uploads.ts'
 import { ENGINE_VERSION } from './version.ts'
 
 // OpenAPI 3.1 for /openapi.json, made from the same zod schemas the routes validate with and the
@@ -14,6 +15,9 @@ const components = {
   Diagnosis,
   DiagnosisRequest: DiagnosisRequest.extend({ notify: Notify.optional() }),
   DeliveryRecord,
+  UploadRequest,
+  UploadTicket,
+  CompleteRequest,
 }
 
 function schemaOf(schema: z.ZodType): Record<string, unknown> {
@@ -73,6 +77,21 @@ export function openApiDocument(serverUrl?: string) {
       },
       '/v1/bundles/{id}': { get: { summary: 'A bundle summary', parameters: [id('id', 'SHA-256 of the bundle')], responses: { 200: json('BundleSummary', 'The summary'), 404: problem('`bundle_not_found`') } } },
       '/v1/bundles/{id}/raw': { get: { summary: 'The exact uploaded bytes', parameters: [id('id', 'SHA-256 of the bundle')], responses: { 200: { description: 'The bytes', content: { 'application/octet-stream': { schema: archive } } }, 404: problem('`bundle_not_found`') } } },
+      '/v1/uploads': {
+        post: {
+          summary: 'Presigned upload for a big bundle: one PUT URL, or part URLs past 100 MiB (or with multipart: true)',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('UploadRequest') } } },
+          responses: { 201: json('UploadTicket', 'Where to PUT the bytes, and where to say it is done'), ...errors, 413: problem('`upload_too_large`') },
+        },
+      },
+      '/v1/uploads/{id}/complete': {
+        post: {
+          summary: 'Read the uploaded bundle (streamed from storage) and store it by its SHA-256',
+          parameters: [id('id', 'Upload id')],
+          requestBody: { required: false, content: { 'application/json': { schema: ref('CompleteRequest') } } },
+          responses: { 201: json('BundleSummary', 'Stored and parsed'), 200: json('BundleSummary', 'The same bytes were stored before'), ...errors, 404: problem('`upload_not_found`') },
+        },
+      },
       '/v1/diagnoses': {
         post: {
           summary: 'Diagnose stored bundles (JSON ids) or uploaded files (multipart baseline, suspect); baseline optional',
@@ -99,6 +118,15 @@ export function openApiDocument(serverUrl?: string) {
         },
       },
       '/v1/diagnoses/{id}/deliveries': { get: { summary: 'Outcome of its chat callbacks', parameters: [id('id', 'Diagnosis id')], responses: { 200: json('DeliveryRecord', 'Deliveries; `pending` until all ended'), 404: problem('`diagnosis_not_found`') } } },
+      '/v1/integrations/zendesk': {
+        post: { summary: 'Zendesk webhook `{ticket_id}`, signed (X-Zendesk-Webhook-Signature); the diagnosis comes back as a private comment', security: [], responses: { 202: { description: 'Accepted; work goes on in the background' }, 401: problem('`signature_invalid`'), 503: problem('`not_configured`') } },
+      },
+      '/v1/integrations/jira': {
+        post: { summary: 'Jira webhook (issue or attachment created), signed (X-Hub-Signature); the diagnosis comes back as an internal comment', security: [], responses: { 202: { description: 'Accepted' }, 401: problem('`signature_invalid`'), 503: problem('`not_configured`') } },
+      },
+      '/v1/integrations/webhook': {
+        post: { summary: 'Generic ticket webhook `{ticketId, attachments, replyUrl, secret}`; answered with a signed POST to replyUrl', security: [], responses: { 202: { description: 'Accepted' }, 400: problem('`attachment_refused`, `callback_refused`') } },
+      },
       '/r/{token}': { get: { summary: 'The HTML report behind a signed, expiring link (no API key)', security: [], parameters: [id('token', 'Signed link token')], responses: { 200: { description: 'HTML report' }, 404: problem('`report_link_invalid`') } } },
     },
     components: {

@@ -21,9 +21,33 @@ export async function ingestStream(
   body: ReadableStream<Uint8Array>,
   meta: UploadMeta & { maxBytes: number },
 ): Promise<{ bundle: ParsedBundle; created: boolean }> {
-  const { storage, tenant } = scope
-  const incoming = keys.incoming(tenant, crypto.randomUUID())
-  const writer = storage.openWrite(incoming, 'application/octet-stream')
+  const incoming = keys.incoming(scope.tenant, crypto.randomUUID())
+  const writer = scope.storage.openWrite(incoming, 'application/octet-stream')
+  try {
+    const bundle = await readFlowing(scope, body, meta, (chunk) => writer.write(chunk))
+    await writer.close()
+    return await commit(scope, incoming, bundle)
+  } catch (error) {
+    await writer.abort()
+    throw error
+  }
+}
+
+/** The same for bytes already in storage (a presigned upload): read once, hashed and parsed. */
+export async function ingestStored(scope: Scope, incoming: string, meta: UploadMeta & { maxBytes: number }) {
+  const stored = await scope.storage.get(incoming)
+  if (!stored) throw new AppError(404, 'upload_not_found', 'nothing was uploaded to this URL, or it was completed already')
+  const bundle = await readFlowing(scope, stored.body, meta, async () => {})
+  return commit(scope, incoming, bundle)
+}
+
+/** Hashes, counts and parses a body as it flows, handing every chunk to `sink` on the way. */
+async function readFlowing(
+  scope: Scope,
+  body: ReadableStream<Uint8Array>,
+  meta: UploadMeta & { maxBytes: number },
+  sink: (chunk: Uint8Array) => Promise<void>,
+): Promise<ParsedBundle> {
   const hash = createHash('sha256')
   let bytes = 0
   const tap = new TransformStream<Uint8Array, Uint8Array>({
@@ -31,7 +55,7 @@ export async function ingestStream(
       bytes += chunk.byteLength
       if (bytes > meta.maxBytes) throw new AppError(413, 'upload_too_large', `the upload is over the limit of ${meta.maxBytes} bytes`)
       hash.update(chunk)
-      await writer.write(chunk) // backpressure: the parser waits for storage
+      await sink(chunk) // backpressure: the parser waits for storage
       controller.enqueue(chunk)
     },
   })
@@ -50,11 +74,8 @@ export async function ingestStream(
     const parsed = await readEntries(entries, format ?? 'unknown', { id: '0'.repeat(64), bytes: 0, receivedAt, limits, ...meta })
     await drain(stream) // what the parser left (after an error, or trailing bytes) is stored all the same
     if (bytes === 0) throw new AppError(400, 'empty_body', 'the upload is empty')
-    await writer.close()
-    const id = hash.digest('hex')
-    return await commit(scope, incoming, { ...parsed, id, bytes })
+    return { ...parsed, id: hash.digest('hex'), bytes }
   } catch (error) {
-    await writer.abort()
     await reader.cancel().catch(() => {})
     throw error
   }

@@ -8,6 +8,8 @@
  *   v1/tenants/<tenant>/bundles/<sha256>/parsed.json   ParsedBundle: summary + what the parsers took out
  *   v1/tenants/<tenant>/diagnoses/<id>.json            Diagnosis, stored before the API acknowledges it
  *   v1/tenants/<tenant>/diagnoses/<id>.deliveries.json its chat deliveries, written as they end
+ *   v1/tenants/<tenant>/incoming/<uuid>                an upload in progress (streamed or presigned)
+ *   v1/tenants/<tenant>/uploads/<uuid>.json            a presigned upload's terms, until completed
  *
  * <tenant> comes from the API key (`public` on an open server): one tenant never reads another's
  * keys. <sha256> is the lowercase hex SHA-256 of the raw bytes: one upload sent twice is one bundle.
@@ -28,6 +30,7 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3'
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { AppError } from '../errors.ts'
 
 const tenantPrefix = (tenant: string) => `v1/tenants/${tenant}`
@@ -39,6 +42,8 @@ export const keys = {
   deliveries: (tenant: string, id: string) => `${tenantPrefix(tenant)}/diagnoses/${id}.deliveries.json`,
   /** An upload still streaming in, before its hash (and so its key) is known; moved, then deleted. */
   incoming: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/incoming/${upload}`,
+  /** What a presigned upload was promised (size, multipart id, expiry), until it is completed. */
+  upload: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/uploads/${upload}.json`,
 }
 
 /** S3's smallest part is 5 MiB; 8 MiB parts keep a streamed write's memory at one part. */
@@ -220,6 +225,28 @@ export function createStorage(options: StorageOptions) {
 
     async remove(key: string): Promise<void> {
       await call('delete the object', () => client.send(new DeleteObjectCommand({ Bucket, Key: key })))
+    },
+
+    /** A URL the client PUTs the object to itself, valid for `seconds`. */
+    async presignPut(key: string, seconds: number): Promise<string> {
+      return getSignedUrl(client, new PutObjectCommand({ Bucket, Key: key }), { expiresIn: seconds })
+    },
+
+    /** A multipart upload the client fills through presigned part URLs. */
+    async startMultipart(key: string): Promise<string> {
+      const out = await call('start an upload', () => client.send(new CreateMultipartUploadCommand({ Bucket, Key: key })))
+      return out.UploadId!
+    },
+
+    async presignPart(key: string, uploadId: string, partNumber: number, seconds: number): Promise<string> {
+      return getSignedUrl(client, new UploadPartCommand({ Bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }), { expiresIn: seconds })
+    },
+
+    async completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {
+      const Parts = parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag }))
+      await call('complete an upload', () =>
+        client.send(new CompleteMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts } })),
+      )
     },
 
     /** Creates the bucket if missing: for the embedded server and tests, not for production. */

@@ -17,7 +17,8 @@ describe('/openapi.json and /docs', () => {
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/healthz', '/r/{token}', '/v1/bundles', '/v1/bundles/{id}', '/v1/bundles/{id}/raw',
-      '/v1/diagnoses', '/v1/diagnoses/{id}', '/v1/diagnoses/{id}/deliveries',
+      '/v1/diagnoses', '/v1/diagnoses/{id}', '/v1/diagnoses/{id}/deliveries', '/v1/integrations/jira',
+      '/v1/integrations/webhook', '/v1/integrations/zendesk', '/v1/uploads', '/v1/uploads/{id}/complete',
     ])
     const diagnosis = doc.components.schemas.Diagnosis
     expect(diagnosis.required).toEqual(expect.arrayContaining(['gap', 'processes', 'findings', 'summary']))

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BundleSummary } from '../../schemas/bundle.ts'
+import { UploadTicket } from '../../schemas/uploads.ts'
+import type { RunningServer } from '../../src/server.ts'
+import { keys } from '../../src/storage/s3.ts'
+import { fixture, sha256 } from '../helpers/fixtures.ts'
+import { testBucket, testServer } from '../helpers/storage.ts'
+
+// Presigned uploads against the real S3 server: the client PUTs to storage itself, memgap reads
+// the stored object as a stream when told it is complete.
+
+describe('POST /v1/uploads', () => {
+  let server: RunningServer
+  let storage: Awaited<ReturnType<typeof testBucket>>['storage']
+  const kafka = fixture('kafka/suspect.tar.gz')
+
+  beforeAll(async () => {
+    const made = await testBucket('uploads')
+    storage = made.storage
+    server = await testServer(made.bucket)
+  })
+  afterAll(() => server?.close())
+
+  const open = async (body: object) => {
+    const res = await fetch(`${server.url}/v1/uploads`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+    expect(res.status).toBe(201)
+    return UploadTicket.parse(await res.json())
+  }
+
+  it('takes a bundle PUT straight to storage through a presigned URL', async () => {
+    const ticket = await open({ bytes: kafka.byteLength })
+    expect(ticket.put!.url).toMatch(/X-Amz-Signature=/)
+    const put = await fetch(ticket.put!.url, { method: 'PUT', body: kafka })
+    expect(put.status).toBe(200)
+    const done = await fetch(`${server.url}${ticket.complete}`, { method: 'POST' })
+    expect(done.status).toBe(201)
+    const summary = BundleSummary.parse(await done.json())
+    expect(summary.id).toBe(sha256(kafka))
+    expect(summary.files.find((f) => f.path === 'dumps/5-7f2250000000-7f2254000000.bin')).toMatchObject({ kind: 'dump', bytes: 67108864 })
+    expect(await storage.exists(keys.incoming('public', ticket.id))).toBe(false) // moved, not copied twice
+    const raw = await fetch(`${server.url}/v1/bundles/${summary.id}/raw`)
+    expect(sha256(new Uint8Array(await raw.arrayBuffer()))).toBe(summary.id)
+    expect((await fetch(`${server.url}${ticket.complete}`, { method: 'POST' })).status).toBe(404) // once only
+  })
+
+  it('takes a multipart upload, completed with the parts\' ETags', async () => {
+    const bundle = fixture('kafka/baseline.tar.gz')
+    const ticket = await open({ bytes: bundle.byteLength, multipart: true })
+    expect(ticket.parts).toHaveLength(1)
+    const part = await fetch(ticket.parts![0]!.url, { method: 'PUT', body: bundle })
+    expect(part.status).toBe(200)
+    const etag = part.headers.get('etag')!
+    const missing = await fetch(`${server.url}${ticket.complete}`, { method: 'POST' })
+    expect(missing.status).toBe(400)
+    const done = await fetch(`${server.url}${ticket.complete}`, {
+      method: 'POST',
+      body: JSON.stringify({ parts: [{ partNumber: 1, etag }] }),
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(done.status).toBe(201)
+    expect(BundleSummary.parse(await done.json()).id).toBe(sha256(bundle))
+  })
+
+  it('refuses a size over the limit and an unknown upload', async () => {
+    const big = await fetch(`${server.url}/v1/uploads`, { method: 'POST', body: JSON.stringify({ bytes: 2 ** 40 }), headers: { 'content-type': 'application/json' } })
+    expect(big.status).toBe(413)
+    const unknown = await fetch(`${server.url}/v1/uploads/00000000-0000-4000-8000-000000000000/complete`, { method: 'POST' })
+    expect(unknown.status).toBe(404)
+    expect(await unknown.json()).toMatchObject({ code: 'upload_not_found' })
+  })
+})
