@@ -37,12 +37,13 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
     await next()
   })
 
-  // Every /v1 route: who is asking (the key's tenant), and not too often. Ticket-system webhooks
-  // prove themselves by their signatures instead, and land in INTEGRATIONS_TENANT.
+  // Every /v1 route: who is asking (the key's tenant), and not too often. The Zendesk and Jira
+  // webhooks cannot send our keys: they prove themselves by their signatures instead, and land in
+  // INTEGRATIONS_TENANT. The generic ticket webhook takes an API key like any other route.
   app.use('/v1/*', async function authenticate(c: Context<AppEnv>, next) {
     const { config, storage } = c.var.ctx
     const guard = guardOf(c.var.ctx)
-    const integration = c.req.path.startsWith('/v1/integrations/')
+    const integration = c.req.path === '/v1/integrations/zendesk' || c.req.path === '/v1/integrations/jira'
     const tenant = integration ? config.INTEGRATIONS_TENANT : await tenantOf(await guard.ring, c.req.header('authorization'))
     const wait = guard.take(tenant)
     if (wait > 0) throw new AppError(429, 'rate_limited', `over ${config.RATE_LIMIT_PER_MINUTE} requests a minute for this key`, undefined, wait)

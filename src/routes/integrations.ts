@@ -80,9 +80,10 @@ export const integrations = new Hono<AppEnv>()
     return c.json({ accepted: true, ticketId }, 202)
   })
   .post('/v1/integrations/jira', async (c) => {
-    if (!jiraSettings(c.var.ctx.config)) throw notConfigured('Jira', JIRA_CONFIG)
+    const settings = jiraSettings(c.var.ctx.config)
+    if (!settings) throw notConfigured('Jira', JIRA_CONFIG)
     const body = await rawBody(c)
-    const invalid = await verifyJira(c.var.ctx.config.JIRA_WEBHOOK_SECRET!, c.req.header('x-hub-signature'), body)
+    const invalid = await verifyJira(settings.webhookSecret, c.req.header('x-hub-signature'), body)
     if (invalid) throw new AppError(401, 'signature_invalid', invalid)
     const { webhookEvent } = parseJson(body, JiraEvent, 'the Jira webhook body')
     // Acknowledged, so that Jira does not count it as a failed delivery.

@@ -1,31 +1,18 @@
 import { BundleSummary, ParsedBundle } from '../../schemas/bundle.ts'
 import { LIMIT_STATUS } from '../bundle/limits.ts'
-import { readBundle } from '../bundle/read.ts'
 import { AppError } from '../errors.ts'
 import type { Scope } from '../context.ts'
 import { keys } from '../storage/s3.ts'
 
-// Ingest: hash, store the raw bytes, then parse, then store what was parsed. The order is the
-// point: an upload that breaks the parser is still kept, and a retry finds it by its hash.
+// Stored bundles: their summaries, and what an unreadable one answers. Ingest is in ingest.ts.
 
 export interface UploadMeta {
   host?: string
   role?: string
 }
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
-}
-
 export function summaryOf(parsed: ParsedBundle): BundleSummary {
   return BundleSummary.parse(parsed)
-}
-
-/** Stores and parses an upload held in memory (ticket attachments): the streaming path, fed at once. */
-export async function ingestBundle(scope: Scope, raw: Uint8Array, meta: UploadMeta): Promise<{ bundle: ParsedBundle; created: boolean }> {
-  const { ingestStream } = await import('./ingest.ts')
-  return ingestStream(scope, new Blob([raw as Uint8Array<ArrayBuffer>]).stream(), { ...meta, maxBytes: Number.MAX_SAFE_INTEGER })
 }
 
 /** An archive we could not read is kept, and the client told so with a 422. */

@@ -33,6 +33,11 @@ export async function ingestStream(
   }
 }
 
+/** The same for an upload held in memory (ticket attachments): fed to the stream at once. */
+export function ingestBundle(scope: Scope, raw: Uint8Array, meta: UploadMeta): Promise<{ bundle: ParsedBundle; created: boolean }> {
+  return ingestStream(scope, new Blob([raw as Uint8Array<ArrayBuffer>]).stream(), { ...meta, maxBytes: Number.MAX_SAFE_INTEGER })
+}
+
 /** The same for bytes already in storage (a presigned upload): read once, hashed and parsed. */
 export async function ingestStored(scope: Scope, incoming: string, meta: UploadMeta & { maxBytes: number }) {
   const stored = await scope.storage.get(incoming)

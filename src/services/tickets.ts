@@ -11,7 +11,7 @@ import { fetchBounded, getJson, post, type Fetched } from '../integrations/ticke
 import { JiraIssue, issueUrl, jiraAttachments, jiraComment, jiraSettings, type JiraWebhook } from '../integrations/tickets/jira.ts'
 import { genericReply, type GenericTicket } from '../integrations/tickets/webhook.ts'
 import { ZendeskComments, commentsUrl, nextPage, pageAttachments, zendeskComment, zendeskSettings } from '../integrations/tickets/zendesk.ts'
-import { ingestBundle } from './bundles.ts'
+import { ingestBundle } from './ingest.ts'
 import { createDiagnosis } from './diagnoses.ts'
 import { reportUrl } from './reports.ts'
 
@@ -46,7 +46,7 @@ export async function getTicketRecord(scope: Pick<Scope, 'storage' | 'tenant'>, 
   return result.success ? result.data : null
 }
 
-// Workers end background work about 30 s after the response: budgets fit within that.
+// Workers end background work about 30 s after the response: the usual run fits well within that.
 const API_TIMEOUT_MS = 10_000
 const DOWNLOAD_TIMEOUT_MS = 20_000
 const MAX_COMMENT_PAGES = 10

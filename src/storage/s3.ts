@@ -10,6 +10,7 @@
  *   v1/tenants/<tenant>/diagnoses/<id>.deliveries.json its chat deliveries, written as they end
  *   v1/tenants/<tenant>/incoming/<uuid>                an upload in progress (streamed or presigned)
  *   v1/tenants/<tenant>/uploads/<uuid>.json            a presigned upload's terms, until completed
+ *   v1/tenants/<tenant>/tickets/<system>-<id>.json     what was done for a ticket (Zendesk, Jira, webhook)
  *
  * <tenant> comes from the API key (`public` on an open server): one tenant never reads another's
  * keys. <sha256> is the lowercase hex SHA-256 of the raw bytes: one upload sent twice is one bundle.

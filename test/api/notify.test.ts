@@ -87,7 +87,9 @@ describe('chat callbacks end to end', () => {
     expect(page.status).toBe(200)
     expect(page.headers.get('content-type')).toMatch(/^text\/html/)
     expect(await page.text()).toContain('fwlog')
-    const forged = await fetch(link.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))
+    // Change a character of the signature's middle (the last one may only carry padding bits).
+    const at = link.length - 10
+    const forged = await fetch(link.slice(0, at) + (link[at] === 'A' ? 'B' : 'A') + link.slice(at + 1))
     expect(forged.status).toBe(404)
   })
 

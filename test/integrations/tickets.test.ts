@@ -136,7 +136,8 @@ describe('builders', () => {
     expect(isPublic).toBe(false)
     expect(body.match(/\{noformat\}/g)).toHaveLength(2) // the one from the summary is defused
     expect(body).toContain(wikiEscape(evilName))
-    expect(body).toContain('\\[x\\|https://evil.example\\]')
+    const inside = /\{noformat\}\n([\s\S]*)\n\{noformat\}$/.exec(body)![1]!
+    expect(inside).toContain('{ noformat}[x|https://evil.example]') // text, not markup, inside the block
     expect(body).toContain('[Full report with charts|https://memgap.example/r/tok]')
     expect(body).toMatch(/queue\.buffering\.max\.kbytes=/)
     expect(body.length).toBeLessThanOrEqual(JIRA_MAX)

@@ -92,7 +92,6 @@ export function jiraBody(result: TicketResult): string {
   const head = [
     'h3. memgap diagnosis',
     ...notes,
-    wikiEscape(result.diagnosis.summary),
     url ? `[Full report with charts|${url.replace(/[|\]\s]/g, encodeURIComponent)}]` : '',
   ].filter((l) => l !== '')
   const text = noformatSafe(renderText(result.diagnosis, { reportUrl: result.reportUrl }).trimEnd())
