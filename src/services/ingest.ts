@@ -70,7 +70,7 @@ async function readFlowing(
     const format = sniffArchive(concat(head))
     const stream = replay(head, reader)
     let entries: AsyncIterable<ArchiveEntry> | null = null
-    if (format === 'zip') entries = readArchive(concat(await drain(stream)), 'zip')
+    if (format === 'zip') entries = readArchive(concat(await collect(stream)), 'zip')
     else if (format === 'tar.gz') entries = readTar(gunzip(stream).pipeThrough(ratioGuard(scope.limits.maxCompressionRatio, () => bytes)))
     else if (format) entries = readTar(stream)
     // The total is unknown until the end: the ratio is measured on the stream instead.
@@ -123,9 +123,15 @@ function replay(head: Uint8Array[], reader: ReadableStreamDefaultReader<Uint8Arr
   }, { highWaterMark: 0 })
 }
 
-async function drain(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
+/** Reads what is left of a stream through the tap (so it is hashed and stored), keeping nothing. */
+async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
+  if (stream.locked) return // the parser holds it, and reads to its end
+  const reader = stream.getReader()
+  while (!(await reader.read()).done);
+}
+
+async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
   const chunks: Uint8Array[] = []
-  if (stream.locked) return chunks
   const reader = stream.getReader()
   for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value)
   return chunks
