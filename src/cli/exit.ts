@@ -10,7 +10,7 @@ export const EXIT = {
   input: 3,
   /** The upload failed: the server could not be reached or answered an error. */
   upload: 4,
-  /** The bundle is too large for a direct upload (over 100 MiB, or the server answered 413). */
+  /** The server (or storage) refused the bundle as too large: it answered 413. */
   tooLarge: 5,
 } as const
 

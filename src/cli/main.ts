@@ -20,7 +20,7 @@ export const HELP = `memgap: where did the memory go? Diagnoses memory gaps from
 Usage:
   memgap diagnose <baseline> <suspect> [--format json|md|text]
   memgap diagnose <suspect> [--format json|md|text]
-  memgap upload <bundle> --url URL [--token TOKEN]
+  memgap upload <bundle> --url URL [--token TOKEN] [--presigned]
   memgap --help | --version
 
 Commands:
@@ -28,9 +28,12 @@ Commands:
              offline: nothing is stored or sent. A bundle is a .tar.gz, .tgz, .tar or .zip
              archive, or a folder; files are recognised by their content.
              --format json (default): the Diagnosis as JSON; md: Markdown; text: plain text.
-  upload     POST an archive to URL/v1/bundles and print the server's summary (JSON).
-             A progress bar goes to stderr when it is a terminal. Archives over 100 MiB
-             need the presigned path (POST /v1/uploads), which this version does not speak.
+  upload     Send an archive to the server and print its summary (JSON). Up to 100 MiB it is
+             POSTed to URL/v1/bundles; over 100 MiB, or with --presigned, it goes through
+             presigned uploads (POST /v1/uploads, then PUT straight to storage, in parts for
+             big files, each retried up to 3 times). A server without presigned uploads gets
+             the direct POST when the archive is 100 MiB or less. A progress bar goes to
+             stderr when it is a terminal.
              --url defaults to $MEMGAP_URL, --token to $MEMGAP_TOKEN (sent as a Bearer token).
 
 Exit codes:
@@ -39,7 +42,7 @@ Exit codes:
   2  usage error: unknown command or option, missing or extra arguments, bad --format or --url
   3  input unreadable: missing file or folder, not an archive, corrupt archive
   4  upload failed: server unreachable, or it answered an error
-  5  too large for a direct upload (over 100 MiB, or the server answered 413)
+  5  too large for the server (it answered 413)
 
 Examples:
   memgap diagnose healthy.tar.gz broken.tar.gz --format md
@@ -53,10 +56,14 @@ const COMMAND_HELP: Record<string, string> = {
 Diagnoses the suspect bundle against the baseline (or alone), offline. Bundles are archives
 (.tar.gz, .tgz, .tar, .zip) or folders. Output goes to stdout; exit codes as in memgap --help.
 `,
-  upload: `Usage: memgap upload <bundle> --url URL [--token TOKEN]
+  upload: `Usage: memgap upload <bundle> --url URL [--token TOKEN] [--presigned]
 
-POSTs the archive to URL/v1/bundles (raw body) and prints the server's summary as JSON.
---url defaults to $MEMGAP_URL and --token to $MEMGAP_TOKEN. Over 100 MiB: exit 5.
+Sends the archive and prints the server's summary as JSON. Up to 100 MiB: one POST of the raw
+archive to URL/v1/bundles. Over 100 MiB, or with --presigned: POST URL/v1/uploads, PUT the file
+to the presigned storage URL(s) it answers (parts retried up to 3 times), then complete it.
+A server without /v1/uploads (404) gets the direct POST if the archive is 100 MiB or less;
+over that, exit 5, as when the server answers 413 (too large for it).
+--url defaults to $MEMGAP_URL and --token to $MEMGAP_TOKEN.
 `,
 }
 
@@ -123,6 +130,7 @@ async function uploadCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parse(args, {
     url: { type: 'string', short: 'u' },
     token: { type: 'string', short: 't' },
+    presigned: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   })
   if (values.help) {
@@ -133,8 +141,9 @@ async function uploadCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const url = (values.url as string | undefined) ?? io.env.MEMGAP_URL
   if (!url) throw usageError('upload needs --url URL (or MEMGAP_URL)')
   const token = (values.token as string | undefined) ?? io.env.MEMGAP_TOKEN
-  const { uploadBundle } = await import('./upload.ts')
-  const result = await uploadBundle(positionals[0]!, { url, token: token || undefined, progress: io.stderr })
+  const { partThresholdFrom, uploadBundle } = await import('./upload.ts')
+  const options = { presigned: values.presigned === true, partThreshold: partThresholdFrom(io.env) }
+  const result = await uploadBundle(positionals[0]!, { url, token: token || undefined, progress: io.stderr, ...options })
   io.stdout.write(typeof result.body === 'string' ? `${result.body}\n` : `${JSON.stringify(result.body, null, 2)}\n`)
   return EXIT.ok
 }

@@ -1,14 +1,20 @@
-import { createReadStream } from 'node:fs'
+import { createReadStream, type ReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { UploadTicket } from '../../schemas/uploads.ts'
 import { CliError, EXIT, inputError, usageError } from './exit.ts'
 
-// `memgap upload <bundle> --url URL [--token T]`: the raw archive to POST URL/v1/bundles, with a
-// progress bar on stderr. Bundles over DIRECT_LIMIT need the presigned path (POST /v1/uploads),
-// which this version does not speak: it says so and exits with EXIT.tooLarge.
+// `memgap upload <bundle> --url URL [--token T] [--presigned]`, with a progress bar on stderr.
+// Up to DIRECT_LIMIT: the raw archive is POSTed to URL/v1/bundles. Over it (or with --presigned):
+// POST /v1/uploads for a ticket, PUT the file (or each part's byte range) to the presigned URLs,
+// then POST the ticket's `complete`. A server without /v1/uploads (404) gets the direct POST when
+// the file fits, else exit EXIT.tooLarge.
 
 export const DIRECT_LIMIT = 100 * 1024 * 1024
+/** Retries of one PUT on a network error or a 5xx, after 1, 2, 4 × retryDelayMs. */
+export const RETRIES = 3
 
 export interface UploadOptions {
   url: string
@@ -16,11 +22,39 @@ export interface UploadOptions {
   /** Where progress goes; a TTY gets a live bar, anything else one final line. */
   progress: NodeJS.WriteStream | { isTTY?: boolean; write(text: string): unknown }
   timeoutMs?: number
+  /** The presigned path even for a small file (--presigned). */
+  presigned?: boolean
+  /** Files over this many bytes ask for a multipart upload (see partThresholdFrom). */
+  partThreshold?: number
+  /** The first retry's wait; it doubles on each further one. */
+  retryDelayMs?: number
 }
 
-export interface UploadResult {
-  status: number
-  body: unknown
+export type UploadResult = { status: number; body: unknown }
+
+export type UploadPlan = { kind: 'direct' } | { kind: 'presigned'; multipart: boolean } | { kind: 'too-large' }
+
+/**
+ * Which way a file of `size` bytes goes. `serverHasUploads: false` is the answer after a 404 to
+ * POST /v1/uploads (an older server): direct when the file fits, else nothing to do.
+ */
+export function planUpload(size: number, options: { presigned?: boolean; partThreshold?: number; serverHasUploads?: boolean } = {}): UploadPlan {
+  if (options.serverHasUploads === false) return size <= DIRECT_LIMIT ? { kind: 'direct' } : { kind: 'too-large' }
+  const multipart = size > (options.partThreshold ?? DIRECT_LIMIT)
+  if (options.presigned || multipart || size > DIRECT_LIMIT) return { kind: 'presigned', multipart }
+  return { kind: 'direct' }
+}
+
+/**
+ * MEMGAP_UPLOAD_PART_THRESHOLD (bytes): files over it are sent in parts (`multipart: true`), so the
+ * presigned path with its per-part retries can be had without a 100 MiB file, for tests and slow
+ * links. Undocumented in --help; unset means DIRECT_LIMIT.
+ */
+export function partThresholdFrom(env: Record<string, string | undefined>): number | undefined {
+  const raw = env.MEMGAP_UPLOAD_PART_THRESHOLD
+  if (raw === undefined || raw === '') return undefined
+  if (!/^\d+$/.test(raw)) throw usageError(`MEMGAP_UPLOAD_PART_THRESHOLD must be a number of bytes, not ${JSON.stringify(raw)}`)
+  return Number(raw)
 }
 
 /** Media type from the file name; the server recognises the content anyway. */
@@ -32,8 +66,8 @@ export function contentTypeFor(path: string): string {
   return 'application/octet-stream'
 }
 
-/** URL/v1/bundles, keeping any path prefix of URL (a server behind a reverse proxy). */
-export function bundlesUrl(base: string): URL {
+/** URL + path (`/v1/...`), keeping any path prefix of URL (a server behind a reverse proxy). */
+export function apiUrl(base: string, path: string): URL {
   let url: URL
   try {
     url = new URL(base)
@@ -41,14 +75,20 @@ export function bundlesUrl(base: string): URL {
     throw usageError(`--url ${JSON.stringify(base)} is not a URL (e.g. http://memgap.example:8787)`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`--url must be http:// or https://, not ${url.protocol}`)
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/bundles`
+  if (/^https?:\/\//.test(path)) {
+    if (new URL(path).origin === url.origin) return new URL(path)
+    throw new CliError(EXIT.upload, `the server sent ${path}, on another origin than ${url.origin}: not followed with the token`)
+  }
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`
   url.search = ''
   url.hash = ''
   return url
 }
 
+export const bundlesUrl = (base: string): URL => apiUrl(base, '/v1/bundles')
+
 export async function uploadBundle(path: string, options: UploadOptions): Promise<UploadResult> {
-  const target = bundlesUrl(options.url)
+  bundlesUrl(options.url) // a bad --url is a usage error before the file is looked at
   let size: number
   try {
     const info = await stat(path)
@@ -59,61 +99,174 @@ export async function uploadBundle(path: string, options: UploadOptions): Promis
     throw inputError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}`)
   }
   if (size === 0) throw inputError(`${path} is empty`)
-  if (size > DIRECT_LIMIT) throw tooLarge(path, size)
 
-  const headers: Record<string, string> = {
-    'content-type': contentTypeFor(path),
-    'content-length': String(size),
-    accept: 'application/json, application/problem+json',
+  const plan = planUpload(size, options)
+  if (plan.kind === 'direct') return directUpload(path, size, options, '; try --presigned (presigned uploads may take more)')
+  const result = await presignedUpload(path, size, plan.kind === 'presigned' && plan.multipart, options)
+  if (result) return result
+  if (planUpload(size, { serverHasUploads: false }).kind === 'too-large') {
+    const why = `over the ${mib(DIRECT_LIMIT)} MiB of a direct upload, and the server has no presigned uploads`
+    throw new CliError(EXIT.tooLarge, `${path} is ${mib(size)} MiB, ${why} (it answered 404 to POST /v1/uploads: an older memgap?)`)
   }
-  if (options.token) headers.authorization = `Bearer ${options.token}`
+  options.progress.write('memgap: the server has no presigned uploads (404 to POST /v1/uploads): posting the archive directly\n')
+  return directUpload(path, size, options, '')
+}
+
+const apiHeaders = ({ token }: UploadOptions): Record<string, string> => ({
+  accept: 'application/json, application/problem+json',
+  ...(token ? { authorization: `Bearer ${token}` } : {}),
+})
+
+async function directUpload(path: string, size: number, options: UploadOptions, hint413: string): Promise<UploadResult> {
+  const target = bundlesUrl(options.url)
+  const headers = { ...apiHeaders(options), 'content-type': contentTypeFor(path), 'content-length': String(size) }
+  const meter = new Progress(size, options.progress)
+  // finish on the request's end (the rate excludes the server's parsing) or on an early answer (a refusal)
+  const answer = await exchange(target, 'POST', headers, { path, start: 0, end: size - 1 }, options, { onBytes: (n) => meter.add(n), sent: () => meter.finish() })
+  return checkApi(answer, options, path, hint413)
+}
+
+/** The presigned path; null when the server has no /v1/uploads (it answered 404). */
+async function presignedUpload(path: string, size: number, multipart: boolean, options: UploadOptions): Promise<UploadResult | null> {
+  const opening = await api(apiUrl(options.url, '/v1/uploads'), JSON.stringify({ bytes: size, ...(multipart ? { multipart } : {}) }), options)
+  if (opening.status === 404) return null
+  const parsed = UploadTicket.safeParse(checkApi(opening, options, path).body)
+  if (!parsed.success) throw new CliError(EXIT.upload, 'the server answered POST /v1/uploads with something other than an upload ticket')
+  const ticket = parsed.data
 
   const meter = new Progress(size, options.progress)
-  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+  const completion = await putAll(path, size, ticket, meter, options).catch((error: unknown) => {
+    meter.interrupt()
+    throw error
+  })
+  meter.finish()
+  return checkApi(await api(apiUrl(options.url, ticket.complete), completion, options), options, path)
+}
+
+/** The file to storage as the ticket says; the body of the completion (empty after a single PUT). */
+async function putAll(path: string, size: number, ticket: UploadTicket, meter: Progress, options: UploadOptions): Promise<string> {
+  if (ticket.put) {
+    await putWithRetries(new URL(ticket.put.url), { path, start: 0, end: size - 1 }, 'the upload', meter, options)
+    return ''
+  }
+  const parts = [...(ticket.parts ?? [])].sort((a, b) => a.partNumber - b.partNumber)
+  if (parts.reduce((n, p) => n + p.bytes, 0) !== size || parts.some((p) => p.bytes <= 0)) {
+    throw new CliError(EXIT.upload, `the server's upload ticket has parts that do not add up to the ${size} bytes of ${path}`)
+  }
+  const etags: { partNumber: number; etag: string }[] = []
+  let start = 0
+  for (const part of parts) {
+    const label = `part ${part.partNumber} of ${parts.length}`
+    const answer = await putWithRetries(new URL(part.url), { path, start, end: start + part.bytes - 1 }, label, meter, options)
+    const etag = answer.headers.etag
+    if (typeof etag !== 'string' || !etag) throw new CliError(EXIT.upload, `storage answered ${label} without an ETag`)
+    etags.push({ partNumber: part.partNumber, etag })
+    start += part.bytes
+  }
+  return JSON.stringify({ parts: etags })
+}
+
+/** A memgap API call with a JSON body (possibly empty). */
+const api = (target: URL, body: string, options: UploadOptions): Promise<Answer> =>
+  exchange(target, 'POST', { ...apiHeaders(options), 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }, body, options)
+
+/** A memgap answer: the parsed body when 2xx, else the CliError its status maps to. */
+function checkApi(answer: Answer, options: UploadOptions, path: string, hint413 = ''): UploadResult {
+  const body = parseBody(answer.text)
+  if (answer.status === 413) throw new CliError(EXIT.tooLarge, `the server refused ${path} as too large (413)${detailOf(body)}${hint413}`)
+  if (answer.status < 200 || answer.status > 299) {
+    const hint = answer.status === 401 ? (options.token ? ' (is the --token right?)' : ' (pass --token or set MEMGAP_TOKEN)') : ''
+    throw new CliError(EXIT.upload, `the server answered ${answer.status}${detailOf(body)}${hint}`)
+  }
+  return { status: answer.status, body }
+}
+
+/** One PUT of a byte range to a presigned URL (no auth header), retried on network errors and 5xx. */
+async function putWithRetries(target: URL, range: FileRange, label: string, meter: Progress, options: UploadOptions): Promise<Answer> {
+  const headers = { 'content-length': String(range.end - range.start + 1) }
+  for (let attempt = 0; ; attempt++) {
+    let counted = 0
+    let failure: string
+    try {
+      const onBytes = (n: number) => {
+        counted += n
+        meter.add(n)
+      }
+      const answer = await exchange(target, 'PUT', headers, range, options, { onBytes })
+      if (answer.status >= 200 && answer.status <= 299) return answer
+      const detail = detailOf(parseBody(answer.text))
+      if (answer.status === 413) throw new CliError(EXIT.tooLarge, `storage refused ${label} as too large (413)${detail}`)
+      if (answer.status < 500) throw new CliError(EXIT.upload, `storage refused ${label}: ${answer.status}${detail}`)
+      failure = `storage answered ${answer.status}${detail}`
+    } catch (error) {
+      if (!(error instanceof NetworkError)) throw error
+      failure = error.reason
+    }
+    meter.add(-counted) // that attempt's bytes are sent again
+    if (attempt >= RETRIES) throw new CliError(EXIT.upload, `${label} failed ${RETRIES + 1} times, last: ${failure}`)
+    const wait = (options.retryDelayMs ?? 1000) * 2 ** attempt
+    options.progress.write(`${options.progress.isTTY ? '\n' : ''}memgap: ${label}: ${failure}; retry ${attempt + 1} of ${RETRIES} in ${(wait / 1000).toFixed(1)} s\n`)
+    await sleep(wait)
+  }
+}
+
+/** Bytes start..end of a file, end inclusive as createReadStream counts. */
+type FileRange = { path: string; start: number; end: number }
+type Answer = { status: number; headers: IncomingHttpHeaders; text: string }
+type Hooks = { onBytes?: (n: number) => void; sent?: () => void }
+
+/** The connection failed or timed out: EXIT.upload, and worth a retry for a PUT. */
+class NetworkError extends CliError {
+  constructor(method: string, target: URL, readonly reason: string) {
+    super(EXIT.upload, `${method} ${target.protocol}//${target.host}${target.pathname} failed: ${reason}`)
+  }
+}
+
+/**
+ * One HTTP exchange: the body is a string or a byte range of a file, streamed from disk. `sent` is
+ * called when the body is all sent or the answer came early, whichever is first.
+ */
+function exchange(target: URL, method: string, headers: Record<string, string>, body: string | FileRange, options: UploadOptions, hooks: Hooks = {}): Promise<Answer> {
+  const { onBytes, sent } = hooks
+  return new Promise((resolve, reject) => {
+    let file: ReadStream | undefined
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest
-    const req = send(target, { method: 'POST', headers, timeout: options.timeoutMs ?? 300_000 }, (res) => {
-      meter.finish() // an early answer (a refusal) may come before the body is all sent
-      resolve(res)
+    const req = send(target, { method, headers, timeout: options.timeoutMs ?? 300_000 }, (res) => {
+      sent?.()
+      readAll(res).then(
+        (text) => {
+          file?.destroy() // an early answer: the rest is not wanted
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text })
+        },
+        (error: NodeJS.ErrnoException) => reject(new NetworkError(method, target, networkMessage(error))),
+      )
     })
-    req.on('finish', () => meter.finish()) // the body is sent; the rate excludes the server's parsing
+    req.on('finish', () => sent?.())
     req.on('timeout', () => req.destroy(new Error(`no answer from ${target.origin} in time`)))
     req.on('error', (error) => {
-      file.destroy()
-      reject(new CliError(EXIT.upload, `upload to ${target.href} failed: ${networkMessage(error)}`))
+      file?.destroy()
+      reject(new NetworkError(method, target, networkMessage(error)))
     })
-    const file = createReadStream(path, { highWaterMark: 256 * 1024 })
-    file.on('data', (chunk) => meter.add(chunk.length))
+    if (typeof body === 'string') {
+      req.end(body)
+      return
+    }
+    file = createReadStream(body.path, { start: body.start, end: body.end, highWaterMark: 256 * 1024 })
+    file.on('data', (chunk) => onBytes?.(chunk.length))
     file.on('error', (error) => {
       req.destroy()
-      reject(inputError(`${path}: ${error.message}`))
+      reject(inputError(`${body.path}: ${error.message}`))
     })
     file.pipe(req)
   })
-
-  const text = await readAll(response)
-  const status = response.statusCode ?? 0
-  let body: unknown = text
-  try {
-    body = JSON.parse(text)
-  } catch {
-    // not JSON: kept as text for the message below
-  }
-  if (status === 413) {
-    throw new CliError(EXIT.tooLarge, `the server refused ${path} as too large (413)${detailOf(body)}; use the presigned path, POST /v1/uploads`)
-  }
-  if (status < 200 || status > 299) {
-    const hint = status === 401 ? (options.token ? ' (is the --token right?)' : ' (pass --token or set MEMGAP_TOKEN)') : ''
-    throw new CliError(EXIT.upload, `the server answered ${status}${detailOf(body)}${hint}`)
-  }
-  return { status, body }
 }
 
-function tooLarge(path: string, size: number): CliError {
-  return new CliError(
-    EXIT.tooLarge,
-    `${path} is ${mib(size)} MiB, over the ${mib(DIRECT_LIMIT)} MiB of a direct upload: ` +
-      'it needs the presigned path (POST /v1/uploads, then PUT to storage), which this memgap does not speak yet',
-  )
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text // not JSON: kept as text for messages
+  }
 }
 
 function detailOf(body: unknown): string {
@@ -122,7 +275,11 @@ function detailOf(body: unknown): string {
     const parts = [problem.code, problem.detail].filter((p): p is string => typeof p === 'string')
     if (parts.length) return `: ${parts.join(': ')}`
   }
-  if (typeof body === 'string' && body.trim()) return `: ${body.trim().slice(0, 300)}`
+  if (typeof body === 'string') {
+    const xml = [/<Code>([^<]*)<\/Code>/.exec(body)?.[1], /<Message>([^<]*)<\/Message>/.exec(body)?.[1]].filter(Boolean) // S3's errors
+    if (xml.length) return `: ${xml.join(': ')}`
+    if (body.trim()) return `: ${body.trim().slice(0, 300)}`
+  }
   return ''
 }
 
@@ -149,9 +306,8 @@ export function progressLine(sent: number, total: number, seconds: number, width
   const filled = Math.round(share * width)
   const rate = seconds > 0 ? sent / 1e6 / seconds : 0
   const mb = (bytes: number) => (bytes / 1e6).toFixed(1)
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${mb(sent)}/${mb(total)} MB ${Math.floor(share * 100)
-    .toString()
-    .padStart(3)}% ${rate.toFixed(1)} MB/s`
+  const percent = `${Math.floor(share * 100)}`.padStart(3)
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${mb(sent)}/${mb(total)} MB ${percent}% ${rate.toFixed(1)} MB/s`
 }
 
 class Progress {
@@ -160,10 +316,7 @@ class Progress {
   private lastDraw = 0
   private finished = false
 
-  constructor(
-    private readonly total: number,
-    private readonly out: UploadOptions['progress'],
-  ) {}
+  constructor(private readonly total: number, private readonly out: UploadOptions['progress']) {}
 
   add(bytes: number): void {
     this.sent += bytes
@@ -172,6 +325,12 @@ class Progress {
     if (now - this.lastDraw < 100 && this.sent < this.total) return
     this.lastDraw = now
     this.out.write(`\r${progressLine(this.sent, this.total, (now - this.started) / 1000)}`)
+  }
+
+  /** A failure: ends a TTY's bar line so the message starts on its own. */
+  interrupt(): void {
+    if (this.out.isTTY && !this.finished) this.out.write('\n')
+    this.finished = true
   }
 
   finish(): void {

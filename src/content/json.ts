@@ -16,6 +16,7 @@
  */
 import type { Folded, JsonCluster } from '../../schemas/content.ts'
 import { chooseFields, countValue, discriminators, namedField, newFieldStats, type FieldStats } from './fields.ts'
+import { keepTop } from './fold.ts'
 import { hash, leadingPairs, templateRegex, unescapeString } from './grammar.ts'
 
 export const MAX_RECORD = 64 * 1024
@@ -281,28 +282,19 @@ export class JsonRecords {
     this.attributePartials()
     const all = [...this.clusters.values()].sort((a, b) => b.bytes - a.bytes || b.partialBytes - a.partialBytes)
     const folded: Folded = { clusters: this.folded.clusters + this.foldedKeySets.size, count: this.folded.count, bytes: this.folded.bytes }
-    const clusters: JsonCluster[] = []
-    for (const cluster of all) {
-      if (clusters.length >= top) {
-        folded.clusters++
-        folded.count += cluster.count
-        folded.bytes += cluster.bytes
-        continue
-      }
-      clusters.push({
-        keySignature: cluster.signature,
-        keys: cluster.keys,
-        count: cluster.count,
-        bytes: cluster.bytes,
-        meanBytes: cluster.count > 0 ? Math.round((cluster.bytes / cluster.count) * 10) / 10 : 0,
-        share: bytesScanned > 0 ? cluster.bytes / bytesScanned : 0,
-        partial: cluster.partial,
-        partialBytes: cluster.partialBytes,
-        complete: cluster.complete,
-        discriminators: discriminators(cluster.fields, cluster.count + cluster.partial),
-        example: cluster.example ? example(cluster.example) : null,
-      })
-    }
+    const clusters = keepTop(all, top, folded, (cluster): JsonCluster => ({
+      keySignature: cluster.signature,
+      keys: cluster.keys,
+      count: cluster.count,
+      bytes: cluster.bytes,
+      meanBytes: cluster.count > 0 ? Math.round((cluster.bytes / cluster.count) * 10) / 10 : 0,
+      share: bytesScanned > 0 ? cluster.bytes / bytesScanned : 0,
+      partial: cluster.partial,
+      partialBytes: cluster.partialBytes,
+      complete: cluster.complete,
+      discriminators: discriminators(cluster.fields, cluster.count + cluster.partial),
+      example: cluster.example ? example(cluster.example) : null,
+    }))
     return { clusters, distinctKeySets: this.clusters.size + this.foldedKeySets.size, folded }
   }
 }

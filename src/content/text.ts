@@ -9,6 +9,7 @@
  * overwritten records: counted as fragments, not clustered.
  */
 import type { Folded, TextCluster, TextKind } from '../../schemas/content.ts'
+import { keepTop } from './fold.ts'
 
 /** Shorter pieces are printable bytes, not records. */
 export const MIN_TEXT = 16
@@ -185,25 +186,16 @@ export class TextRecords {
       folded.count += entry.count
       folded.bytes += entry.bytes
     }
-    const clusters: TextCluster[] = []
-    for (const cluster of all) {
-      if (clusters.length >= top) {
-        folded.clusters++
-        folded.count += cluster.count
-        folded.bytes += cluster.bytes
-        continue
-      }
-      clusters.push({
-        kind: cluster.kind,
-        shape: cluster.shape,
-        count: cluster.count,
-        bytes: cluster.bytes,
-        meanBytes: Math.round((cluster.bytes / cluster.count) * 10) / 10,
-        share: bytesScanned > 0 ? cluster.bytes / bytesScanned : 0,
-        record: isRecord(cluster.kind, cluster.count),
-        example: example(cluster.example),
-      })
-    }
+    const clusters = keepTop(all, top, folded, (cluster): TextCluster => ({
+      kind: cluster.kind,
+      shape: cluster.shape,
+      count: cluster.count,
+      bytes: cluster.bytes,
+      meanBytes: Math.round((cluster.bytes / cluster.count) * 10) / 10,
+      share: bytesScanned > 0 ? cluster.bytes / bytesScanned : 0,
+      record: isRecord(cluster.kind, cluster.count),
+      example: example(cluster.example),
+    }))
     const overflowShapes = this.overflow.size > 0
     return { clusters, distinctShapes: this.clusters.size + this.unknown.size + (overflowShapes ? 1 : 0), folded }
   }

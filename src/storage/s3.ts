@@ -47,8 +47,8 @@ export const keys = {
   upload: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/uploads/${upload}.json`,
 }
 
-/** S3's smallest part is 5 MiB; 8 MiB parts keep a streamed write's memory at one part. */
-const PART_BYTES = 8 * 1024 * 1024
+/** S3's smallest part: a streamed write holds one part's buffer, reused part after part. */
+const PART_BYTES = 5 * 1024 * 1024
 
 export interface ObjectWriter {
   write(chunk: Uint8Array): Promise<void>
@@ -174,45 +174,42 @@ export function createStorage(options: StorageOptions) {
 
     /** Writes an object of unknown length as it streams: a multipart upload of PART_BYTES parts. */
     openWrite(key: string, contentType: string): ObjectWriter {
-      let part: Uint8Array[] = []
-      let partBytes = 0
+      // One buffer, filled by copying chunks in and reused once its part is stored: no garbage
+      // per chunk, and memory stays at PART_BYTES however large the object.
+      let buffer: Uint8Array<ArrayBuffer> | null = new Uint8Array(PART_BYTES)
+      let filled = 0
       let uploadId: string | undefined
       const parts: { ETag: string | undefined; PartNumber: number }[] = []
-      const joined = () => {
-        const out = new Uint8Array(partBytes)
-        let at = 0
-        for (const chunk of part) {
-          out.set(chunk, at)
-          at += chunk.byteLength
-        }
-        part = []
-        partBytes = 0
-        return out
-      }
       const flush = async () => {
         uploadId ??= (await call('start an upload', () => client.send(new CreateMultipartUploadCommand({ Bucket, Key: key, ContentType: contentType })))).UploadId
         const PartNumber = parts.length + 1
-        const body = joined()
+        const body = buffer!.subarray(0, filled)
         const out = await call('store a part', () =>
           client.send(new UploadPartCommand({ Bucket, Key: key, UploadId: uploadId, PartNumber, Body: body, ContentLength: body.byteLength })),
         )
         parts.push({ ETag: out.ETag, PartNumber })
+        filled = 0
       }
       return {
         async write(chunk) {
-          part.push(chunk.slice()) // a copy: the caller's buffer may be reused
-          partBytes += chunk.byteLength
-          if (partBytes >= PART_BYTES) await flush()
+          for (let at = 0; at < chunk.byteLength; ) {
+            const n = Math.min(chunk.byteLength - at, PART_BYTES - filled)
+            buffer!.set(chunk.subarray(at, at + n), filled)
+            filled += n
+            at += n
+            if (filled === PART_BYTES) await flush()
+          }
         },
         close: async () => {
-          if (!uploadId) return this.put(key, joined(), contentType)
-          if (partBytes > 0) await flush()
+          if (!uploadId) return this.put(key, buffer!.slice(0, filled), contentType)
+          if (filled > 0) await flush()
+          buffer = null
           await call('complete an upload', () =>
             client.send(new CompleteMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } })),
           )
         },
         async abort() {
-          part = []
+          buffer = null
           if (uploadId) await client.send(new AbortMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId })).catch(() => {})
         },
       }

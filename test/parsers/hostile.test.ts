@@ -2,20 +2,47 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { Manifest, Meminfo, Pmap, ProcStatus, Ps, SmapsRollup } from '../../schemas/parsers.ts'
+import { Dmesg, KafkaConfig, KafkaLog, KafkaStats, Maps, Slabinfo, Smaps, Vmstat } from '../../schemas/sources.ts'
 import { Warning } from '../../schemas/warning.ts'
 import { MAX_WARNINGS } from '../../src/parsers/common.ts'
+import { parseDmesg } from '../../src/parsers/dmesg.ts'
+import { parseKafkaConfig } from '../../src/parsers/kafka-config.ts'
+import { parseKafkaLog } from '../../src/parsers/kafka-log.ts'
+import { parseKafkaStats } from '../../src/parsers/kafka-stats.ts'
 import { parseManifest } from '../../src/parsers/manifest.ts'
+import { parseMaps } from '../../src/parsers/maps.ts'
 import { parseMeminfo } from '../../src/parsers/meminfo.ts'
 import { parsePmap } from '../../src/parsers/pmap.ts'
 import { parsePs } from '../../src/parsers/ps.ts'
+import { parseSlabinfo } from '../../src/parsers/slabinfo.ts'
 import { parseSmapsRollup } from '../../src/parsers/smaps-rollup.ts'
+import { parseSmaps } from '../../src/parsers/smaps.ts'
 import { parseStatus } from '../../src/parsers/status.ts'
+import { parseVmstat } from '../../src/parsers/vmstat.ts'
 
 // Every parser, every kind of bad input: no exception, data that validates, warnings that say where.
 
 const sample = (name: string) => readFileSync(new URL(`../fixtures/samples/${name}`, import.meta.url), 'utf8')
 
-interface Case { parse: (text: string, file?: string) => { data: unknown; warnings: unknown[] }; schema: z.ZodType; sample: string }
+/** A hostile input, made from the parser's own sample or from nothing. */
+type Make = (sample: string) => string
+
+interface Case {
+  parse: (text: string, file?: string) => { data: unknown; warnings: unknown[] }
+  schema: z.ZodType
+  sample: string
+  /** Inputs of this format's own shape, run besides the common HOSTILE ones. */
+  own?: Record<string, Make>
+  /** The inputs that need not warn (default QUIET); `'any'`: no input is asked to warn. */
+  quiet?: readonly string[] | 'any'
+}
+
+/** dmesg's own inputs, run on both of its samples (the old and the new OOM report). */
+const DMESG_OWN: Record<string, Make> = {
+  'a 1 MB line': (text) => `${text}\nKilled process 1 (${'A'.repeat(1_000_000)}) total-vm:1kB`,
+  'table rows alone': () => '[  12]  0  12  100  10  4096  0  0 x\n'.repeat(1000),
+}
+
 const PARSERS: Record<string, Case> = {
   meminfo: { parse: parseMeminfo, schema: Meminfo, sample: 'kafka-suspect-meminfo.txt' },
   ps: { parse: parsePs, schema: Ps, sample: 'kafka-suspect-ps-aux.txt' },
@@ -25,6 +52,47 @@ const PARSERS: Record<string, Case> = {
   smaps_rollup: { parse: parseSmapsRollup, schema: SmapsRollup, sample: 'kafka-suspect-smaps_rollup-5.txt' },
   status: { parse: parseStatus, schema: ProcStatus, sample: 'kafka-suspect-status-5.txt' },
   manifest: { parse: parseManifest, schema: Manifest, sample: 'kafka-suspect-manifest.json' },
+  maps: {
+    parse: parseMaps, schema: Maps, sample: 'kafka-suspect-maps-5.txt', quiet: 'any',
+    own: { 'a 1 MB line': () => `7f0000000000-7f0000001000 rw-p 00000000 00:00 0 ${'A'.repeat(1_000_000)}` },
+  },
+  smaps: {
+    parse: parseSmaps, schema: Smaps, sample: 'smaps-python-malloc.txt', quiet: 'any',
+    own: { 'a 1 MB line': (text) => `${text}\nRss: ${'1'.repeat(1_000_000)} kB\n` },
+  },
+  'kafka config': {
+    parse: parseKafkaConfig, schema: KafkaConfig, sample: 'kafka-baseline-fwlog.properties', quiet: 'any',
+    own: {
+      'a 1 MB line': (text) => `${text}\nclient.id=${'A'.repeat(1_000_000)}\n`,
+      'a 1 MB key': () => `${'k'.repeat(1_000_000)}=1`,
+    },
+  },
+  // Not asked to warn: one valid object with a 1 MB name, or a NUL inside a string.
+  'kafka stats': {
+    parse: parseKafkaStats, schema: KafkaStats, sample: 'kafka-suspect-fwlog-stats.json', quiet: ['a 1 MB line', 'NUL inside a string'],
+    own: {
+      'NUL inside a string': (text) => text.replace('"fwlog"', '"fw\u0000log"'),
+      'a 1 MB line': () => `{"msg_cnt": 1, "name": "${'A'.repeat(1_000_000)}"}`,
+      'deep nesting': () => `{"msg_cnt": 1, "brokers": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+      'open braces': () => '{'.repeat(1_000_000),
+      'numbers of 400 digits': (text) => text.replace(/\d+/g, (d) => '9'.repeat(400 + d.length)),
+      'truncated at half': (text) => text.slice(0, Math.floor(text.length / 2)),
+    },
+  },
+  'kafka log': {
+    parse: parseKafkaLog, schema: KafkaLog, sample: 'kafka-suspect-fwlog.log', quiet: 'any',
+    own: { 'a 1 MB line': () => `rdkafka ${'Connection refused '.repeat(60_000)}` },
+  },
+  'dmesg old': { parse: parseDmesg, schema: Dmesg, sample: 'dmesg-oom-old.txt', quiet: 'any', own: DMESG_OWN },
+  'dmesg new': { parse: parseDmesg, schema: Dmesg, sample: 'dmesg-oom-new.txt', quiet: 'any', own: DMESG_OWN },
+  slabinfo: {
+    parse: parseSlabinfo, schema: Slabinfo, sample: 'kafka-suspect-slabinfo.txt', quiet: ['truncated mid-line'],
+    own: { 'a 1 MB line': (text) => `${text}\nx ${'1 '.repeat(500_000)}` },
+  },
+  vmstat: {
+    parse: parseVmstat, schema: Vmstat, sample: 'kafka-suspect-vmstat.txt', quiet: ['truncated mid-line'],
+    own: { 'a 1 MB line': (text) => `${text}\nnr_dirty ${'1'.repeat(1_000_000)}` },
+  },
 }
 
 /** Bytes from a fixed seed, decoded as a bundle reader would (invalid UTF-8 becomes U+FFFD). */
@@ -38,7 +106,7 @@ function junk(size: number): string {
   return new TextDecoder().decode(bytes)
 }
 
-const HOSTILE: Record<string, (sample: string) => string> = {
+const HOSTILE: Record<string, Make> = {
   empty: () => '',
   'NUL bytes': () => '\u0000'.repeat(10_000),
   'binary junk': () => junk(64 * 1024),
@@ -48,12 +116,18 @@ const HOSTILE: Record<string, (sample: string) => string> = {
   'blank lines only': () => ' \t\n\n  \r\n',
   'truncated mid-line': (text) => text.slice(0, Math.floor(text.length / 2) + 3),
   'huge numbers': (text) => text.replace(/\d+/g, (digits) => (digits.length > 1 ? '9'.repeat(40) : digits)),
+  'every number huge': (text) => text.replace(/\d+/g, (digits) => '9'.repeat(40 + digits.length)),
   'NUL inside lines': (text) => text.replace(/^(\S+) /gm, '$1 \u0000'),
+  'NUL after every space': (text) => text.replace(/ /g, ' \u0000'),
   'junk appended': (text) => `${text}\n${junk(4096)}`,
 }
 
-describe.each(Object.entries(PARSERS))('%s parser on hostile input', (_, { parse, schema, sample: name }) => {
-  it.each(Object.entries(HOSTILE))('%s: no exception, valid data, located warnings', (what, make) => {
+// A line cut inside a command or a mapping name still reads as a (shorter) valid line, and a
+// NUL may land in a free-text field: those must not throw, but need not warn.
+const QUIET = ['empty', 'blank lines only', 'truncated mid-line', 'NUL inside lines']
+
+describe.each(Object.entries(PARSERS))('%s parser on hostile input', (_, { parse, schema, sample: name, own, quiet = QUIET }) => {
+  it.each(Object.entries({ ...HOSTILE, ...own }))('%s: no exception, valid data, located warnings', (what, make) => {
     const text = make(sample(name))
     const { data, warnings } = parse(text, 'in/bundle.txt')
     expect(() => schema.parse(data)).not.toThrow()
@@ -64,15 +138,12 @@ describe.each(Object.entries(PARSERS))('%s parser on hostile input', (_, { parse
       expect(w.file).toBe('in/bundle.txt')
       expect(w.message.length).toBeLessThan(300)
     }
-    // A line cut inside a command or a mapping name still reads as a (shorter) valid line, and a
-    // NUL may land in a free-text field: those must not throw, but need not warn.
-    const quiet = ['empty', 'blank lines only', 'truncated mid-line', 'NUL inside lines']
-    if (!quiet.includes(what)) expect(warnings.length, what).toBeGreaterThan(0)
+    if (quiet !== 'any' && !quiet.includes(what)) expect(warnings.length, what).toBeGreaterThan(0)
   })
 
   it('reads CRLF line ends like LF', () => {
     const text = sample(name)
-    expect(parse(text.replace(/\n/g, '\r\n')).data).toEqual(parse(text).data)
+    expect(parse(text.replace(/\n/g, '\r\n'))).toEqual(parse(text))
   })
 })
 

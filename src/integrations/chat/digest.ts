@@ -1,5 +1,6 @@
 import type { Diagnosis } from '../../../schemas/diagnosis.ts'
 import { mib } from '../../analysis/summary.ts'
+import { VERDICT_LABEL } from '../../render/format.ts'
 import { clip, oneLine } from './text.ts'
 
 // What every chat message says, picked once from the diagnosis: the summary, the top findings
@@ -32,15 +33,6 @@ export interface Digest {
 
 const hostOf = (ref: { bundleId: string; host: string | null }) => ref.host ?? `bundle ${ref.bundleId.slice(0, 12)}`
 
-const VERDICT: Record<string, string> = {
-  'user-space': 'user space',
-  kernel: 'kernel',
-  shmem: 'shared memory',
-  'page-cache': 'page cache',
-  mixed: 'mixed',
-  none: 'no gap',
-}
-
 function title(d: Diagnosis): string {
   const suspect = hostOf(d.suspect)
   if (!d.baseline) return `memgap: ${suspect}, one bundle`
@@ -64,7 +56,7 @@ export function digest(d: Diagnosis, reportUrl: string): Digest {
   return {
     title: clip(oneLine(title(d)), LIMITS.title),
     summary: clip(oneLine(d.summary), LIMITS.summary),
-    gap: d.gap ? `${d.gap.kib >= 0 ? '+' : ''}${mib(d.gap.kib)}, ${VERDICT[d.gap.verdict] ?? d.gap.verdict} (by ${d.gap.basis})` : null,
+    gap: d.gap ? `${d.gap.kib >= 0 ? '+' : ''}${mib(d.gap.kib)}, ${VERDICT_LABEL[d.gap.verdict] ?? d.gap.verdict} (by ${d.gap.basis})` : null,
     findings: d.findings.slice(0, LIMITS.findings).map((f) => ({
       title: line(f.title),
       confidence: `${Math.round(f.confidence * 100)}%`,
