@@ -79,4 +79,41 @@ describe('hostile archives', () => {
     expect(codes.filter((c: string) => c === 'entry_link')).toHaveLength(2)
     expect(codes).toContain('entry_special')
   })
+
+  it('keeps and refuses a truncated tar and a corrupt zip with 422 archive_corrupt', async () => {
+    const whole = tar([{ name: 'proc/meminfo', body: 'MemTotal: 1000 kB\n'.repeat(100) }])
+    await post(new Uint8Array(whole.subarray(0, 700)), 422, 'archive_corrupt')
+    const good = zip([{ name: 'proc/meminfo', data: 'MemTotal: 1000 kB\n'.repeat(200) }])
+    await post(new Uint8Array(good.subarray(0, good.length - 30)), 422, 'archive_corrupt') // its directory cut off
+  })
+
+  it('answers 415 without a content type, and 400 for a malformed multipart body', async () => {
+    const none = await fetch(`${server.url}/v1/bundles`, { method: 'POST', body: new Blob([new Uint8Array([1, 2, 3])]) })
+    expect(none.status).toBe(415)
+    const bad = await fetch(`${server.url}/v1/bundles`, {
+      method: 'POST',
+      body: '--x\r\nContent-Disposition: form-data; name="bundle"\r\n\r\nno closing boundary',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+    })
+    expect(bad.status).toBe(400)
+    expect(await bad.json()).toMatchObject({ code: 'multipart_malformed' })
+  })
+
+  it('reads broken files as far as they go, with warnings: not UTF-8, megabyte lines, NUL bytes, huge numbers, duplicates', async () => {
+    const latin1 = new Uint8Array([...new TextEncoder().encode('MemTotal: 2048000 kB\nMemAvailable: 1000 kB\nCached: '), 0xff, 0xfe, 0x0a])
+    const archive = new Uint8Array(tarGz([
+      { name: 'proc/meminfo', body: latin1 },
+      { name: 'ps.txt', body: `  PID  PPID   RSS    VSZ COMMAND COMMAND\n    7     1  5000  9000 app /usr/bin/app\n    7     1  5000  9000 app /usr/bin/app\n    8     1 ${'9'.repeat(40)} 1 big /usr/bin/big\n${'x'.repeat(2 * 1024 * 1024)}\n` },
+      { name: 'proc/9/status', body: 'Name:\tnul\u0000proc\nPid:\t9\nVmRSS:\t  100 kB\n' },
+      { name: 'other/meminfo', body: 'Nothing: here\nAt: all\n' },
+    ]))
+    const res = await fetch(`${server.url}/v1/bundles`, { method: 'POST', body: archive, headers: { 'content-type': 'application/gzip' } })
+    expect(res.status).toBe(201)
+    const summary = await res.json()
+    const codes = [...summary.warnings, ...summary.files.flatMap((f: { warnings: unknown[] }) => f.warnings)].map((w: { code: string }) => w.code)
+    expect(codes).toContain('ps_duplicate_pid')
+    expect(codes.some((c: string) => /out_of_range|bad/.test(c))).toBe(true)
+    const meminfo = summary.files.find((f: { path: string }) => f.path === 'proc/meminfo')
+    expect(meminfo.kind).toBe('meminfo')
+  })
 })
