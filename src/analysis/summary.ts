@@ -48,6 +48,12 @@ const VERDICT_SENTENCES: Record<Gap['verdict'], string> = {
 
 /** One sentence a finding contributes: its title, and for a queue how full it is and the fix. */
 function findingSentence(f: Finding): string {
+  // The verdict sentence already names a kernel-side gap: say where to look instead.
+  if (f.kind === 'kernel-growth') {
+    const caches = f.evidence.filter((e) => e.line !== undefined).slice(0, 2).map((e) => e.excerpt.split(':')[0])
+    const next = f.recommendation.split('. ')[0]!.replace(/\.$/, '')
+    return `${caches.length ? `Slab caches that grew most: ${caches.join(', ')}. ` : ''}Next: ${next}.`
+  }
   const q = f.queue
   if (!q) return `${f.title}.`
   const full = q.fill !== null ? `, ${Math.round(q.fill * 100)}% full` : ''
