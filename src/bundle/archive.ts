@@ -16,60 +16,24 @@
  *   generator or from a body iterator.
  * - Leaving the generator early (`break`, `return()`) cancels the underlying stream.
  */
+import { unsupported, type ArchiveFile, type ArchiveFormat, type ArchiveSkip } from './entries.ts'
 import { gunzip } from './gzip.ts'
-import { readTar, verifyTarChecksum } from './tar.ts'
+import { readTar } from './tar.ts'
+import { verifyTarChecksum } from './tar-header.ts'
 import { readZip } from './zip.ts'
 
-export type ArchiveFormat = 'tar.gz' | 'tar' | 'zip'
-
-/** A regular file inside an archive. `path` has been through `safePath`. */
-export interface ArchiveFile {
-  path: string
-  size: number
-  body: AsyncIterable<Uint8Array>
-}
-
-/**
- * An entry that was not yielded as a file. `skipped` is the entry's path (normalised when it is
- * safe, raw otherwise), `reason` a sentence for humans, `code` one of:
- * - 'entry_unsafe_path': absolute, '..', drive letter, NUL, empty
- * - 'entry_link': symbolic or hard link (never followed)
- * - 'entry_special': character/block device, fifo, socket
- * - 'entry_unsupported': an entry type this reader does not unpack (tar sparse files, volume
- *   labels, unknown tar type flags)
- */
-export interface ArchiveSkip {
-  skipped: string
-  reason: string
-  code: string
-}
-
-export type ArchiveEntry = ArchiveFile | ArchiveSkip
-
-export function isArchiveSkip(entry: ArchiveEntry): entry is ArchiveSkip {
-  return 'skipped' in entry
-}
-
-/**
- * Why an archive could not be read.
- * - 'archive_corrupt': truncated or corrupt gzip/tar/zip data, bad tar header checksum, zip CRC
- *   or size mismatch, structures pointing outside the archive.
- * - 'archive_unsupported': valid but not readable here (zip encryption, compression methods other
- *   than stored/deflate, multi-disk zip).
- */
-export class ArchiveError extends Error {
-  readonly code: string
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'ArchiveError'
-    this.code = code
-  }
-}
-
-export const corrupt = (message: string, cause?: unknown): ArchiveError =>
-  new ArchiveError('archive_corrupt', message, cause === undefined ? undefined : { cause })
-export const unsupported = (message: string): ArchiveError =>
-  new ArchiveError('archive_unsupported', message)
+// the entry types and errors live in entries.ts (the readers import them from there); they are
+// re-exported here so that archive.ts stays the one import for consumers
+export {
+  ArchiveError,
+  corrupt,
+  isArchiveSkip,
+  unsupported,
+  type ArchiveEntry,
+  type ArchiveFile,
+  type ArchiveFormat,
+  type ArchiveSkip,
+} from './entries.ts'
 
 /**
  * Recognise an archive from its first bytes (give at least 512 to recognise tar).

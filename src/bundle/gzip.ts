@@ -8,7 +8,7 @@
  * become 'archive_corrupt'. Any other error (for example from the source stream, such as a
  * network failure while streaming from S3) is passed through unchanged.
  */
-import { ArchiveError, corrupt } from './archive.ts'
+import { ArchiveError, corrupt } from './entries.ts'
 
 export type CompressionFormat = 'gzip' | 'deflate-raw'
 

@@ -1,10 +1,12 @@
-import { createReadStream, type ReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
-import { request as httpsRequest } from 'node:https'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { UploadTicket } from '../../schemas/uploads.ts'
 import { CliError, EXIT, inputError, usageError } from './exit.ts'
+import { detailOf, exchange, NetworkError, parseBody, type Answer, type FileRange } from './http.ts'
+import { mib, Progress, type ProgressOutput } from './progress.ts'
+
+// progressLine moved to progress.ts with the bar; still importable from here
+export { progressLine } from './progress.ts'
 
 // `memgap upload <bundle> --url URL [--token T] [--presigned]`, with a progress bar on stderr.
 // Up to DIRECT_LIMIT: the raw archive is POSTed to URL/v1/bundles. Over it (or with --presigned):
@@ -20,7 +22,7 @@ export interface UploadOptions {
   url: string
   token?: string
   /** Where progress goes; a TTY gets a live bar, anything else one final line. */
-  progress: NodeJS.WriteStream | { isTTY?: boolean; write(text: string): unknown }
+  progress: ProgressOutput
   timeoutMs?: number
   /** The presigned path even for a small file (--presigned). */
   presigned?: boolean
@@ -207,137 +209,5 @@ async function putWithRetries(target: URL, range: FileRange, label: string, mete
     const wait = (options.retryDelayMs ?? 1000) * 2 ** attempt
     options.progress.write(`${options.progress.isTTY ? '\n' : ''}memgap: ${label}: ${failure}; retry ${attempt + 1} of ${RETRIES} in ${(wait / 1000).toFixed(1)} s\n`)
     await sleep(wait)
-  }
-}
-
-/** Bytes start..end of a file, end inclusive as createReadStream counts. */
-type FileRange = { path: string; start: number; end: number }
-type Answer = { status: number; headers: IncomingHttpHeaders; text: string }
-type Hooks = { onBytes?: (n: number) => void; sent?: () => void }
-
-/** The connection failed or timed out: EXIT.upload, and worth a retry for a PUT. */
-class NetworkError extends CliError {
-  constructor(method: string, target: URL, readonly reason: string) {
-    super(EXIT.upload, `${method} ${target.protocol}//${target.host}${target.pathname} failed: ${reason}`)
-  }
-}
-
-/**
- * One HTTP exchange: the body is a string or a byte range of a file, streamed from disk. `sent` is
- * called when the body is all sent or the answer came early, whichever is first.
- */
-function exchange(target: URL, method: string, headers: Record<string, string>, body: string | FileRange, options: UploadOptions, hooks: Hooks = {}): Promise<Answer> {
-  const { onBytes, sent } = hooks
-  return new Promise((resolve, reject) => {
-    let file: ReadStream | undefined
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest
-    const req = send(target, { method, headers, timeout: options.timeoutMs ?? 300_000 }, (res) => {
-      sent?.()
-      readAll(res).then(
-        (text) => {
-          file?.destroy() // an early answer: the rest is not wanted
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text })
-        },
-        (error: NodeJS.ErrnoException) => reject(new NetworkError(method, target, networkMessage(error))),
-      )
-    })
-    req.on('finish', () => sent?.())
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${target.origin} in time`)))
-    req.on('error', (error) => {
-      file?.destroy()
-      reject(new NetworkError(method, target, networkMessage(error)))
-    })
-    if (typeof body === 'string') {
-      req.end(body)
-      return
-    }
-    file = createReadStream(body.path, { start: body.start, end: body.end, highWaterMark: 256 * 1024 })
-    file.on('data', (chunk) => onBytes?.(chunk.length))
-    file.on('error', (error) => {
-      req.destroy()
-      reject(inputError(`${body.path}: ${error.message}`))
-    })
-    file.pipe(req)
-  })
-}
-
-function parseBody(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text // not JSON: kept as text for messages
-  }
-}
-
-function detailOf(body: unknown): string {
-  if (body && typeof body === 'object') {
-    const problem = body as { code?: unknown; detail?: unknown }
-    const parts = [problem.code, problem.detail].filter((p): p is string => typeof p === 'string')
-    if (parts.length) return `: ${parts.join(': ')}`
-  }
-  if (typeof body === 'string') {
-    const xml = [/<Code>([^<]*)<\/Code>/.exec(body)?.[1], /<Message>([^<]*)<\/Message>/.exec(body)?.[1]].filter(Boolean) // S3's errors
-    if (xml.length) return `: ${xml.join(': ')}`
-    if (body.trim()) return `: ${body.trim().slice(0, 300)}`
-  }
-  return ''
-}
-
-function networkMessage(error: NodeJS.ErrnoException): string {
-  if (error.code === 'ECONNREFUSED') return 'connection refused (is the server running?)'
-  if (error.code === 'ENOTFOUND') return 'host not found'
-  return error.code ? `${error.code}: ${error.message}` : error.message
-}
-
-async function readAll(response: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of response) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
-}
-
-const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1)
-
-/**
- * One progress line: `[########------------]  12.0/48.0 MB  25%  6.1 MB/s` (MB = 10^6 bytes, as
- * network rates are counted).
- */
-export function progressLine(sent: number, total: number, seconds: number, width = 24): string {
-  const share = total > 0 ? Math.min(1, sent / total) : 1
-  const filled = Math.round(share * width)
-  const rate = seconds > 0 ? sent / 1e6 / seconds : 0
-  const mb = (bytes: number) => (bytes / 1e6).toFixed(1)
-  const percent = `${Math.floor(share * 100)}`.padStart(3)
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${mb(sent)}/${mb(total)} MB ${percent}% ${rate.toFixed(1)} MB/s`
-}
-
-class Progress {
-  private sent = 0
-  private readonly started = performance.now()
-  private lastDraw = 0
-  private finished = false
-
-  constructor(private readonly total: number, private readonly out: UploadOptions['progress']) {}
-
-  add(bytes: number): void {
-    this.sent += bytes
-    if (!this.out.isTTY || this.finished) return
-    const now = performance.now()
-    if (now - this.lastDraw < 100 && this.sent < this.total) return
-    this.lastDraw = now
-    this.out.write(`\r${progressLine(this.sent, this.total, (now - this.started) / 1000)}`)
-  }
-
-  /** A failure: ends a TTY's bar line so the message starts on its own. */
-  interrupt(): void {
-    if (this.out.isTTY && !this.finished) this.out.write('\n')
-    this.finished = true
-  }
-
-  finish(): void {
-    if (this.finished) return
-    this.finished = true
-    const seconds = (performance.now() - this.started) / 1000
-    if (this.out.isTTY) this.out.write(`\r${progressLine(this.sent, this.total, seconds)}\n`)
-    else this.out.write(`uploaded ${this.sent} bytes in ${seconds.toFixed(2)} s (${(seconds > 0 ? this.sent / 1e6 / seconds : 0).toFixed(1)} MB/s)\n`)
   }
 }
