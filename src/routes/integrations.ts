@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { z } from 'zod'
 import type { AppEnv } from '../context.ts'
+import { readUpTo } from '../bytes.ts'
 import { AppError, invalidInput } from '../errors.ts'
 import { JIRA_CONFIG, JIRA_EVENTS, JiraEvent, JiraWebhook, jiraSettings, verifyJira } from '../integrations/tickets/jira.ts'
 import { GenericTicket } from '../integrations/tickets/webhook.ts'
@@ -16,28 +17,9 @@ const MAX_WEBHOOK_BYTES = 1024 * 1024 // a Jira issue with all its fields is wel
 async function rawBody(c: Context): Promise<Uint8Array> {
   const tooLarge = new AppError(413, 'webhook_too_large', `the webhook body is over ${MAX_WEBHOOK_BYTES} bytes`)
   if (Number(c.req.header('content-length') ?? 0) > MAX_WEBHOOK_BYTES) throw tooLarge
-  const body = c.req.raw.body
-  if (!body) return new Uint8Array()
-  const reader = body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > MAX_WEBHOOK_BYTES) {
-      await reader.cancel().catch(() => {})
-      throw tooLarge
-    }
-    chunks.push(value)
-  }
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
+  const bytes = await readUpTo(c.req.raw.body, MAX_WEBHOOK_BYTES)
+  if (!bytes) throw tooLarge
+  return bytes
 }
 
 function parseJson<S extends z.ZodType>(bytes: Uint8Array, schema: S, what: string): z.output<S> {

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { readUpTo } from '../bytes.ts'
 import { AppError } from '../errors.ts'
 import type { AppEnv } from '../context.ts'
 
@@ -30,26 +31,10 @@ export function rawBody(c: Context): ReadableStream<Uint8Array> {
 
 async function readLimited(c: Context<AppEnv>): Promise<Uint8Array<ArrayBuffer>> {
   const max = c.var.ctx.config.MAX_UPLOAD_BYTES
-  const declared = Number(c.req.header('content-length') ?? 0)
-  if (declared > max) throw tooLarge(max)
-  const chunks: Uint8Array[] = []
-  let total = 0
-  const reader = rawBody(c).getReader()
-  for (let next = await reader.read(); !next.done; next = await reader.read()) {
-    total += next.value.byteLength
-    if (total > max) {
-      await reader.cancel()
-      throw tooLarge(max)
-    }
-    chunks.push(next.value)
-  }
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
+  if (Number(c.req.header('content-length') ?? 0) > max) throw tooLarge(max)
+  const bytes = await readUpTo(rawBody(c), max)
+  if (!bytes) throw tooLarge(max)
+  return bytes
 }
 
 export async function readForm(c: Context<AppEnv>): Promise<Record<string, string | File>> {

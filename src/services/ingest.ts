@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { concatBytes } from '../bytes.ts'
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import { gunzip } from '../bundle/gzip.ts'
 import { readArchive, sniffArchive, type ArchiveEntry } from '../bundle/archive.ts'
@@ -67,10 +68,10 @@ async function readFlowing(
   const reader = body.pipeThrough(tap).getReader()
   try {
     const head = await readHead(reader, 512)
-    const format = sniffArchive(concat(head))
+    const format = sniffArchive(concatBytes(head))
     const stream = replay(head, reader)
     let entries: AsyncIterable<ArchiveEntry> | null = null
-    if (format === 'zip') entries = readArchive(concat(await collect(stream)), 'zip')
+    if (format === 'zip') entries = readArchive(concatBytes(await collect(stream)), 'zip')
     else if (format === 'tar.gz') entries = readTar(gunzip(stream).pipeThrough(ratioGuard(scope.limits.maxCompressionRatio, () => bytes)))
     else if (format) entries = readTar(stream)
     // The total is unknown until the end: the ratio is measured on the stream instead.
@@ -135,14 +136,4 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]
   const reader = stream.getReader()
   for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value)
   return chunks
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
 }

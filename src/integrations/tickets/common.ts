@@ -93,16 +93,6 @@ export async function hmacMatches(secret: string, message: Uint8Array, signature
   return crypto.subtle.verify('HMAC', key, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>)
 }
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
-}
-
 export const utf8 = (text: string): Uint8Array => encoder.encode(text)
 
 export function fromBase64(text: string): Uint8Array | null {

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import { backoffMs, parseRetryAfter, send, type SendOptions, type SendResult } from '../send.ts'
 import type { OutgoingRequest } from '../types.ts'
-import { concatBytes } from './common.ts'
+import { readUpTo } from '../../bytes.ts'
 
 // The ticket integrations' I/O: posting comments (send(): timeouts, retries, never throws), and
 // reading from the ticket system with the byte count kept on the stream, a deadline for the
@@ -47,21 +47,8 @@ function describe(e: unknown): string {
 }
 
 async function readBounded(res: Response, maxBytes: number): Promise<Fetched> {
-  if (!res.body) return { ok: true, bytes: new Uint8Array() }
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {}) // stop the transfer: the rest is never read
-      return failed('too_large', `over the upload limit of ${maxBytes} bytes`)
-    }
-    chunks.push(value)
-  }
-  return { ok: true, bytes: concatBytes(...chunks) }
+  const bytes = await readUpTo(res.body, maxBytes) // past the limit the transfer stops: the rest is never read
+  return bytes ? { ok: true, bytes } : failed('too_large', `over the upload limit of ${maxBytes} bytes`)
 }
 
 /** GETs `url` into memory, at most `maxBytes` of it. Never throws. */

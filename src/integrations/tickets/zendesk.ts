@@ -1,3 +1,4 @@
+import { concatBytes } from '../../bytes.ts'
 import { z } from 'zod'
 import type { Config } from '../../../schemas/config.ts'
 import { escapeMarkdown, mdUrl, safeUrl } from '../../render/escape.ts'
@@ -5,7 +6,6 @@ import { renderMarkdown } from '../../render/markdown.ts'
 import {
   basicAuth,
   clipText,
-  concatBytes,
   fromBase64,
   hmacMatches,
   parseTime,
@@ -61,7 +61,7 @@ export async function verifyZendesk(
   if (at === null) return 'the signature timestamp is not a date'
   if (Math.abs(nowMs - at) > SIGNATURE_MAX_AGE_MS) return 'the signature timestamp is more than 5 minutes away from now'
   const bytes = fromBase64(signature.trim())
-  if (!bytes || !(await hmacMatches(secret, concatBytes(utf8(timestamp), body), bytes))) return 'the signature does not match'
+  if (!bytes || !(await hmacMatches(secret, concatBytes([utf8(timestamp), body]), bytes))) return 'the signature does not match'
   return null
 }
 

@@ -1,0 +1,33 @@
+// Byte helpers shared by ingest, uploads and webhooks: Web APIs only.
+
+/** The chunks joined into one array (no copy when there is one chunk). */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  if (chunks.length === 1 && chunks[0]!.buffer instanceof ArrayBuffer) return chunks[0] as Uint8Array<ArrayBuffer>
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
+  let at = 0
+  for (const chunk of chunks) {
+    out.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return out
+}
+
+/**
+ * A stream read into memory, counted as it arrives (a declared length is not trusted); null as
+ * soon as it passes `maxBytes`, when the rest is cancelled, never read.
+ */
+export async function readUpTo(stream: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (!stream) return new Uint8Array()
+  const reader = stream.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    total += next.value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {})
+      return null
+    }
+    chunks.push(next.value)
+  }
+  return concatBytes(chunks)
+}
