@@ -22,3 +22,21 @@ export type Builder = (d: Diagnosis, ctx: BuildContext) => Promise<OutgoingReque
  */
 export type CheckResult = string | { error: string; retry: boolean } | null
 export type ResponseCheck = (res: Response, text: string) => CheckResult
+
+/**
+ * The check of robots that answer HTTP 200 with `{errcode, errmsg}` (DingTalk, WeCom): errcode 0
+ * is success; the codes in `retryable` are rate limits worth another attempt.
+ */
+export function errcodeCheck(vendor: string, retryable: readonly number[]): ResponseCheck {
+  return function checkErrcode(_res, text) {
+    let json: { errcode?: unknown; errmsg?: unknown }
+    try {
+      json = JSON.parse(text)
+    } catch {
+      return null
+    }
+    if (json.errcode === undefined || json.errcode === 0) return null
+    const error = `${vendor} errcode ${String(json.errcode)}: ${String(json.errmsg ?? '')}`.trim()
+    return retryable.includes(json.errcode as number) ? { error, retry: true } : error
+  }
+}

@@ -1,6 +1,6 @@
 import type { Diagnosis } from '../../../schemas/diagnosis.ts'
 import { hmacSha256, toBase64 } from '../sign.ts'
-import type { BuildContext, CheckResult, OutgoingRequest } from '../types.ts'
+import { errcodeCheck, type BuildContext, type OutgoingRequest } from '../types.ts'
 import { digest } from './digest.ts'
 import { markdownBody, mdText } from './markdown.ts'
 import { clip } from './text.ts'
@@ -44,14 +44,4 @@ export async function build(d: Diagnosis, ctx: BuildContext): Promise<OutgoingRe
 
 // 130101: sent too fast (20 messages a minute per robot). 310000 (bad signature, keyword or IP
 // not allowed) and the others will fail the same way again.
-export function check(_res: Response, text: string): CheckResult {
-  let json: { errcode?: unknown; errmsg?: unknown }
-  try {
-    json = JSON.parse(text)
-  } catch {
-    return null
-  }
-  if (json.errcode === undefined || json.errcode === 0) return null
-  const error = `DingTalk errcode ${String(json.errcode)}: ${String(json.errmsg ?? '')}`.trim()
-  return json.errcode === 130101 ? { error, retry: true } : error
-}
+export const check = errcodeCheck('DingTalk', [130101])

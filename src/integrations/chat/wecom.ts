@@ -1,5 +1,5 @@
 import type { Diagnosis } from '../../../schemas/diagnosis.ts'
-import type { BuildContext, CheckResult, OutgoingRequest } from '../types.ts'
+import { errcodeCheck, type BuildContext, type OutgoingRequest } from '../types.ts'
 import { digest } from './digest.ts'
 import { markdownBody } from './markdown.ts'
 import { safeUrl, truncateUtf8 } from './text.ts'
@@ -28,14 +28,4 @@ export async function build(d: Diagnosis, ctx: BuildContext): Promise<OutgoingRe
 }
 
 // 45009: API frequency limit (20 messages a minute per robot); -1: system busy. Both pass.
-export function check(_res: Response, text: string): CheckResult {
-  let json: { errcode?: unknown; errmsg?: unknown }
-  try {
-    json = JSON.parse(text)
-  } catch {
-    return null
-  }
-  if (json.errcode === undefined || json.errcode === 0) return null
-  const error = `WeCom errcode ${String(json.errcode)}: ${String(json.errmsg ?? '')}`.trim()
-  return json.errcode === 45009 || json.errcode === -1 ? { error, retry: true } : error
-}
+export const check = errcodeCheck('WeCom', [45009, -1])
