@@ -187,12 +187,14 @@ async function requests(inp: Inputs, seconds = 10, concurrency = 16) {
   const server = await startNode(dataDir, SERVER_ENV)
   let next = 0
   const statuses: Record<string, number> = {}
+  const errors: Record<string, number> = {} // why requests got no answer, so a 0 status is explained
   const ms: number[] = []
   const run = async (until: number, record: boolean) => {
     while (performance.now() < until) {
       const post = await postBundle(server.url, smallBundle(next++), 30_000)
       if (!record) continue
       statuses[post.status] = (statuses[post.status] ?? 0) + 1
+      if (post.status !== 201 && post.error) errors[post.error.slice(0, 120)] = (errors[post.error.slice(0, 120)] ?? 0) + 1
       if (post.status === 201) ms.push(post.ms)
     }
   }
@@ -205,7 +207,7 @@ async function requests(inp: Inputs, seconds = 10, concurrency = 16) {
   rmSync(dataDir, { recursive: true, force: true })
   const st = stats(ms)
   return {
-    perSecond: Math.round(ms.length / elapsed), seconds: round(elapsed, 1), concurrency, statuses, bodyBytes: smallBundle(0).length,
+    perSecond: Math.round(ms.length / elapsed), seconds: round(elapsed, 1), concurrency, statuses, ...(Object.keys(errors).length ? { errors } : {}), bodyBytes: smallBundle(0).length,
     latencyMs: { p50: round(st.p50, 1), p99: round(st.p99, 1) }, serverPeakRssMiB: peak,
     note: '201 answers per second after a 1 s warm-up; every body a distinct small .tar.gz (meminfo + ps); fetch loop in the bench process, on the same cores as the server',
   }
