@@ -43,8 +43,14 @@ export function ingestBundle(scope: Scope, raw: Uint8Array, meta: UploadMeta): P
 export async function ingestStored(scope: Scope, incoming: string, meta: UploadMeta & { maxBytes: number }) {
   const stored = await scope.storage.get(incoming)
   if (!stored) throw new AppError(404, 'upload_not_found', 'nothing was uploaded to this URL, or it was completed already')
-  const bundle = await readFlowing(scope, stored.body, meta, async () => {})
-  return commit(scope, incoming, bundle)
+  try {
+    const bundle = await readFlowing(scope, stored.body, meta, async () => {})
+    return await commit(scope, incoming, bundle)
+  } catch (error) {
+    // Bytes over the limit are refused for good: they are not kept to fill storage.
+    if (error instanceof AppError && error.status === 413) await scope.storage.remove(incoming).catch(() => {})
+    throw error
+  }
 }
 
 /** Hashes, counts and parses a body as it flows, handing every chunk to `sink` on the way. */
@@ -71,14 +77,21 @@ async function readFlowing(
     const format = sniffArchive(concatBytes(head))
     const stream = replay(head, reader)
     let entries: AsyncIterable<ArchiveEntry> | null = null
-    if (format === 'zip') entries = readArchive(concatBytes(await collect(stream)), 'zip')
+    let zipBytes = 0 // a zip is read whole, so its ratio is checked on its known size
+    if (format === 'zip') {
+      const whole = concatBytes(await collect(stream))
+      zipBytes = whole.byteLength
+      entries = readArchive(whole, 'zip')
+    }
     else if (format === 'tar.gz') entries = readTar(gunzip(stream).pipeThrough(ratioGuard(scope.limits.maxCompressionRatio, () => bytes)))
     else if (format) entries = readTar(stream)
-    // The total is unknown until the end: the ratio is measured on the stream instead.
-    const limits = { ...scope.limits, maxCompressionRatio: Number.POSITIVE_INFINITY }
+    // A streamed total is unknown until the end: its ratio is measured on the stream instead.
+    const limits = format === 'zip' ? scope.limits : { ...scope.limits, maxCompressionRatio: Number.POSITIVE_INFINITY }
     const receivedAt = new Date().toISOString()
-    const parsed = await readEntries(entries, format ?? 'unknown', { id: '0'.repeat(64), bytes: 0, receivedAt, limits, ...meta })
-    await drain(stream) // what the parser left (after an error, or trailing bytes) is stored all the same
+    const parsed = await readEntries(entries, format ?? 'unknown', { id: '0'.repeat(64), bytes: zipBytes, receivedAt, limits, ...meta })
+    // What the parser left (after an archive error, or trailing bytes) is hashed and stored all
+    // the same: read on from the tap itself, which the parser's stream no longer pulls from.
+    while (!(await reader.read()).done);
     if (bytes === 0) throw new AppError(400, 'empty_body', 'the upload is empty')
     return { ...parsed, id: hash.digest('hex'), bytes }
   } catch (error) {
@@ -122,13 +135,6 @@ function replay(head: Uint8Array[], reader: ReadableStreamDefaultReader<Uint8Arr
       else controller.enqueue(next.value)
     },
   }, { highWaterMark: 0 })
-}
-
-/** Reads what is left of a stream through the tap (so it is hashed and stored), keeping nothing. */
-async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
-  if (stream.locked) return // the parser holds it, and reads to its end
-  const reader = stream.getReader()
-  while (!(await reader.read()).done);
 }
 
 async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {

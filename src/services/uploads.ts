@@ -38,8 +38,13 @@ export async function completeUpload(scope: Scope, id: string, parts: { partNumb
   const stored = /^[0-9a-f-]{36}$/.test(id) ? await scope.storage.getJson(keys.upload(scope.tenant, id)) : null
   const terms = UploadTerms.safeParse(stored)
   if (!terms.success) throw new AppError(404, 'upload_not_found', `no upload ${id}`)
+  if (Date.parse(terms.data.expiresAt) < Date.now()) {
+    await scope.storage.remove(keys.upload(scope.tenant, id)).catch(() => {})
+    throw new AppError(404, 'upload_not_found', `upload ${id} expired at ${terms.data.expiresAt}`)
+  }
   const key = keys.incoming(scope.tenant, id)
-  if (terms.data.multipartId) {
+  // A retry after a failed read finds the parts already assembled.
+  if (terms.data.multipartId && !(await scope.storage.exists(key))) {
     if (!parts?.length) throw new AppError(400, 'invalid_request', 'a multipart upload is completed with the ETag of each part')
     await scope.storage.completeMultipart(key, terms.data.multipartId, parts)
   }

@@ -242,9 +242,16 @@ export function createStorage(options: StorageOptions) {
 
     async completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {
       const Parts = parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag }))
-      await call('complete an upload', () =>
-        client.send(new CompleteMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts } })),
-      )
+      await call('complete an upload', async () => {
+        try {
+          return await client.send(new CompleteMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts } }))
+        } catch (error) {
+          // Wrong ETags or part numbers are the client's to fix, not a storage outage.
+          const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+          if (status === 400 || status === 404) throw new AppError(400, 'invalid_parts', `storage refused the parts: ${(error as Error).message}`)
+          throw error
+        }
+      })
     },
 
     /** Creates the bucket if missing: for the embedded server and tests, not for production. */

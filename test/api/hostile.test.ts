@@ -51,6 +51,11 @@ describe('hostile archives', () => {
       const res = await fetch(`${server2.url}/v1/bundles`, { method: 'POST', body: new Uint8Array(zeros), headers: { 'content-type': 'application/gzip' } })
       expect(res.status).toBe(422)
       expect(await res.json()).toMatchObject({ code: 'compression_ratio' })
+      // A zip is read whole: its ratio is checked on its size, before anything is inflated.
+      const zipped = new Uint8Array(zip([{ name: 'dumps/1-7f00-7f01.bin', data: new Uint8Array(80 * 1024 * 1024) }]))
+      const bomb = await fetch(`${server2.url}/v1/bundles`, { method: 'POST', body: zipped, headers: { 'content-type': 'application/zip' } })
+      expect(bomb.status).toBe(422)
+      expect(await bomb.json()).toMatchObject({ code: 'compression_ratio' })
     } finally {
       await server2.close()
     }
@@ -115,5 +120,18 @@ describe('hostile archives', () => {
     expect(codes.some((c: string) => /out_of_range|bad/.test(c))).toBe(true)
     const meminfo = summary.files.find((f: { path: string }) => f.path === 'proc/meminfo')
     expect(meminfo.kind).toBe('meminfo')
+  })
+
+  it('stores every byte of an archive that breaks midway, under the hash of the whole upload', async () => {
+    const random = new Uint8Array(1024 * 1024).map((_, i) => (i * 2654435761) >>> 24)
+    const broken = new Uint8Array(tarGz([
+      { name: 'notes/a.bin', body: random },
+      { name: 'notes/b.txt', body: 'x', badChecksum: true },
+      { name: 'notes/c.bin', body: random },
+    ]))
+    await post(broken, 422, 'archive_corrupt')
+    const raw = await fetch(`${server.url}/v1/bundles/${sha256(broken)}/raw`)
+    expect(raw.status).toBe(200)
+    expect(sha256(new Uint8Array(await raw.arrayBuffer()))).toBe(sha256(broken))
   })
 })
