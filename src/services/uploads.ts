@@ -17,16 +17,16 @@ export async function openUpload(scope: Scope, { bytes, multipart }: { bytes: nu
   let ticket: UploadTicket
   let multipartId: string | null = null
   if (bytes <= SINGLE_PUT_LIMIT && !multipart) {
-    ticket = { id, expiresAt, put: { url: await scope.storage.presignPut(key, VALID_SECONDS) }, parts: null, complete: `/v1/uploads/${id}/complete` }
+    ticket = { id, expiresAt, put: { url: await scope.storage.presignPut(key, bytes, VALID_SECONDS) }, parts: null, complete: `/v1/uploads/${id}/complete` }
   } else {
     multipartId = await scope.storage.startMultipart(key)
     const count = Math.ceil(bytes / PART_BYTES)
     const parts = await Promise.all(
-      Array.from({ length: count }, async (_, i) => ({
-        partNumber: i + 1,
-        url: await scope.storage.presignPart(key, multipartId!, i + 1, VALID_SECONDS),
-        bytes: Math.min(PART_BYTES, bytes - i * PART_BYTES),
-      })),
+      Array.from({ length: count }, async (_, i) => {
+        const partBytes = Math.min(PART_BYTES, bytes - i * PART_BYTES)
+        // Each URL takes exactly its part's length: a client cannot store more than it declared.
+        return { partNumber: i + 1, url: await scope.storage.presignPart(key, multipartId!, i + 1, partBytes, VALID_SECONDS), bytes: partBytes }
+      }),
     )
     ticket = { id, expiresAt, put: null, parts, complete: `/v1/uploads/${id}/complete` }
   }

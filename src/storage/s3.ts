@@ -225,9 +225,9 @@ export function createStorage(options: StorageOptions) {
       await call('delete the object', () => client.send(new DeleteObjectCommand({ Bucket, Key: key })))
     },
 
-    /** A URL the client PUTs the object to itself, valid for `seconds`. */
-    async presignPut(key: string, seconds: number): Promise<string> {
-      return getSignedUrl(client, new PutObjectCommand({ Bucket, Key: key }), { expiresIn: seconds })
+    /** A URL the client PUTs exactly `bytes` to itself (the length is signed), valid for `seconds`. */
+    async presignPut(key: string, bytes: number, seconds: number): Promise<string> {
+      return getSignedUrl(client, new PutObjectCommand({ Bucket, Key: key, ContentLength: bytes }), { expiresIn: seconds })
     },
 
     /** A multipart upload the client fills through presigned part URLs. */
@@ -236,8 +236,9 @@ export function createStorage(options: StorageOptions) {
       return out.UploadId!
     },
 
-    async presignPart(key: string, uploadId: string, partNumber: number, seconds: number): Promise<string> {
-      return getSignedUrl(client, new UploadPartCommand({ Bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }), { expiresIn: seconds })
+    async presignPart(key: string, uploadId: string, partNumber: number, bytes: number, seconds: number): Promise<string> {
+      const command = new UploadPartCommand({ Bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: bytes })
+      return getSignedUrl(client, command, { expiresIn: seconds })
     },
 
     async completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {

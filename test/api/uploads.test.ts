@@ -61,6 +61,17 @@ describe('POST /v1/uploads', () => {
     expect(BundleSummary.parse(await done.json()).id).toBe(sha256(bundle))
   })
 
+  it('refuses, and deletes, more bytes than the upload declared', async () => {
+    // S3 and R2 refuse them at the PUT (the length is signed); s3rver does not check, so the
+    // server's own check is what this proves.
+    const ticket = await open({ bytes: 1000 })
+    expect((await fetch(ticket.put!.url, { method: 'PUT', body: kafka })).status).toBe(200)
+    const done = await fetch(`${server.url}${ticket.complete}`, { method: 'POST' })
+    expect(done.status).toBe(413)
+    expect(await done.json()).toMatchObject({ code: 'upload_too_large' })
+    expect(await storage.exists(keys.incoming('public', ticket.id))).toBe(false)
+  })
+
   it('refuses a size over the limit and an unknown upload', async () => {
     const big = await fetch(`${server.url}/v1/uploads`, { method: 'POST', body: JSON.stringify({ bytes: 2 ** 40 }), headers: { 'content-type': 'application/json' } })
     expect(big.status).toBe(413)
