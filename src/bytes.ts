@@ -1,8 +1,7 @@
 // Byte helpers shared by ingest, uploads and webhooks: Web APIs only.
 
-/** The chunks joined into one array (no copy when there is one chunk). */
+/** The chunks joined into one new array (a copy: callers may change it freely). */
 export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  if (chunks.length === 1 && chunks[0]!.buffer instanceof ArrayBuffer) return chunks[0] as Uint8Array<ArrayBuffer>
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
   let at = 0
   for (const chunk of chunks) {

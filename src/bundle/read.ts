@@ -6,6 +6,7 @@ import { classify, isTextSample } from './classify.ts'
 import { combineProcesses } from './combine.ts'
 import { DEFAULT_LIMITS, unpackGuard, type UnpackLimits } from './limits.ts'
 import { emptyFound, parseInto, PARSED_KINDS, type Found } from './sources.ts'
+import { concatBytes } from '../bytes.ts'
 
 // Turns an archive into a ParsedBundle: every file recognised by content, the known ones parsed,
 // dumps scanned as they stream by. Pure: no storage, no HTTP. A broken archive is not an
@@ -104,7 +105,7 @@ async function readFile(path: string, size: number, body: AsyncIterable<Uint8Arr
     held.push(next.value)
     heldBytes += next.value.byteLength
   }
-  const head = concat(held, HEAD_BYTES)
+  const head = concatBytes(held).subarray(0, HEAD_BYTES)
   const kind = classify(path, new TextDecoder('utf-8').decode(head), isTextSample(head))
   const summary: FileSummary = { path, kind, bytes: size, warnings: [] }
 
@@ -121,7 +122,7 @@ async function readFile(path: string, size: number, body: AsyncIterable<Uint8Arr
     return summary
   }
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) held.push(next.value)
-  summary.warnings.push(...parseInto(kind, path, new TextDecoder('utf-8').decode(concat(held, Infinity)), found))
+  summary.warnings.push(...parseInto(kind, path, new TextDecoder('utf-8').decode(concatBytes(held)), found))
   return summary
 }
 
@@ -139,18 +140,4 @@ function fullest<T extends { fields: Record<string, number>; file: string }>(all
     warnings.push({ code: `${what}_duplicate`, message: `${ranked.length} ${what} files: using the fullest`, file: best.file })
   }
   return best ?? null
-}
-
-function concat(chunks: Uint8Array[], limit: number): Uint8Array {
-  const total = Math.min(limit, chunks.reduce((n, c) => n + c.byteLength, 0))
-  if (chunks.length === 1 && chunks[0]!.byteLength <= limit) return chunks[0]!
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const chunk of chunks) {
-    if (at >= total) break
-    const part = chunk.subarray(0, total - at)
-    out.set(part, at)
-    at += part.byteLength
-  }
-  return out
 }

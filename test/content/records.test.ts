@@ -5,19 +5,13 @@ import { findRuns, findRunsSlow } from '../../src/content/runs.ts'
 import { scanDump } from '../../src/content/scan.ts'
 import { classifyText, textShape } from '../../src/content/text.ts'
 import { chunksOf, prng } from './helpers.ts'
+import { concatBytes } from '../../src/bytes.ts'
 
 const enc = new TextEncoder()
 
 /** Concatenates strings (encoded) and byte arrays. */
 function bytes(...parts: (string | Uint8Array)[]): Uint8Array {
-  const encoded = parts.map((p) => (typeof p === 'string' ? enc.encode(p) : p))
-  const out = new Uint8Array(encoded.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of encoded) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
+  return concatBytes(parts.map((p) => (typeof p === 'string' ? enc.encode(p) : p)))
 }
 
 /** malloc-ish binary: a chunk header with pointer bytes, none of it a printable run. */

@@ -8,6 +8,7 @@ import type { ArchiveFormat } from '../../src/bundle/archive.ts'
 import { pax, tar, type TarEntry } from '../helpers/tar.ts'
 import { zip } from '../helpers/zip.ts'
 import { sample } from './parsers.ts'
+import { concatBytes } from '../../src/bytes.ts'
 
 const fixturePath = (path: string): string => fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url))
 export const fixtureBytes = (path: string): Uint8Array => new Uint8Array(readFileSync(fixturePath(path)))
@@ -214,15 +215,7 @@ function offset(s: { bytes: Uint8Array; hot: [number, number][] }, at: number, h
   return s.bytes.length === 0 ? 0 : at % s.bytes.length
 }
 
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
-}
+const cat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts)
 
 /** Applies the edits in order; header ranges are those of the original (they drift after a delete, as they would). */
 export function mutateBytes(s: Subject, ops: ByteOp[], others: Subject[]): Uint8Array {

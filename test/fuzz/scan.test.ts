@@ -15,6 +15,7 @@ import { checkCode, fail } from './checks.ts'
 import { numRuns, PROPERTY_TIMEOUT } from './config.ts'
 import { validate } from './known.ts'
 import { anyString, mutateText, numberToken, SEPARATORS, textOp } from './text.ts'
+import { concatBytes } from '../../src/bytes.ts'
 
 const CASE_TIMEOUT_MS = 15_000
 const enc = new TextEncoder()
@@ -91,15 +92,7 @@ const piece = fc.oneof(
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 2048 }) },
   { weight: 1, arbitrary: fc.tuple(jsonRecord, fc.integer({ min: 2, max: 400 })).map(([s, n]) => enc.encode(s.repeat(n))) },
 )
-const stitched = fc.array(piece, { maxLength: 40 }).map((parts) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-})
+const stitched = fc.array(piece, { maxLength: 40 }).map((parts) => concatBytes(parts))
 
 const cuts = fc.array(fc.oneof(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 70_000 })), { maxLength: 12 })
 const formatOption = fc.constantFrom<DumpFormat | undefined>(undefined, undefined, 'binary', 'hexdump', 'xxd', 'strings')

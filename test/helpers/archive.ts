@@ -1,18 +1,13 @@
 // Reading helpers for archive tests.
 import type { ArchiveFile, ArchiveSkip } from '../../src/bundle/archive.ts'
+import { concatBytes } from '../../src/bytes.ts'
 
 export type Collected = { path: string; size: number; text: string; bytes: Uint8Array } | ArchiveSkip
 
 export async function readAll(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = []
   for await (const c of body) parts.push(c.slice())
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
+  return concatBytes(parts)
 }
 
 /** Every entry, file bodies read whole (small archives only). */
