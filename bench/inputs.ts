@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { createCipheriv } from 'node:crypto'
 import { mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { prng } from '../test/content/helpers.ts'
 
 export const MiB = 1024 * 1024
 export const DUMP_PATH = 'dumps/5-7f2250000000-7f2254000000.bin'
@@ -27,23 +28,13 @@ interface Mix {
 export const DUMP_MIX: Mix = { records: 0.4, text: 0.1, junk: 0.4, pointers: 0.1 }
 const POOL_MIX: Mix = { records: 0.02, text: 0.02, junk: 0.94, pointers: 0.02 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 class Maker {
   readonly rand: () => number
   private keystream = createCipheriv('aes-128-ctr', Buffer.alloc(16, 7), Buffer.alloc(16, 0))
   records = 0
   constructor(seed: number) {
-    this.rand = mulberry32(seed)
+    this.rand = prng(seed)
   }
   int = (lo: number, hi: number): number => lo + Math.floor(this.rand() * (hi - lo + 1))
   pick = <T>(xs: readonly T[]): T => xs[Math.floor(this.rand() * xs.length)]!
