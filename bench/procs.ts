@@ -68,9 +68,13 @@ export interface Spawned {
   stop(): Promise<void>
 }
 
-/** Runs `node --openssl-legacy-provider --import tsx <script>` and waits for `<marker> URL` on its stdout. */
+/**
+ * Runs `node --openssl-legacy-provider [--import tsx] <script>` (tsx for .ts) and waits for
+ * `<marker> URL` on its stdout. BENCH_NODE_FLAGS adds node flags (e.g. --cpu-prof).
+ */
 export async function spawnTs(script: string, args: string[], env: Record<string, string>, marker: string): Promise<Spawned> {
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', script, ...args], {
+  const flags = [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--openssl-legacy-provider', ...(script.endsWith('.ts') ? ['--import', 'tsx'] : [])]
+  const child = spawn(process.execPath, [...flags, script, ...args], {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -102,9 +106,9 @@ export async function spawnTs(script: string, args: string[], env: Record<string
   return { child, url, stop }
 }
 
-/** The Node server as `npm start` runs it (embedded S3 in the same process), on a free port. */
+/** The Node server as `npm start` runs it (built by `npm run build`; embedded S3 in a child process), on a free port. */
 export function startNode(dataDir: string, env: Record<string, string>): Promise<Spawned> {
-  return spawnTs('src/entry/node.ts', [], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }, 'listening on')
+  return spawnTs('dist/node.mjs', [], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }, 'listening on')
 }
 
 export type Stats = { median: number; min: number; p50: number; p99: number; n: number }

@@ -33,6 +33,7 @@ export function table(r: Results): string {
     ['', 'gzip -dc | strings -n 8, same file', `${ingest.gzipStringsMBps} MB/s`, `median of ${ingest.runs}, runs alternating`],
     ['', 'ingest.ratioVsGzipStrings', `${ingest.ratioVsGzipStrings}`, `goal >= ${ingest.goal}: ${mark(ingest.pass)}`],
     ['', 'ingest.peakRssMiB (Node server VmHWM)', mib(ingest.peakRssMiB), `goal <= ${ingest.peakRssGoalMiB}: ${mark(ingest.peakRssPass)}; runs ${ingest.peakRssMiBRuns.join(', ')}; ${ingest.idleRssMiB} MiB after start`],
+    ['', 'embedded S3 process peak RSS', mib(ingest.storagePeakRssMiB), 's3rver, a child process of the server (the stand-in for S3/R2)'],
     ['', 'POST same bundle, workerd (wrangler dev)', w.mbps ? `${w.mbps} MB/s` : '-', w.error ?? w.skipped ?? `one run: ${w.wallMs} ms`],
     ['', 'workerd peak RSS (Worker\'s workerd VmHWM)', mib(w.peakRssMiB), w.peakRssMiB == null ? '' : `${w.idleRssMiB} MiB after start; proxy: workerd ${mib(w.proxyWorkerdPeakRssMiB)}, wrangler node ${mib(w.wranglerNodePeakRssMiB)}`],
     ['latency', 'diagnose() seed pair, p50 / p99', `${latency.diagnoseMs.p50} / ${latency.diagnoseMs.p99} ms`, `${latency.diagnoseMs.iterations} iterations, bundles read once`],

@@ -41,7 +41,7 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
   // webhooks cannot send our keys: they prove themselves by their signatures instead, and land in
   // INTEGRATIONS_TENANT. The generic ticket webhook takes an API key like any other route.
   app.use('/v1/*', async function authenticate(c: Context<AppEnv>, next) {
-    const { config, storage } = c.var.ctx
+    const { config, storage, gunzip } = c.var.ctx
     const guard = guardOf(c.var.ctx)
     const integration = c.req.path === '/v1/integrations/zendesk' || c.req.path === '/v1/integrations/jira'
     const tenant = integration ? config.INTEGRATIONS_TENANT : await tenantOf(await guard.ring, c.req.header('authorization'))
@@ -53,7 +53,7 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
       maxFiles: config.MAX_FILES,
       maxCompressionRatio: config.MAX_COMPRESSION_RATIO,
     }
-    c.set('scope', { storage, tenant, limits })
+    c.set('scope', { storage, tenant, limits, gunzip })
     await next()
   })
 

@@ -11,6 +11,8 @@ export interface AppContext {
   linkSecret: string | null
   /** Resolves callback host names to check where they point (Node); Workers cannot reach private networks anyway. */
   resolve?: (host: string) => Promise<string[]>
+  /** A faster gunzip than DecompressionStream where the runtime has one (node:zlib on Node). */
+  gunzip?: Gunzip
 }
 
 /** One tenant's view of storage, with the limits its uploads are read under. */
@@ -18,7 +20,10 @@ export interface Scope {
   storage: Storage
   tenant: string
   limits: UnpackLimits
+  gunzip?: Gunzip
 }
+
+export type Gunzip = (input: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>
 
 export type AppEnv = { Variables: { ctx: AppContext; scope: Scope } }
 export type { KeyRing }

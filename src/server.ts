@@ -3,9 +3,11 @@ import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
 import type { AppContext } from './context.ts'
-import { EMBEDDED_CREDENTIALS, startEmbeddedS3, type EmbeddedS3 } from './entry/embedded-s3.ts'
+import { EMBEDDED_CREDENTIALS, forkEmbeddedS3, type EmbeddedS3 } from './entry/embedded-s3.ts'
 import { createStorage } from './storage/s3.ts'
 import { resolveWithDns } from './integrations/resolve-node.ts'
+import { gunzipNode } from './bundle/gzip-node.ts'
+import { nodeRequestBody } from './storage/node-body.ts'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Config } from '../schemas/config.ts'
@@ -27,7 +29,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   let credentials = { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY }
   let endpoint = config.S3_ENDPOINT
   if (!endpoint) {
-    embedded = await startEmbeddedS3({ directory: config.DATA_DIR, bucket: config.S3_BUCKET })
+    embedded = await forkEmbeddedS3({ directory: config.DATA_DIR, bucket: config.S3_BUCKET })
     endpoint = embedded.endpoint
     credentials = EMBEDDED_CREDENTIALS
   }
@@ -37,9 +39,10 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     bucket: config.S3_BUCKET,
     forcePathStyle: embedded ? true : config.S3_FORCE_PATH_STYLE,
     ...credentials,
+    requestBody: nodeRequestBody,
   })
   if (embedded) await storage.ensureBucket()
-  const context: AppContext = { config, storage, linkSecret: await linkSecret(config), resolve: resolveWithDns }
+  const context: AppContext = { config, storage, linkSecret: await linkSecret(config), resolve: resolveWithDns, gunzip: gunzipNode }
   const app = createApp(() => context)
 
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {

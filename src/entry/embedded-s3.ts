@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises'
+import { fork } from 'node:child_process'
 import { resolve } from 'node:path'
-import S3rver from 's3rver'
 
-// The embedded S3-compatible server of `npm start` and the tests: s3rver on a local folder,
-// reached through the same S3 client as real S3, so the storage path that runs is the real one.
-// s3rver checks signatures against these fixed credentials.
+// The embedded storage of `npm start`: s3rver (s3rver.ts) in a child process. Its work (hashing
+// parts, writing and joining files) then runs on a core of its own instead of the API's event
+// loop, and its memory is its own, as a real S3 endpoint's would be. s3rver checks signatures
+// against these fixed credentials.
 
 export const EMBEDDED_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
 
@@ -14,17 +14,20 @@ export interface EmbeddedS3 {
   close(): Promise<void>
 }
 
-export async function startEmbeddedS3(options: { directory: string; bucket: string; port?: number }): Promise<EmbeddedS3> {
+/** Forks s3-process (the .ts beside this file under tsx, the built .mjs under dist/). */
+export function forkEmbeddedS3(options: { directory: string; bucket: string }): Promise<EmbeddedS3> {
   const directory = resolve(options.directory)
-  await mkdir(directory, { recursive: true })
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: options.port ?? 0,
-    directory,
-    silent: true,
-    vhostBuckets: false,
-    configureBuckets: [{ name: options.bucket }],
+  const runner = new URL(import.meta.url.endsWith('.ts') ? './s3-process.ts' : './s3-process.mjs', import.meta.url)
+  const child = fork(runner, [directory, options.bucket], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const close = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((done) => child.once('exit', done))
+    child.kill('SIGTERM')
+    await exited
+  }
+  return new Promise((ready, fail) => {
+    child.once('message', (m: { endpoint: string }) => ready({ endpoint: m.endpoint, directory, close }))
+    child.once('exit', (code) => fail(new Error(`the embedded S3 server exited (${code}) before it was ready`)))
+    child.once('error', fail)
   })
-  const address = await server.run()
-  return { endpoint: `http://127.0.0.1:${address.port}`, directory, close: () => server.close() }
 }

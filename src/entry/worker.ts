@@ -7,6 +7,10 @@ import { createStorage } from '../storage/s3.ts'
 
 const contexts = new WeakMap<object, AppContext>()
 
+/** workerd sends a stream body chunked unless it is a FixedLengthStream; S3 and R2 want a length. */
+declare const FixedLengthStream: new (bytes: number) => TransformStream<Uint8Array, Uint8Array>
+const fixedLength = (body: ReadableStream<Uint8Array>, bytes: number) => body.pipeThrough(new FixedLengthStream(bytes))
+
 function contextFor(env: unknown): AppContext {
   const bindings = (env ?? {}) as Record<string, unknown>
   let context = contexts.get(bindings)
@@ -19,6 +23,7 @@ function contextFor(env: unknown): AppContext {
       forcePathStyle: config.S3_FORCE_PATH_STYLE,
       accessKeyId: config.S3_ACCESS_KEY_ID,
       secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+      requestBody: fixedLength,
     })
     context = { config, storage, linkSecret: config.REPORT_LINK_SECRET ?? null }
     contexts.set(bindings, context)

@@ -5,6 +5,7 @@ import { AppError, invalidInput } from '../errors.ts'
 import { getBundle, summaryOf, type UploadMeta } from '../services/bundles.ts'
 import { ingestStream } from '../services/ingest.ts'
 import { keys } from '../storage/s3.ts'
+import type { Upload } from '../services/ingest.ts'
 import { ARCHIVE_TYPES, fileStream, mediaType, rawBody, readForm } from './upload.ts'
 
 const Metadata = z.object({
@@ -30,7 +31,7 @@ function parseMetadata(field: string | File | undefined): UploadMeta {
 export const bundles = new Hono<AppEnv>()
   .post('/v1/bundles', async (c) => {
     const type = mediaType(c)
-    let body: ReadableStream<Uint8Array>
+    let body: Upload
     let meta: UploadMeta = {}
     if (type === 'multipart/form-data') {
       const form = await readForm(c)

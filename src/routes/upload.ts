@@ -2,9 +2,11 @@ import type { Context } from 'hono'
 import { readUpTo } from '../bytes.ts'
 import { AppError } from '../errors.ts'
 import type { AppEnv } from '../context.ts'
+import type { Upload } from '../services/ingest.ts'
 
-// Reading uploads. Raw archive bodies are streamed into ingest, which counts them; multipart
-// bodies are read here, counted on the stream (Content-Length is not trusted), then parsed.
+// Reading uploads. Raw archive bodies are streamed into ingest, which counts them (a declared
+// Content-Length over the limit is refused before a byte is read; one under it is held to by
+// ingest); multipart bodies are read here, counted on the stream, then parsed.
 
 export const ARCHIVE_TYPES = new Set([
   'application/gzip',
@@ -22,17 +24,21 @@ export function mediaType(c: Context): string {
   return (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
 }
 
-/** The request body as a stream; an absent body is an empty upload. */
-export function rawBody(c: Context): ReadableStream<Uint8Array> {
+/** The request body as a stream, with its declared length; an absent body is an empty upload. */
+export function rawBody(c: Context<AppEnv>): Upload {
   const body = c.req.raw.body
   if (!body) throw new AppError(400, 'empty_body', 'the upload is empty')
-  return body
+  const max = c.var.ctx.config.MAX_UPLOAD_BYTES
+  const declared = c.req.header('content-length')
+  const bytes = declared !== undefined && /^\d{1,15}$/.test(declared) ? Number(declared) : undefined
+  if (bytes !== undefined && bytes > max) throw tooLarge(max)
+  return { body, bytes }
 }
 
 async function readLimited(c: Context<AppEnv>): Promise<Uint8Array<ArrayBuffer>> {
   const max = c.var.ctx.config.MAX_UPLOAD_BYTES
   if (Number(c.req.header('content-length') ?? 0) > max) throw tooLarge(max)
-  const bytes = await readUpTo(rawBody(c), max)
+  const bytes = await readUpTo(rawBody(c).body, max)
   if (!bytes) throw tooLarge(max)
   return bytes
 }
@@ -51,8 +57,8 @@ export async function readForm(c: Context<AppEnv>): Promise<Record<string, strin
   }
 }
 
-export function fileStream(field: string | File | undefined, name: string): ReadableStream<Uint8Array> {
+export function fileStream(field: string | File | undefined, name: string): Upload {
   if (field === undefined) throw new AppError(400, 'field_missing', `multipart field "${name}" is missing`)
   if (typeof field === 'string') throw new AppError(400, 'field_not_file', `multipart field "${name}" must be a file`)
-  return field.stream()
+  return { body: field.stream(), bytes: field.size }
 }

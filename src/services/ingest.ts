@@ -12,18 +12,25 @@ import { keys } from '../storage/s3.ts'
 import { failIfUnreadable, loadParsed, type UploadMeta } from './bundles.ts'
 
 // Streaming ingest: the request body flows once through a tap that hashes it, counts it against
-// MAX_UPLOAD_BYTES and writes it to S3 (multipart, one part in memory), then on through gunzip,
+// MAX_UPLOAD_BYTES and writes it to S3 (one streamed PUT when its length is known, else multipart
+// with a few parts in memory: storage/writers.ts), then on through gunzip,
 // tar and the parsers. The raw bytes land under incoming/ as they arrive; once the hash is known
 // they move to their content address. A .zip needs its directory at the end: it is held whole.
 // (node:crypto is Node's, and workerd's under nodejs_compat: Web Crypto cannot hash a stream.)
 
+/** An upload as it arrives: the stream, and its length when the sender said it (Content-Length, a form file's size). */
+export interface Upload {
+  body: ReadableStream<Uint8Array>
+  bytes?: number
+}
+
 export async function ingestStream(
   scope: Scope,
-  body: ReadableStream<Uint8Array>,
+  { body, bytes }: Upload,
   meta: UploadMeta & { maxBytes: number },
 ): Promise<{ bundle: ParsedBundle; created: boolean }> {
   const incoming = keys.incoming(scope.tenant, crypto.randomUUID())
-  const writer = scope.storage.openWrite(incoming, 'application/octet-stream')
+  const writer = scope.storage.openWrite(incoming, 'application/octet-stream', bytes)
   try {
     const bundle = await readFlowing(scope, body, meta, (chunk) => writer.write(chunk))
     await writer.close()
@@ -36,7 +43,8 @@ export async function ingestStream(
 
 /** The same for an upload held in memory (ticket attachments): fed to the stream at once. */
 export function ingestBundle(scope: Scope, raw: Uint8Array, meta: UploadMeta): Promise<{ bundle: ParsedBundle; created: boolean }> {
-  return ingestStream(scope, new Blob([raw as Uint8Array<ArrayBuffer>]).stream(), { ...meta, maxBytes: Number.MAX_SAFE_INTEGER })
+  const body = new Blob([raw as Uint8Array<ArrayBuffer>]).stream()
+  return ingestStream(scope, { body, bytes: raw.byteLength }, { ...meta, maxBytes: Number.MAX_SAFE_INTEGER })
 }
 
 /** The same for bytes already in storage (a presigned upload): read once, hashed and parsed. */
@@ -83,7 +91,7 @@ async function readFlowing(
       zipBytes = whole.byteLength
       entries = readArchive(whole, 'zip')
     }
-    else if (format === 'tar.gz') entries = readTar(gunzip(stream).pipeThrough(ratioGuard(scope.limits.maxCompressionRatio, () => bytes)))
+    else if (format === 'tar.gz') entries = readTar((scope.gunzip ?? gunzip)(stream).pipeThrough(ratioGuard(scope.limits.maxCompressionRatio, () => bytes)))
     else if (format) entries = readTar(stream)
     // A streamed total is unknown until the end: its ratio is measured on the stream instead.
     const limits = format === 'zip' ? scope.limits : { ...scope.limits, maxCompressionRatio: Number.POSITIVE_INFINITY }

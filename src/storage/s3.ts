@@ -33,6 +33,9 @@ import {
 } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { AppError } from '../errors.ts'
+import { partWriter, putWriter, type ObjectWriter } from './writers.ts'
+
+export type { ObjectWriter }
 
 const tenantPrefix = (tenant: string) => `v1/tenants/${tenant}`
 
@@ -47,15 +50,8 @@ export const keys = {
   upload: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/uploads/${upload}.json`,
 }
 
-/** S3's smallest part: a streamed write holds one part's buffer, reused part after part. */
+/** S3's smallest part: a streamed write holds three such buffers (part-writer.ts), reused. */
 const PART_BYTES = 5 * 1024 * 1024
-
-export interface ObjectWriter {
-  write(chunk: Uint8Array): Promise<void>
-  /** Stores what was written: one PUT when it fit in a part, else completes the multipart upload. */
-  close(): Promise<void>
-  abort(): Promise<void>
-}
 
 export interface StorageOptions {
   endpoint?: string
@@ -64,6 +60,11 @@ export interface StorageOptions {
   forcePathStyle: boolean
   accessKeyId?: string
   secretAccessKey?: string
+  /**
+   * What the runtime's HTTP client sends a streamed body of known length as (Node's wants a
+   * Readable). Without it, streamed writes are multipart whatever their length.
+   */
+  requestBody?: (body: ReadableStream<Uint8Array>, bytes: number) => unknown
 }
 
 export interface StoredObject {
@@ -172,47 +173,29 @@ export function createStorage(options: StorageOptions) {
       await this.put(key, JSON.stringify(value), 'application/json')
     },
 
-    /** Writes an object of unknown length as it streams: a multipart upload of PART_BYTES parts. */
-    openWrite(key: string, contentType: string): ObjectWriter {
-      // One buffer, filled by copying chunks in and reused once its part is stored: no garbage
-      // per chunk, and memory stays at PART_BYTES however large the object.
-      let buffer: Uint8Array<ArrayBuffer> | null = new Uint8Array(PART_BYTES)
-      let filled = 0
-      let uploadId: string | undefined
-      const parts: { ETag: string | undefined; PartNumber: number }[] = []
-      const flush = async () => {
-        uploadId ??= (await call('start an upload', () => client.send(new CreateMultipartUploadCommand({ Bucket, Key: key, ContentType: contentType })))).UploadId
-        const PartNumber = parts.length + 1
-        const body = buffer!.subarray(0, filled)
-        const out = await call('store a part', () =>
-          client.send(new UploadPartCommand({ Bucket, Key: key, UploadId: uploadId, PartNumber, Body: body, ContentLength: body.byteLength })),
-        )
-        parts.push({ ETag: out.ETag, PartNumber })
-        filled = 0
+    /** Writes an object as it streams: one PUT when its length is known, else multipart (writers.ts). */
+    openWrite(key: string, contentType: string, bytes?: number): ObjectWriter {
+      if (bytes !== undefined && options.requestBody) {
+        return putWriter(async (body, abortSignal) => {
+          const Body = options.requestBody!(body, bytes) as ReadableStream
+          await call('store the object', () => client.send(new PutObjectCommand({ Bucket, Key: key, Body, ContentLength: bytes, ContentType: contentType }), { abortSignal }))
+        }, bytes)
       }
-      return {
-        async write(chunk) {
-          for (let at = 0; at < chunk.byteLength; ) {
-            const n = Math.min(chunk.byteLength - at, PART_BYTES - filled)
-            buffer!.set(chunk.subarray(at, at + n), filled)
-            filled += n
-            at += n
-            if (filled === PART_BYTES) await flush()
-          }
+      return partWriter(
+        {
+          start: async () => (await call('start an upload', () => client.send(new CreateMultipartUploadCommand({ Bucket, Key: key, ContentType: contentType })))).UploadId!,
+          part: async (UploadId, PartNumber, Body) =>
+            (await call('store a part', () => client.send(new UploadPartCommand({ Bucket, Key: key, UploadId, PartNumber, Body, ContentLength: Body.byteLength })))).ETag,
+          complete: async (UploadId, Parts) => {
+            await call('complete an upload', () => client.send(new CompleteMultipartUploadCommand({ Bucket, Key: key, UploadId, MultipartUpload: { Parts } })))
+          },
+          abort: async (UploadId) => {
+            await client.send(new AbortMultipartUploadCommand({ Bucket, Key: key, UploadId }))
+          },
+          put: (body) => this.put(key, body, contentType),
         },
-        close: async () => {
-          if (!uploadId) return this.put(key, buffer!.slice(0, filled), contentType)
-          if (filled > 0) await flush()
-          buffer = null
-          await call('complete an upload', () =>
-            client.send(new CompleteMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } })),
-          )
-        },
-        async abort() {
-          buffer = null
-          if (uploadId) await client.send(new AbortMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId })).catch(() => {})
-        },
-      }
+        PART_BYTES,
+      )
     },
 
     async copy(from: string, to: string): Promise<void> {

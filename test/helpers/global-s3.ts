@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { startEmbeddedS3 } from '../../src/entry/embedded-s3.ts'
+import { startEmbeddedS3 } from '../../src/entry/s3rver.ts'
 
 // Starts the same S3-compatible server that `npm start` embeds, on a free port, for every test.
 
