@@ -15,7 +15,8 @@ import { readBundle } from '../src/bundle/read.ts'
 import { scanDump } from '../src/content/scan.ts'
 import { EMBEDDED_CREDENTIALS } from '../src/entry/embedded-s3.ts'
 import { tarGz } from '../test/helpers/tar.ts'
-import { startWranglerDev } from '../test/helpers/wrangler.ts'
+import { freePort, startWranglerDev } from '../test/helpers/wrangler.ts'
+import { isolatePeak } from './isolate.ts'
 import { DUMP_MIX, DUMP_PATH, makeInputs, MiB, type Inputs } from './inputs.ts'
 import { descendants, machine, spawnTs, startNode, stats, statusMiB } from './procs.ts'
 import { table } from './report.ts'
@@ -240,15 +241,17 @@ async function requests(inp: Inputs, seconds = 10, concurrency = 16) {
 async function workerd(inp: Inputs, bundle: Uint8Array<ArrayBuffer>) {
   const note =
     `one POST through wrangler dev, whose proxy (a second workerd and wrangler's Node process) adds time and memory of its own; S3 is s3rver in its own process. ` +
+    `isolate = the Worker's V8 isolate sampled every 20 ms through the inspector (Runtime.getHeapUsage: JS heap + ArrayBuffer backing stores + embedder), what the 128 MiB limit counts; the process RSS also holds workerd itself and uncollected garbage. ` +
     `wrangler dev enforces no memory limit and no body-size limit; production does: 128 MiB per isolate, and 100 MB request bodies on Free/Pro, which this ${(bundle.length / 1e6).toFixed(0)} MB bundle exceeds`
   if (process.env.BENCH_WORKERD === '0') return { skipped: 'BENCH_WORKERD=0', note }
   const s3 = await spawnTs('src/entry/s3-process.ts', [join(inp.dir, 's3'), 'memgap'], {}, 's3 on')
   try {
+    const inspectorPort = await freePort()
     const worker = await startWranglerDev({
       S3_ENDPOINT: s3.url, S3_BUCKET: 'memgap', S3_REGION: 'us-east-1',
       S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId, S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
       MEMGAP_ANONYMOUS: 'true', ...SERVER_ENV,
-    })
+    }, inspectorPort)
     try {
       // Two workerd processes: wrangler's proxy (it binds the dev port) and the Worker's own.
       const procs = descendants(process.pid)
@@ -258,9 +261,10 @@ async function workerd(inp: Inputs, bundle: Uint8Array<ArrayBuffer>) {
       const wrangler = procs.filter((p) => p.args.includes('wrangler-dist/cli.js'))
       const hwm = (ps: { pid: number }[]) => (ps.length ? Math.max(...ps.map((p) => statusMiB(p.pid, 'VmHWM') ?? 0)) : null)
       const idle = hwm(engine)
-      const post = await curlBundle(worker.url, inp.bundleFile, 240_000)
+      const [post, isolate] = await isolatePeak(inspectorPort, () => curlBundle(worker.url, inp.bundleFile, 240_000))
       const result = {
         status: post.status, wallMs: Math.round(post.ms), mbps: post.status === 201 ? mbps(bundle.length, post.ms) : null, dumpsScanned: post.dumps,
+        isolate, isolateGoalMiB: 128, isolatePass: post.status === 201 && isolate.usedMiB <= 128 && isolate.heapCommittedMiB <= 128,
         peakRssMiB: hwm(engine), idleRssMiB: idle, proxyWorkerdPeakRssMiB: hwm(proxyEngine), wranglerNodePeakRssMiB: hwm(wrangler), note,
       }
       if (post.status !== 201) return { ...result, error: `wrangler dev did not take the ${(bundle.length / MiB).toFixed(0)} MiB body: ${post.error}` }

@@ -10,6 +10,8 @@ type Workerd = Partial<{
   idleRssMiB: number | null
   proxyWorkerdPeakRssMiB: number | null
   wranglerNodePeakRssMiB: number | null
+  isolate: { usedMiB: number; heapMiB: number; heapCommittedMiB: number; idleMiB: number; samples: number }
+  isolatePass: boolean
   error: string
   skipped: string
   note: string
@@ -35,6 +37,7 @@ export function table(r: Results): string {
     ['', 'ingest.peakRssMiB (Node server VmHWM)', mib(ingest.peakRssMiB), `goal <= ${ingest.peakRssGoalMiB}: ${mark(ingest.peakRssPass)}; runs ${ingest.peakRssMiBRuns.join(', ')}; ${ingest.idleRssMiB} MiB after start`],
     ['', 'embedded S3 process peak RSS', mib(ingest.storagePeakRssMiB), 's3rver, a child process of the server (the stand-in for S3/R2)'],
     ['', 'POST same bundle, workerd (wrangler dev)', w.mbps ? `${w.mbps} MB/s` : '-', w.error ?? w.skipped ?? `one run: ${w.wallMs} ms`],
+    ['', 'workerd isolate peak (V8 inspector)', mib(w.isolate?.usedMiB), w.isolate ? `goal <= 128 (Cloudflare's per-isolate limit): ${mark(!!w.isolatePass)}; JS heap ${w.isolate.heapMiB} MiB of ${w.isolate.heapCommittedMiB} committed; ${w.isolate.idleMiB} MiB before; ${w.isolate.samples} samples` : ''],
     ['', 'workerd peak RSS (Worker\'s workerd VmHWM)', mib(w.peakRssMiB), w.peakRssMiB == null ? '' : `${w.idleRssMiB} MiB after start; proxy: workerd ${mib(w.proxyWorkerdPeakRssMiB)}, wrangler node ${mib(w.wranglerNodePeakRssMiB)}`],
     ['latency', 'diagnose() seed pair, p50 / p99', `${latency.diagnoseMs.p50} / ${latency.diagnoseMs.p99} ms`, `${latency.diagnoseMs.iterations} iterations, bundles read once`],
     ['', 'readBundle x2 + diagnose(), p50 / p99', `${latency.readBundleAndDiagnoseMs.p50} / ${latency.readBundleAndDiagnoseMs.p99} ms`, `${latency.readBundleAndDiagnoseMs.iterations} iterations`],

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 
 // The Worker as users run it: `wrangler dev` (workerd) on a free port, with the given vars.
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer()
     probe.once('error', reject)
@@ -23,10 +23,12 @@ export interface DevWorker {
   stop(): Promise<void>
 }
 
-export async function startWranglerDev(vars: Record<string, string>): Promise<DevWorker> {
+/** `inspectorPort`: where wrangler serves the Worker's V8 inspector (the bench samples its heap there). */
+export async function startWranglerDev(vars: Record<string, string>, inspectorPort?: number): Promise<DevWorker> {
   const port = await freePort()
   const persist = await mkdtemp(join(tmpdir(), 'memgap-wrangler-'))
   const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persist, '--log-level', 'warn']
+  if (inspectorPort) args.push('--inspector-port', String(inspectorPort))
   for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)
   const child: ChildProcess = spawn('npx', args, {
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true', NO_COLOR: '1' },
