@@ -18,7 +18,7 @@ import { tarGz } from '../test/helpers/tar.ts'
 import { freePort, startWranglerDev } from '../test/helpers/wrangler.ts'
 import { isolatePeak } from './isolate.ts'
 import { DUMP_MIX, DUMP_PATH, makeInputs, MiB, type Inputs } from './inputs.ts'
-import { descendants, machine, spawnTs, startNode, stats, statusMiB } from './procs.ts'
+import { cpuSeconds, descendants, machine, spawnTs, startNode, stats, statusMiB } from './procs.ts'
 import { table } from './report.ts'
 
 const RUNS = 7 // cheap pairs (scan vs strings, hashing)
@@ -45,6 +45,13 @@ function timeShell(script: string, ...args: string[]): number {
   const run = spawnSync('sh', ['-c', script, 'sh', ...args], { stdio: ['ignore', DEV_NULL, 'pipe'] })
   if (run.status !== 0) throw new Error(`${script} failed: ${run.stderr}`)
   return performance.now() - t0
+}
+
+/** CPU seconds a shell pipeline's processes used (`times`, children's line), output to /dev/null. */
+function shellCpu(script: string, ...args: string[]): number {
+  const run = spawnSync('sh', ['-c', `{ ${script}; } >/dev/null; times`, 'sh', ...args], { encoding: 'utf8' })
+  const children = run.stdout.trim().split('\n').at(-1)!.match(/(\d+)m([\d.]+)s/g) ?? []
+  return children.reduce((sum, t) => sum + Number(/(\d+)m/.exec(t)![1]) * 60 + Number(/m([\d.]+)s/.exec(t)![1]), 0)
 }
 
 /** Times `a` and `b` alternately, `runs` times each, after one warm-up of each. */
@@ -165,6 +172,7 @@ async function ingest(inp: Inputs, bundle: Uint8Array<ArrayBuffer>) {
   const wall: number[] = []
   const peaks: number[] = []
   const storagePeaks: number[] = []
+  const cpu = { server: [] as number[], storage: [] as number[] }
   const idles: number[] = []
   const failures: string[] = []
   let dumps = 0
@@ -174,10 +182,15 @@ async function ingest(inp: Inputs, bundle: Uint8Array<ArrayBuffer>) {
       const dataDir = mkdtempSync(join(inp.dir, 'node-'))
       const server = await startNode(dataDir, SERVER_ENV)
       idles.push(statusMiB(server.child.pid!, 'VmHWM') ?? 0)
+      const storage = descendants(server.child.pid!).find((p) => p.args.includes('s3-process'))
+      const before = [cpuSeconds(server.child.pid!) ?? 0, storage ? (cpuSeconds(storage.pid) ?? 0) : 0]
       const post = await curlBundle(server.url, inp.bundleFile, 300_000)
       peaks.push(statusMiB(server.child.pid!, 'VmHWM') ?? 0)
-      const storage = descendants(server.child.pid!).filter((p) => p.args.includes('s3-process'))
-      storagePeaks.push(Math.max(0, ...storage.map((p) => statusMiB(p.pid, 'VmHWM') ?? 0)))
+      cpu.server.push((cpuSeconds(server.child.pid!) ?? 0) - before[0]!)
+      if (storage) {
+        storagePeaks.push(statusMiB(storage.pid, 'VmHWM') ?? 0)
+        cpu.storage.push((cpuSeconds(storage.pid) ?? 0) - before[1]!)
+      }
       await server.stop()
       rmSync(dataDir, { recursive: true, force: true })
       if (post.status === 201) wall.push(post.ms)
@@ -187,6 +200,7 @@ async function ingest(inp: Inputs, bundle: Uint8Array<ArrayBuffer>) {
     () => timeShell('gzip -dc "$1" | strings -n 8', inp.bundleFile),
     false, // each POST goes to a fresh server: nothing to warm but the page cache, warm already
   )
+  const anchorCpu = [0, 1, 2].map(() => shellCpu('gzip -dc "$1" | strings -n 8', inp.bundleFile))
   const node = wall.length ? mbps(bundle.length, stats(wall).median) : 0
   const anchor = mbps(bundle.length, stats(gzipStrings).median)
   const peak = peaks.length ? Math.max(...peaks) : 0
@@ -196,6 +210,10 @@ async function ingest(inp: Inputs, bundle: Uint8Array<ArrayBuffer>) {
     ratioVsGzipStrings: round(node / anchor), goal: 1, pass: node / anchor >= 1,
     peakRssMiB: peak, peakRssMiBRuns: peaks, idleRssMiB: stats(idles).median, peakRssGoalMiB: 160, peakRssPass: peak > 0 && peak <= 160,
     storagePeakRssMiB: storagePeaks.length ? Math.max(...storagePeaks) : null,
+    cpuSeconds: {
+      server: round(stats(cpu.server).median), storage: cpu.storage.length ? round(stats(cpu.storage).median) : null, gzipStrings: round(stats(anchorCpu).median),
+      note: 'CPU (user + system, all threads) used during one POST, medians: the server (HTTP, hashing, gunzip on the thread pool, tar, scan, GC), the embedded S3 process (receiving and writing the raw bytes), and gzip + strings for the anchor',
+    },
     note: 'a fresh server per POST, run as `npm start` runs it (node dist/node.mjs), its embedded S3 (s3rver, raw bundle stored on disk) in a child process whose RSS is reported apart; curl -T sends the file; peak = VmHWM read after the response; wall = curl started to curl done',
     ...(failures.length ? { failures } : {}),
   }

@@ -34,6 +34,17 @@ export function statusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number | null 
   }
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far, or null when it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ') // fields from the 3rd on
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in USER_HZ (100 on Linux)
+  } catch {
+    return null
+  }
+}
+
 /** Live descendants of `root` as {pid, comm, args}, from /proc. */
 export function descendants(root: number): { pid: number; comm: string; args: string }[] {
   const parent = new Map<number, number>()

@@ -35,6 +35,7 @@ export function table(r: Results): string {
     ['', 'gzip -dc | strings -n 8, same file', `${ingest.gzipStringsMBps} MB/s`, `median of ${ingest.runs}, runs alternating`],
     ['', 'ingest.ratioVsGzipStrings', `${ingest.ratioVsGzipStrings}`, `goal >= ${ingest.goal}: ${mark(ingest.pass)}`],
     ['', 'ingest.peakRssMiB (Node server VmHWM)', mib(ingest.peakRssMiB), `goal <= ${ingest.peakRssGoalMiB}: ${mark(ingest.peakRssPass)}; runs ${ingest.peakRssMiBRuns.join(', ')}; ${ingest.idleRssMiB} MiB after start`],
+    ['', 'CPU seconds for one ingest', `${ingest.cpuSeconds.server} s`, `server, all threads; embedded S3 ${ingest.cpuSeconds.storage ?? '-'} s; gzip -dc | strings ${ingest.cpuSeconds.gzipStrings} s (2 cores shared by all)`],
     ['', 'embedded S3 process peak RSS', mib(ingest.storagePeakRssMiB), 's3rver, a child process of the server (the stand-in for S3/R2)'],
     ['', 'POST same bundle, workerd (wrangler dev)', w.mbps ? `${w.mbps} MB/s` : '-', w.error ?? w.skipped ?? `one run: ${w.wallMs} ms`],
     ['', 'workerd isolate peak (V8 inspector)', mib(w.isolate?.usedMiB), w.isolate ? `goal <= 128 (Cloudflare's per-isolate limit): ${mark(!!w.isolatePass)}; JS heap ${w.isolate.heapMiB} MiB of ${w.isolate.heapCommittedMiB} committed; ${w.isolate.idleMiB} MiB before; ${w.isolate.samples} samples` : ''],

@@ -69,7 +69,7 @@ export function openApiDocument(serverUrl?: string) {
             201: json('BundleSummary', 'Stored and parsed'),
             200: json('BundleSummary', 'The same bytes were stored before'),
             ...errors,
-            413: problem('Over a size limit (`upload_too_large`, `unpacked_too_large`, `file_too_large`)'),
+            413: problem('Over a size limit (`upload_too_large`, refused before a byte is read when Content-Length says so; `unpacked_too_large`, `file_too_large`)'),
             415: problem('Not an archive (`unsupported_media_type`, `archive_unsupported`); the bytes are kept'),
             422: problem('Corrupt or hostile archive (`archive_corrupt`, `too_many_files`, `compression_ratio`); the bytes are kept'),
           },
