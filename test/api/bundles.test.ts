@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BundleSummary } from '../../schemas/bundle.ts'
 import { keys } from '../../src/storage/s3.ts'
 import type { RunningServer } from '../../src/server.ts'
+import { bigBundle, chunked } from '../helpers/chunked.ts'
 import { fixture, form, sha256 } from '../helpers/fixtures.ts'
 import { testBucket, testServer } from '../helpers/storage.ts'
 
@@ -46,6 +47,22 @@ describe('POST /v1/bundles against real S3', () => {
     const stored = new Uint8Array(await new Response(raw!.body).arrayBuffer())
     expect(sha256(stored)).toBe(summary.id)
     expect(await storage.exists(keys.bundleParsed('public', summary.id))).toBe(true)
+  })
+
+  it('stores a chunked upload (no Content-Length: multipart to S3) byte for byte', async () => {
+    const big = bigBundle() // 6 MiB: two parts
+    const res = await fetch(`${server.url}/v1/bundles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/gzip' },
+      body: chunked(big),
+      duplex: 'half',
+    } as RequestInit)
+    expect(res.status).toBe(201)
+    const summary = BundleSummary.parse(await res.json())
+    expect(summary.id).toBe(sha256(big))
+    expect(summary.files.find((f) => f.path === 'dumps/7-7f0000000000-7f0000600000.bin')?.kind).toBe('dump')
+    const raw = await storage.get(keys.bundleRaw('public', summary.id))
+    expect(sha256(new Uint8Array(await new Response(raw!.body).arrayBuffer()))).toBe(summary.id)
   })
 
   it('answers 200 with the same summary when the same bytes come again', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { BundleSummary } from '../../schemas/bundle.ts'
 import { Diagnosis } from '../../schemas/diagnosis.ts'
 import { EMBEDDED_CREDENTIALS } from '../../src/entry/embedded-s3.ts'
+import { bigBundle, chunked } from '../helpers/chunked.ts'
 import { fixture, form, sha256 } from '../helpers/fixtures.ts'
 import { testBucket } from '../helpers/storage.ts'
 import { startWranglerDev, type DevWorker } from '../helpers/wrangler.ts'
@@ -38,6 +39,21 @@ describe('the Worker in workerd (wrangler dev)', () => {
     expect(summary.id).toBe(sha256(seed.suspect))
     expect(summary.files.find((f) => f.path === 'pmap/fwlog.txt')?.kind).toBe('pmap')
     expect(await storage.exists(`v1/tenants/public/bundles/${summary.id}/raw`)).toBe(true)
+    const raw = await fetch(`${worker.url}/v1/bundles/${summary.id}/raw`)
+    expect(sha256(new Uint8Array(await raw.arrayBuffer()))).toBe(summary.id)
+  })
+
+  it('stores a chunked upload (no Content-Length: multipart to S3) byte for byte', async () => {
+    const big = bigBundle() // 6 MiB: two parts
+    const res = await fetch(`${worker.url}/v1/bundles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/gzip' },
+      body: chunked(big),
+      duplex: 'half',
+    } as RequestInit)
+    expect(res.status, worker.output()).toBe(201)
+    const summary = BundleSummary.parse(await res.json())
+    expect(summary.id).toBe(sha256(big))
     const raw = await fetch(`${worker.url}/v1/bundles/${summary.id}/raw`)
     expect(sha256(new Uint8Array(await raw.arrayBuffer()))).toBe(summary.id)
   })
