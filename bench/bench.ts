@@ -2,9 +2,9 @@
 // the same run (runs alternate, medians reported), printed as a table and written to
 // bench/results.json. It reports, it does not gate: goals say PASS or MISS and it exits 0.
 // Inputs are made fresh in a temp dir (bench/inputs.ts). BENCH_WORKERD=0 skips wrangler dev.
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -19,13 +19,13 @@ import { freePort, startWranglerDev } from '../test/helpers/wrangler.ts'
 import { isolatePeak } from './isolate.ts'
 import { DUMP_MIX, DUMP_PATH, makeInputs, MiB, type Inputs } from './inputs.ts'
 import { cpuSeconds, descendants, machine, spawnTs, startNode, stats, statusMiB } from './procs.ts'
+import { curlBundle, postBundle, shellCpu, sideBySide, timeShell } from './measure.ts'
 import { table } from './report.ts'
 
 const RUNS = 7 // cheap pairs (scan vs strings, hashing)
 const HEAVY_RUNS = 5 // gunzip and 100 MiB ingests
 const CHUNK = 256 * 1024
 const SERVER_ENV = { MAX_UPLOAD_BYTES: String(200 * MiB), RATE_LIMIT_PER_MINUTE: '0' }
-const DEV_NULL = openSync('/dev/null', 'w')
 
 const mbps = (bytes: number, ms: number) => Math.round(bytes / ms / 1000) // MB/s, 10^6 bytes
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits
@@ -37,38 +37,6 @@ function* slices(bytes: Uint8Array<ArrayBuffer>, size: number): Generator<Uint8A
 }
 async function* chunksOf(bytes: Uint8Array<ArrayBuffer>, size: number): AsyncGenerator<Uint8Array> {
   yield* slices(bytes, size)
-}
-
-/** Wall time of a shell command, output to /dev/null. */
-function timeShell(script: string, ...args: string[]): number {
-  const t0 = performance.now()
-  const run = spawnSync('sh', ['-c', script, 'sh', ...args], { stdio: ['ignore', DEV_NULL, 'pipe'] })
-  if (run.status !== 0) throw new Error(`${script} failed: ${run.stderr}`)
-  return performance.now() - t0
-}
-
-/** CPU seconds a shell pipeline's processes used (`times`, children's line), output to /dev/null. */
-function shellCpu(script: string, ...args: string[]): number {
-  const run = spawnSync('sh', ['-c', `{ ${script}; } >/dev/null; times`, 'sh', ...args], { encoding: 'utf8' })
-  const children = run.stdout.trim().split('\n').at(-1)!.match(/(\d+)m([\d.]+)s/g) ?? []
-  return children.reduce((sum, t) => sum + Number(/(\d+)m/.exec(t)![1]) * 60 + Number(/m([\d.]+)s/.exec(t)![1]), 0)
-}
-
-/** Times `a` and `b` alternately, `runs` times each, after one warm-up of each. */
-async function sideBySide(runs: number, a: () => Promise<unknown> | unknown, b: () => Promise<unknown> | unknown, warmUp = true): Promise<[number[], number[]]> {
-  if (warmUp) {
-    await a()
-    await b()
-  }
-  const [ta, tb]: [number[], number[]] = [[], []]
-  for (let i = 0; i < runs; i++) {
-    for (const [f, into] of [[a, ta], [b, tb]] as const) {
-      const t0 = performance.now()
-      await f()
-      into.push(performance.now() - t0)
-    }
-  }
-  return [ta, tb]
 }
 
 async function scan(inp: Inputs) {
@@ -131,40 +99,6 @@ async function latency() {
     pair: 'seed: sta-49 (baseline), sta-18 (suspect)',
     diagnoseMs: await loop(() => diagnose(b, s, { id: 'bench', createdAt: fixedNow }), 3, 20_000),
     readBundleAndDiagnoseMs: await loop(async () => diagnose(await read(rawB!), await read(rawS!), { id: 'bench', createdAt: fixedNow }), 4, 5_000),
-  }
-}
-
-type Post = { status: number; ms: number; dumps: number; error?: string }
-
-/** POSTs a file with curl, as users and the collector send bundles (it streams the file, with its length). */
-function curlBundle(url: string, file: string, timeoutMs: number): Promise<Post> {
-  const t0 = performance.now()
-  const curl = spawn('curl', ['-sS', '--max-time', String(timeoutMs / 1000), '-T', file, '-X', 'POST', '-H', 'content-type: application/gzip', '-w', '\n%{http_code}', `${url}/v1/bundles`])
-  let out = ''
-  let err = ''
-  curl.stdout.on('data', (d) => (out += d))
-  curl.stderr.on('data', (d) => (err += d))
-  return new Promise((done) => {
-    curl.once('close', () => {
-      const ms = performance.now() - t0
-      const cut = out.lastIndexOf('\n')
-      const status = Number(out.slice(cut + 1)) || 0
-      const text = out.slice(0, cut)
-      const dumps = status === 201 ? (JSON.parse(text) as { files: { kind: string }[] }).files.filter((f) => f.kind === 'dump').length : 0
-      done({ status, ms, dumps, ...(status === 201 ? {} : { error: (text || err).slice(0, 300) }) })
-    })
-  })
-}
-async function postBundle(url: string, body: Uint8Array<ArrayBuffer>, timeoutMs: number): Promise<Post> {
-  const t0 = performance.now()
-  try {
-    const res = await fetch(`${url}/v1/bundles`, { method: 'POST', body, headers: { 'content-type': 'application/gzip' }, signal: AbortSignal.timeout(timeoutMs) })
-    const text = await res.text()
-    const ms = performance.now() - t0
-    const dumps = res.ok ? (JSON.parse(text) as { files: { kind: string }[] }).files.filter((f) => f.kind === 'dump').length : 0
-    return { status: res.status, ms, dumps, ...(res.status === 201 ? {} : { error: text.slice(0, 300) }) }
-  } catch (error) {
-    return { status: 0, ms: performance.now() - t0, dumps: 0, error: String((error as Error).cause ?? error) }
   }
 }
 
