@@ -75,6 +75,13 @@ export interface StoredObject {
 
 export type Storage = ReturnType<typeof createStorage>
 
+/**
+ * Silent: every SDK failure reaches `call` below and is answered from there. (Left to itself
+ * the SDK prints a console warning for each streamed PUT that fails, such as an upload abandoned
+ * midway; given a logger, it logs every expected miss, such as a HEAD of a new key.)
+ */
+const quietLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }
+
 export function createStorage(options: StorageOptions) {
   const client = new S3Client({
     region: options.region,
@@ -89,6 +96,7 @@ export function createStorage(options: StorageOptions) {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 3,
+    logger: quietLogger,
   })
   const Bucket = options.bucket
 
