@@ -39,6 +39,12 @@ export async function sideBySide(runs: number, a: () => Promise<unknown> | unkno
 
 export type Post = { status: number; ms: number; dumps: number; error?: string }
 
+/** A POST's outcome from its answer: dumps the stored bundle holds, or why it was not a 201. */
+function outcome(status: number, ms: number, text: string): Post {
+  const dumps = status >= 200 && status < 300 ? (JSON.parse(text) as { files: { kind: string }[] }).files.filter((f) => f.kind === 'dump').length : 0
+  return { status, ms, dumps, ...(status === 201 ? {} : { error: text.slice(0, 300) }) }
+}
+
 /** POSTs a file with curl, as users and the collector send bundles (it streams the file, with its length). */
 export function curlBundle(url: string, file: string, timeoutMs: number): Promise<Post> {
   const t0 = performance.now()
@@ -52,20 +58,17 @@ export function curlBundle(url: string, file: string, timeoutMs: number): Promis
       const ms = performance.now() - t0
       const cut = out.lastIndexOf('\n')
       const status = Number(out.slice(cut + 1)) || 0
-      const text = out.slice(0, cut)
-      const dumps = status === 201 ? (JSON.parse(text) as { files: { kind: string }[] }).files.filter((f) => f.kind === 'dump').length : 0
-      done({ status, ms, dumps, ...(status === 201 ? {} : { error: (text || err).slice(0, 300) }) })
+      done(outcome(status, ms, out.slice(0, cut) || err))
     })
   })
 }
+
 export async function postBundle(url: string, body: Uint8Array<ArrayBuffer>, timeoutMs: number): Promise<Post> {
   const t0 = performance.now()
   try {
     const res = await fetch(`${url}/v1/bundles`, { method: 'POST', body, headers: { 'content-type': 'application/gzip' }, signal: AbortSignal.timeout(timeoutMs) })
     const text = await res.text()
-    const ms = performance.now() - t0
-    const dumps = res.ok ? (JSON.parse(text) as { files: { kind: string }[] }).files.filter((f) => f.kind === 'dump').length : 0
-    return { status: res.status, ms, dumps, ...(res.status === 201 ? {} : { error: text.slice(0, 300) }) }
+    return outcome(res.status, performance.now() - t0, text)
   } catch (error) {
     return { status: 0, ms: performance.now() - t0, dumps: 0, error: String((error as Error).cause ?? error) }
   }

@@ -10,8 +10,7 @@
  * ArchiveError('archive_corrupt'), the source's own errors pass through, cancel cancels the source.
  */
 import { createGunzip } from 'node:zlib'
-import { corrupt } from './entries.ts'
-import { isDecompressionError } from './gzip.ts'
+import { inflateFailure } from './gzip.ts'
 
 const CHUNK_BYTES = 256 * 1024
 /** Inflated ahead of the consumer, so zlib (on the thread pool) works while the scanner does. */
@@ -59,7 +58,7 @@ export function gunzipNode(input: ReadableStream<Uint8Array>): ReadableStream<Ui
         zlib.on('error', (error) => {
           if (failed) return // zlib may report more than once; the stream fails once
           failed = true
-          controller.error(isDecompressionError(error) ? corrupt(`corrupt or truncated gzip stream: ${error.message}`, error) : error)
+          controller.error(inflateFailure(error, 'gzip stream'))
           reader.cancel(error).catch(() => {})
         })
       },

@@ -34,6 +34,11 @@ export function isDecompressionError(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('Z_')
 }
 
+/** What a read of inflated data failed with: bad input as archive_corrupt, anything else as it is. */
+export function inflateFailure(err: unknown, what: string): unknown {
+  return isDecompressionError(err) ? corrupt(`corrupt or truncated ${what}: ${(err as Error).message}`, err) : err
+}
+
 /**
  * Decompress `input` (gzip by default). The result is a pull-based stream: input is handed to
  * the inflater only while a read of its output waits, so nothing is read or inflated far ahead
@@ -108,11 +113,7 @@ export function decompress(
           }
           controller.enqueue(batch.length === 1 ? batch[0]! : concatBytes(batch))
         } catch (err) {
-          controller.error(
-            isDecompressionError(err)
-              ? corrupt(`corrupt or truncated ${what}: ${(err as Error).message}`, err)
-              : err,
-          )
+          controller.error(inflateFailure(err, what))
         }
       },
       cancel(reason) {

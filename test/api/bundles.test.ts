@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BundleSummary } from '../../schemas/bundle.ts'
 import { keys } from '../../src/storage/s3.ts'
 import type { RunningServer } from '../../src/server.ts'
-import { bigBundle, chunked } from '../helpers/chunked.ts'
+import { chunkedStream } from '../helpers/archive.ts'
+import { bigBundle } from '../helpers/big-bundle.ts'
 import { fixture, form, sha256 } from '../helpers/fixtures.ts'
 import { testBucket, testServer } from '../helpers/storage.ts'
 
@@ -54,7 +55,7 @@ describe('POST /v1/bundles against real S3', () => {
     const res = await fetch(`${server.url}/v1/bundles`, {
       method: 'POST',
       headers: { 'content-type': 'application/gzip' },
-      body: chunked(big),
+      body: chunkedStream(big, 256 * 1024), // a stream body: fetch sends it chunked
       duplex: 'half',
     } as RequestInit)
     expect(res.status).toBe(201)

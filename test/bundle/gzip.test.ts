@@ -5,6 +5,7 @@ import { ArchiveError } from '../../src/bundle/entries.ts'
 import { gunzip } from '../../src/bundle/gzip.ts'
 import { gunzipNode } from '../../src/bundle/gzip-node.ts'
 import { readTar } from '../../src/bundle/tar.ts'
+import { readAll } from '../helpers/archive.ts'
 import { fixture } from '../helpers/fixtures.ts'
 
 // The two gunzips ingest uses (Web DecompressionStream everywhere, node:zlib on the Node server)
@@ -33,10 +34,6 @@ function counted(bytes: Uint8Array, size = 64 * 1024, fail?: Error) {
     { highWaterMark: 0 },
   )
   return { stream, seen }
-}
-
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(stream).arrayBuffer())
 }
 
 describe.each([

@@ -4,9 +4,10 @@ import { concatBytes } from '../../src/bytes.ts'
 
 export type Collected = { path: string; size: number; text: string; bytes: Uint8Array } | ArchiveSkip
 
-export async function readAll(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+/** A body read whole (a web stream is async-iterable on Node, though lib.dom does not say so). */
+export async function readAll(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = []
-  for await (const c of body) parts.push(c.slice())
+  for await (const c of body as AsyncIterable<Uint8Array>) parts.push(c.slice())
   return concatBytes(parts)
 }
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { BundleSummary } from '../../schemas/bundle.ts'
 import { Diagnosis } from '../../schemas/diagnosis.ts'
 import { EMBEDDED_CREDENTIALS } from '../../src/entry/embedded-s3.ts'
-import { bigBundle, chunked } from '../helpers/chunked.ts'
+import { chunkedStream } from '../helpers/archive.ts'
+import { bigBundle } from '../helpers/big-bundle.ts'
 import { fixture, form, sha256 } from '../helpers/fixtures.ts'
 import { testBucket } from '../helpers/storage.ts'
 import { startWranglerDev, type DevWorker } from '../helpers/wrangler.ts'
@@ -48,7 +49,7 @@ describe('the Worker in workerd (wrangler dev)', () => {
     const res = await fetch(`${worker.url}/v1/bundles`, {
       method: 'POST',
       headers: { 'content-type': 'application/gzip' },
-      body: chunked(big),
+      body: chunkedStream(big, 256 * 1024), // a stream body: fetch sends it chunked
       duplex: 'half',
     } as RequestInit)
     expect(res.status, worker.output()).toBe(201)

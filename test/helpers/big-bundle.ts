@@ -1,17 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { tarGz } from './tar.ts'
 
-/** `bytes` as a stream body, which fetch sends chunked (no Content-Length), in 256 KiB pieces. */
-export function chunked(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  let at = 0
-  return new ReadableStream({
-    pull(controller) {
-      if (at >= bytes.length) return controller.close()
-      controller.enqueue(bytes.slice(at, (at += 256 * 1024)))
-    },
-  })
-}
-
 /** A fresh bundle of about 6 MiB (a random dump does not compress): more than one 5 MiB part. */
 export function bigBundle(): Uint8Array<ArrayBuffer> {
   const meminfo = 'MemTotal:        2048000 kB\nMemFree:          100000 kB\nMemAvailable:     500000 kB\n'
