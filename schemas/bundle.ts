@@ -77,3 +77,11 @@ export const ParsedBundle = BundleSummary.extend({
   dumps: z.array(z.object({ file: z.string(), scan: DumpScan })).default([]),
 })
 export type ParsedBundle = z.infer<typeof ParsedBundle>
+
+/**
+ * parsed.json as stored: the parsed bundle and the upload whose raw bytes it was parsed from
+ * (`raw/<upload>`: the bytes stay where they were written, they are not moved to the hash).
+ */
+export const StoredBundle = ParsedBundle.extend({ upload: z.uuid() })
+export type StoredBundle = z.infer<typeof StoredBundle>
+

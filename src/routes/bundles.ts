@@ -50,8 +50,8 @@ export const bundles = new Hono<AppEnv>()
   .get('/v1/bundles/:id/raw', async (c) => {
     const id = c.req.param('id')
     const { storage, tenant } = c.var.scope
-    await getBundle(c.var.scope, id) // 404 for what is not a bundle of this tenant
-    const raw = await storage.get(keys.bundleRaw(tenant, id))
+    const { upload } = await getBundle(c.var.scope, id) // 404 for what is not a bundle of this tenant
+    const raw = await storage.get(keys.raw(tenant, upload))
     if (!raw) throw new AppError(404, 'bundle_not_found', `no raw bytes for bundle ${id}`)
     return c.body(raw.body, 200, {
       'content-type': 'application/octet-stream',

@@ -48,7 +48,7 @@ export async function completeUpload(scope: Scope, id: string, parts: { partNumb
     if (!parts?.length) throw new AppError(400, 'invalid_request', 'a multipart upload is completed with the ETag of each part')
     await scope.storage.completeMultipart(key, terms.data.multipartId, parts)
   }
-  const result = await ingestStored(scope, key, { maxBytes: Math.min(maxBytes, terms.data.bytes) })
+  const result = await ingestStored(scope, id, { maxBytes: Math.min(maxBytes, terms.data.bytes) })
   await scope.storage.remove(keys.upload(scope.tenant, id))
   return result
 }

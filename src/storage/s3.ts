@@ -4,16 +4,24 @@
  *
  * Key layout (version the prefix, never the objects, so a new layout can live beside the old):
  *
- *   v1/tenants/<tenant>/bundles/<sha256>/raw           the upload, byte for byte, stored before parsing
- *   v1/tenants/<tenant>/bundles/<sha256>/parsed.json   ParsedBundle: summary + what the parsers took out
+ *   v1/tenants/<tenant>/raw/<upload>                   an upload, byte for byte, stored before parsing
+ *   v1/tenants/<tenant>/bundles/<sha256>/parsed.json   StoredBundle: what the parsers took out, and its <upload>
  *   v1/tenants/<tenant>/diagnoses/<id>.json            Diagnosis, stored before the API acknowledges it
  *   v1/tenants/<tenant>/diagnoses/<id>.deliveries.json its chat deliveries, written as they end
- *   v1/tenants/<tenant>/incoming/<uuid>                an upload in progress (streamed or presigned)
- *   v1/tenants/<tenant>/uploads/<uuid>.json            a presigned upload's terms, until completed
+ *   v1/tenants/<tenant>/incoming/<upload>              a presigned upload, written by the client, until completed
+ *   v1/tenants/<tenant>/uploads/<upload>.json          a presigned upload's terms, until completed
  *   v1/tenants/<tenant>/tickets/<system>-<id>.json     what was done for a ticket (Zendesk, Jira, webhook)
  *
  * <tenant> comes from the API key (`public` on an open server): one tenant never reads another's
- * keys. <sha256> is the lowercase hex SHA-256 of the raw bytes: one upload sent twice is one bundle.
+ * keys. <upload> is a random UUID. <sha256> is the lowercase hex SHA-256 of the raw bytes: one
+ * upload sent twice is one bundle (the second copy is deleted once it is hashed).
+ *
+ * An upload streamed to the API is written to raw/ as it arrives and stays there: its hash is
+ * known only at the end, and moving it to a key named by the hash would be a copy of the whole
+ * object before the answer. An upload that fails is not kept (S3 and R2 store nothing of a PUT
+ * cut short; a multipart one is aborted), so raw/ holds only what a parsed.json names. What a
+ * client may leave half done, a presigned upload, stays under incoming/ until it is completed,
+ * where a lifecycle rule can expire it.
  */
 import {
   AbortMultipartUploadCommand,
@@ -40,11 +48,12 @@ export type { ObjectWriter }
 const tenantPrefix = (tenant: string) => `v1/tenants/${tenant}`
 
 export const keys = {
-  bundleRaw: (tenant: string, id: string) => `${tenantPrefix(tenant)}/bundles/${id}/raw`,
+  /** The raw bytes of an upload, named when it starts (its hash is known only at the end). */
+  raw: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/raw/${upload}`,
   bundleParsed: (tenant: string, id: string) => `${tenantPrefix(tenant)}/bundles/${id}/parsed.json`,
   diagnosis: (tenant: string, id: string) => `${tenantPrefix(tenant)}/diagnoses/${id}.json`,
   deliveries: (tenant: string, id: string) => `${tenantPrefix(tenant)}/diagnoses/${id}.deliveries.json`,
-  /** An upload still streaming in, before its hash (and so its key) is known; moved, then deleted. */
+  /** A presigned upload, until it is completed: then copied to raw/ and deleted. */
   incoming: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/incoming/${upload}`,
   /** What a presigned upload was promised (size, multipart id, expiry), until it is completed. */
   upload: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/uploads/${upload}.json`,

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/server.ts'
-import { keys } from '../../src/storage/s3.ts'
 import { fixture, sha256 } from '../helpers/fixtures.ts'
-import { testBucket, testServer } from '../helpers/storage.ts'
+import { storedRaw, testBucket, testServer } from '../helpers/storage.ts'
 
 const ACME = 'acme-key-0123456789abcdef'
 const GLOBEX = 'globex-key-0123456789abcdef'
@@ -34,8 +33,8 @@ describe('API keys and tenants', () => {
 
   it('keeps each tenant under its own prefix; another tenant\'s id is a 404', async () => {
     expect((await upload(ACME)).status).toBe(201)
-    expect(await storage.exists(keys.bundleRaw('acme', sha256(seed)))).toBe(true)
-    expect(await storage.exists(keys.bundleRaw('globex', sha256(seed)))).toBe(false)
+    expect(sha256((await storedRaw(storage, 'acme', sha256(seed)))!)).toBe(sha256(seed))
+    expect(await storedRaw(storage, 'globex', sha256(seed))).toBeNull()
     const theirs = await as(GLOBEX, `/v1/bundles/${sha256(seed)}`)
     expect(theirs.status).toBe(404)
     expect(await theirs.json()).toMatchObject({ code: 'bundle_not_found' })

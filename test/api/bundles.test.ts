@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BundleSummary } from '../../schemas/bundle.ts'
-import { keys } from '../../src/storage/s3.ts'
 import type { RunningServer } from '../../src/server.ts'
 import { chunkedStream } from '../helpers/archive.ts'
 import { bigBundle } from '../helpers/big-bundle.ts'
 import { fixture, form, sha256 } from '../helpers/fixtures.ts'
-import { testBucket, testServer } from '../helpers/storage.ts'
+import { storedRaw, testBucket, testServer } from '../helpers/storage.ts'
 
 describe('POST /v1/bundles against real S3', () => {
   let server: RunningServer
@@ -43,11 +42,9 @@ describe('POST /v1/bundles against real S3', () => {
     expect(res.headers.get('location')).toBe(`/v1/bundles/${summary.id}`)
 
     // What storage holds, read through the same client as production.
-    const raw = await storage.get(keys.bundleRaw('public', summary.id))
-    expect(raw).not.toBeNull()
-    const stored = new Uint8Array(await new Response(raw!.body).arrayBuffer())
-    expect(sha256(stored)).toBe(summary.id)
-    expect(await storage.exists(keys.bundleParsed('public', summary.id))).toBe(true)
+    const stored = await storedRaw(storage, 'public', summary.id) // parsed.json, and the raw bytes it names
+    expect(stored).not.toBeNull()
+    expect(sha256(stored!)).toBe(summary.id)
   })
 
   it('stores a chunked upload (no Content-Length: multipart to S3) byte for byte', async () => {
@@ -62,8 +59,7 @@ describe('POST /v1/bundles against real S3', () => {
     const summary = BundleSummary.parse(await res.json())
     expect(summary.id).toBe(sha256(big))
     expect(summary.files.find((f) => f.path === 'dumps/7-7f0000000000-7f0000600000.bin')?.kind).toBe('dump')
-    const raw = await storage.get(keys.bundleRaw('public', summary.id))
-    expect(sha256(new Uint8Array(await new Response(raw!.body).arrayBuffer()))).toBe(summary.id)
+    expect(sha256((await storedRaw(storage, 'public', summary.id))!)).toBe(summary.id)
   })
 
   it('answers 200 with the same summary when the same bytes come again', async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/server.ts'
 import { startServer } from '../../src/server.ts'
-import { keys } from '../../src/storage/s3.ts'
 import { form, sha256 } from '../helpers/fixtures.ts'
-import { testBucket, testServer } from '../helpers/storage.ts'
+import { storedRaw, testBucket, testServer } from '../helpers/storage.ts'
 
 describe('errors are problem+json with a stable code, and nothing acknowledged is lost', () => {
   let server: RunningServer
@@ -45,7 +44,7 @@ describe('errors are problem+json with a stable code, and nothing acknowledged i
     const corrupt = new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     const problem = await expectProblem(await post(corrupt, 'application/gzip'), 422, 'archive_corrupt')
     expect(problem.detail).toContain(sha256(corrupt))
-    expect(await storage.exists(keys.bundleRaw('public', sha256(corrupt)))).toBe(true)
+    expect(sha256((await storedRaw(storage, 'public', sha256(corrupt)))!)).toBe(sha256(corrupt))
     const summary = await (await fetch(`${server.url}/v1/bundles/${sha256(corrupt)}`)).json()
     expect(summary.error.code).toBe('archive_corrupt')
   })
@@ -53,7 +52,7 @@ describe('errors are problem+json with a stable code, and nothing acknowledged i
   it('answers 415 archive_unsupported for bytes that are no archive, and keeps them', async () => {
     const text = new TextEncoder().encode('MemTotal: 1 kB\n')
     await expectProblem(await post(text, 'application/octet-stream'), 415, 'archive_unsupported')
-    expect(await storage.exists(keys.bundleRaw('public', sha256(text)))).toBe(true)
+    expect(sha256((await storedRaw(storage, 'public', sha256(text)))!)).toBe(sha256(text))
   })
 
   it('answers 400 for multipart without its file field, and for bad metadata', async () => {

@@ -61,10 +61,15 @@ describe('storage faults', () => {
       const stored = await fetch(`${server.url}/v1/bundles/${sha256(bytes)}/raw`)
       expect(sha256(new Uint8Array(await stored.arrayBuffer()))).toBe(sha256(bytes))
     }
-    const raws = await objectsUnder(join(directory, 'faults'), 'v1/tenants/public/bundles/')
-    expect(raws.filter((p) => p.endsWith('/raw._S3rver_object')).sort()).toEqual(
-      bundles.map((b) => `v1/tenants/public/bundles/${sha256(b)}/raw._S3rver_object`).sort(),
-    )
+    const parsed = await objectsUnder(join(directory, 'faults'), 'v1/tenants/public/bundles/')
+    expect(parsed.sort()).toEqual(bundles.map((b) => `v1/tenants/public/bundles/${sha256(b)}/parsed.json._S3rver_object`).sort())
+  })
+
+  it('keeps one copy of bytes sent again: the new one is deleted once hashed', async () => {
+    const raws = () => objectsUnder(join(directory, 'faults'), 'v1/tenants/public/raw/')
+    const before = await raws()
+    for (const res of await Promise.all([upload(bundles[0]!), upload(bundles[1]!)])) expect(res.status).toBe(200)
+    expect(await raws()).toEqual(before)
   })
 
   it('acknowledges a diagnosis only once it is stored', async () => {

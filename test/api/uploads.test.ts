@@ -37,7 +37,8 @@ describe('POST /v1/uploads', () => {
     const summary = BundleSummary.parse(await done.json())
     expect(summary.id).toBe(sha256(kafka))
     expect(summary.files.find((f) => f.path === 'dumps/5-7f2250000000-7f2254000000.bin')).toMatchObject({ kind: 'dump', bytes: 67108864 })
-    expect(await storage.exists(keys.incoming('public', ticket.id))).toBe(false) // moved, not copied twice
+    expect(await storage.exists(keys.incoming('public', ticket.id))).toBe(false) // copied to raw/, then deleted
+    expect(await storage.exists(keys.raw('public', ticket.id))).toBe(true)
     const raw = await fetch(`${server.url}/v1/bundles/${summary.id}/raw`)
     expect(sha256(new Uint8Array(await raw.arrayBuffer()))).toBe(summary.id)
     expect((await fetch(`${server.url}${ticket.complete}`, { method: 'POST' })).status).toBe(404) // once only

@@ -1,6 +1,7 @@
 import { inject } from 'vitest'
 import { EMBEDDED_CREDENTIALS } from '../../src/entry/embedded-s3.ts'
-import { createStorage } from '../../src/storage/s3.ts'
+import { StoredBundle } from '../../schemas/bundle.ts'
+import { createStorage, keys, type Storage } from '../../src/storage/s3.ts'
 import { nodeRequestBody } from '../../src/storage/node-body.ts'
 import { startServer, type RunningServer } from '../../src/server.ts'
 
@@ -22,4 +23,12 @@ export async function testServer(bucket: string, env: Record<string, string> = {
     S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
     ...env,
   })
+}
+
+/** The raw bytes a stored bundle's parsed.json names, read through the production client; null if none. */
+export async function storedRaw(storage: Storage, tenant: string, id: string): Promise<Uint8Array | null> {
+  const parsed = await storage.getJson(keys.bundleParsed(tenant, id))
+  if (parsed === null) return null
+  const raw = await storage.get(keys.raw(tenant, StoredBundle.parse(parsed).upload))
+  return raw && new Uint8Array(await new Response(raw.body).arrayBuffer())
 }

@@ -5,7 +5,7 @@ import { EMBEDDED_CREDENTIALS } from '../../src/entry/embedded-s3.ts'
 import { chunkedStream } from '../helpers/archive.ts'
 import { bigBundle } from '../helpers/big-bundle.ts'
 import { fixture, form, sha256 } from '../helpers/fixtures.ts'
-import { testBucket } from '../helpers/storage.ts'
+import { storedRaw, testBucket } from '../helpers/storage.ts'
 import { startWranglerDev, type DevWorker } from '../helpers/wrangler.ts'
 
 // The same upload-and-diagnose path through the Worker in workerd, against the same S3 server.
@@ -39,7 +39,7 @@ describe('the Worker in workerd (wrangler dev)', () => {
     const summary = BundleSummary.parse(await res.json())
     expect(summary.id).toBe(sha256(seed.suspect))
     expect(summary.files.find((f) => f.path === 'pmap/fwlog.txt')?.kind).toBe('pmap')
-    expect(await storage.exists(`v1/tenants/public/bundles/${summary.id}/raw`)).toBe(true)
+    expect(sha256((await storedRaw(storage, 'public', summary.id))!)).toBe(summary.id) // in S3, where parsed.json says
     const raw = await fetch(`${worker.url}/v1/bundles/${summary.id}/raw`)
     expect(sha256(new Uint8Array(await raw.arrayBuffer()))).toBe(summary.id)
   })
