@@ -15,6 +15,7 @@ import { readBundle } from '../src/bundle/read.ts'
 import { scanDump } from '../src/content/scan.ts'
 import { EMBEDDED_CREDENTIALS } from '../src/entry/embedded-s3.ts'
 import { tarGz } from '../test/helpers/tar.ts'
+import { npmStartArgs } from '../test/helpers/npm-start.ts'
 import { freePort, startWranglerDev } from '../test/helpers/wrangler.ts'
 import { isolatePeak } from './isolate.ts'
 import { DUMP_MIX, DUMP_PATH, makeInputs, MiB, type Inputs } from './inputs.ts'
@@ -102,53 +103,69 @@ async function latency() {
   }
 }
 
+/**
+ * The big POST to one server, as `npm start` runs it: a first POST after start (V8 compiles the
+ * hot code on the way), then HEAVY_RUNS more alternating with the anchor. The same bytes again
+ * are answered 200, not 201, after the same work: they are stored, hashed and parsed in full
+ * (the hash is known at the end), and only then the second copy is deleted.
+ */
 async function ingest(inp: Inputs, bundle: Uint8Array<ArrayBuffer>) {
   const wall: number[] = []
   const peaks: number[] = []
-  const storagePeaks: number[] = []
   const cpu = { server: [] as number[], storage: [] as number[] }
-  const idles: number[] = []
   const failures: string[] = []
   let dumps = 0
-  const [, gzipStrings] = await sideBySide(
-    HEAVY_RUNS,
-    async () => {
-      const dataDir = mkdtempSync(join(inp.dir, 'node-'))
-      const server = await startNode(dataDir, SERVER_ENV)
-      idles.push(statusMiB(server.child.pid!, 'VmHWM') ?? 0)
-      const storage = descendants(server.child.pid!).find((p) => p.args.includes('s3-process'))
-      const before = [cpuSeconds(server.child.pid!) ?? 0, storage ? (cpuSeconds(storage.pid) ?? 0) : 0]
-      const post = await curlBundle(server.url, inp.bundleFile, 300_000)
-      peaks.push(statusMiB(server.child.pid!, 'VmHWM') ?? 0)
-      cpu.server.push((cpuSeconds(server.child.pid!) ?? 0) - before[0]!)
-      if (storage) {
-        storagePeaks.push(statusMiB(storage.pid, 'VmHWM') ?? 0)
-        cpu.storage.push((cpuSeconds(storage.pid) ?? 0) - before[1]!)
-      }
-      await server.stop()
-      rmSync(dataDir, { recursive: true, force: true })
-      if (post.status === 201) wall.push(post.ms)
-      else failures.push(`${post.status} ${post.error}`)
-      dumps = post.dumps
-    },
-    () => timeShell('gzip -dc "$1" | strings -n 8', inp.bundleFile),
-    false, // each POST goes to a fresh server: nothing to warm but the page cache, warm already
-  )
+  const dataDir = mkdtempSync(join(inp.dir, 'node-'))
+  const server = await startNode(dataDir, SERVER_ENV)
+  const pid = server.child.pid!
+  const idle = statusMiB(pid, 'VmHWM') ?? 0
+  const storage = descendants(pid).find((p) => p.args.includes('s3-process'))
+  const post = async () => {
+    const before = [cpuSeconds(pid) ?? 0, storage ? (cpuSeconds(storage.pid) ?? 0) : 0]
+    const sent = await curlBundle(server.url, inp.bundleFile, 300_000)
+    peaks.push(statusMiB(pid, 'VmHWM') ?? 0)
+    cpu.server.push((cpuSeconds(pid) ?? 0) - before[0]!)
+    if (storage) cpu.storage.push((cpuSeconds(storage.pid) ?? 0) - before[1]!)
+    if (sent.status !== 201 && sent.status !== 200) failures.push(`${sent.status} ${sent.error}`)
+    dumps = sent.dumps
+    return sent
+  }
+  let first: Awaited<ReturnType<typeof post>>
+  let gzipStrings: number[]
+  try {
+    first = await post()
+    timeShell('gzip -dc "$1" | strings -n 8', inp.bundleFile) // the anchor's warm-up: page cache
+    ;[, gzipStrings] = await sideBySide(
+      HEAVY_RUNS,
+      async () => {
+        const sent = await post()
+        if (sent.status === 200 || sent.status === 201) wall.push(sent.ms)
+      },
+      () => timeShell('gzip -dc "$1" | strings -n 8', inp.bundleFile),
+      false,
+    )
+  } finally {
+    await server.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  const storagePeak = storage ? statusMiB(storage.pid, 'VmHWM') : null
   const anchorCpu = Array.from({ length: HEAVY_RUNS }, () => shellCpu('gzip -dc "$1" | strings -n 8', inp.bundleFile))
   const node = wall.length ? mbps(bundle.length, stats(wall).median) : 0
   const anchor = mbps(bundle.length, stats(gzipStrings).median)
   const peak = peaks.length ? Math.max(...peaks) : 0
+  const later = { server: cpu.server.slice(1), storage: cpu.storage.slice(1) }
   return {
     bundleBytes: bundle.length, runs: wall.length, dumpsScanned: dumps,
     nodeMBps: node, nodeWallMs: wall.map(Math.round), gzipStringsMBps: anchor, gzipStringsMs: gzipStrings.map(Math.round),
     ratioVsGzipStrings: round(node / anchor), goal: 1, pass: node / anchor >= 1,
-    peakRssMiB: peak, peakRssMiBRuns: peaks, idleRssMiB: stats(idles).median, peakRssGoalMiB: 160, peakRssPass: peak > 0 && peak <= 160,
-    storagePeakRssMiB: storagePeaks.length ? Math.max(...storagePeaks) : null,
+    firstPostMs: Math.round(first.ms), firstPostMBps: first.status === 201 ? mbps(bundle.length, first.ms) : null,
+    peakRssMiB: peak, peakRssMiBRuns: peaks, idleRssMiB: idle, peakRssGoalMiB: 160, peakRssPass: peak > 0 && peak <= 160,
+    storagePeakRssMiB: storagePeak,
     cpuSeconds: {
-      server: round(stats(cpu.server).median), storage: cpu.storage.length ? round(stats(cpu.storage).median) : null, gzipStrings: round(stats(anchorCpu).median),
-      note: 'CPU (user + system, all threads) used during one POST, medians: the server (HTTP, hashing, gunzip on the thread pool, tar, scan, GC), the embedded S3 process (receiving and writing the raw bytes), and gzip + strings for the anchor',
+      server: round(stats(later.server).median), firstPost: round(cpu.server[0] ?? 0), storage: later.storage.length ? round(stats(later.storage).median) : null, gzipStrings: round(stats(anchorCpu).median),
+      note: 'CPU (user + system, all threads) used during one POST, medians after the first: the server (HTTP, hashing, gunzip on the thread pool, tar, scan, GC, and for the first POST the JIT compiling), the embedded S3 process (receiving and writing the raw bytes), and gzip + strings for the anchor',
     },
-    note: 'a fresh server per POST, run as `npm start` runs it (node dist/node.mjs), its embedded S3 (s3rver, raw bundle stored on disk) in a child process whose RSS is reported apart; curl -T sends the file; peak = VmHWM read after the response; wall = curl started to curl done',
+    note: `one server run as \`npm start\` runs it (node ${npmStartArgs().join(' ')}), its embedded S3 (s3rver, raw bundle stored on disk) in a child process whose RSS is reported apart; a first POST after start, then ${HEAVY_RUNS} timed ones alternating with the anchor (the same bytes: answered 200 after the same work); curl -T sends the file; peak = VmHWM over all POSTs; wall = curl started to curl done`,
     ...(failures.length ? { failures } : {}),
   }
 }

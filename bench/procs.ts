@@ -3,6 +3,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
+import { npmStartArgs } from '../test/helpers/npm-start.ts'
 
 export interface Machine {
   nproc: number
@@ -79,13 +80,16 @@ export interface Spawned {
   stop(): Promise<void>
 }
 
-/**
- * Runs `node --openssl-legacy-provider [--import tsx] <script>` (tsx for .ts) and waits for
- * `<marker> URL` on its stdout. BENCH_NODE_FLAGS adds node flags (e.g. --cpu-prof).
- */
-export async function spawnTs(script: string, args: string[], env: Record<string, string>, marker: string): Promise<Spawned> {
-  const flags = [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--openssl-legacy-provider', ...(script.endsWith('.ts') ? ['--import', 'tsx'] : [])]
-  const child = spawn(process.execPath, [...flags, script, ...args], {
+/** Runs `node --openssl-legacy-provider --import tsx <script>` and waits for `<marker> URL` on its stdout. */
+export function spawnTs(script: string, args: string[], env: Record<string, string>, marker: string): Promise<Spawned> {
+  return spawnNode(['--openssl-legacy-provider', '--import', 'tsx', script, ...args], env, marker)
+}
+
+/** Runs node with `args` and waits for `<marker> URL` on its stdout. BENCH_NODE_FLAGS adds node flags (e.g. --cpu-prof). */
+async function spawnNode(args: string[], env: Record<string, string>, marker: string): Promise<Spawned> {
+  const script = args.find((a) => !a.startsWith('-')) ?? 'node'
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...flags, ...args], {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -119,7 +123,7 @@ export async function spawnTs(script: string, args: string[], env: Record<string
 
 /** The Node server as `npm start` runs it (built by `npm run build`; embedded S3 in a child process), on a free port. */
 export function startNode(dataDir: string, env: Record<string, string>): Promise<Spawned> {
-  return spawnTs('dist/node.mjs', [], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }, 'listening on')
+  return spawnNode(npmStartArgs(), { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }, 'listening on')
 }
 
 export type Stats = { median: number; min: number; p50: number; p99: number; n: number }

@@ -13,6 +13,8 @@ export interface AppContext {
   resolve?: (host: string) => Promise<string[]>
   /** A faster gunzip than DecompressionStream where the runtime has one (node:zlib on Node). */
   gunzip?: Gunzip
+  /** The request body from the runtime's own request (`c.env`), where that saves a copy (Node). */
+  requestBody?: (env: unknown) => ReadableStream<Uint8Array> | null
 }
 
 /** One tenant's view of storage, with the limits its uploads are read under. */

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
+import { serve, type HttpBindings } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
 import type { AppContext } from './context.ts'
@@ -8,6 +8,7 @@ import { createStorage } from './storage/s3.ts'
 import { resolveWithDns } from './integrations/resolve-node.ts'
 import { gunzipNode } from './bundle/gzip-node.ts'
 import { nodeRequestBody } from './storage/node-body.ts'
+import { incomingBody } from './incoming-body.ts'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Config } from '../schemas/config.ts'
@@ -42,7 +43,14 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     requestBody: nodeRequestBody,
   })
   if (embedded) await storage.ensureBucket()
-  const context: AppContext = { config, storage, linkSecret: await linkSecret(config), resolve: resolveWithDns, gunzip: gunzipNode }
+  const context: AppContext = {
+    config,
+    storage,
+    linkSecret: await linkSecret(config),
+    resolve: resolveWithDns,
+    gunzip: gunzipNode,
+    requestBody: (env) => incomingBody((env as HttpBindings).incoming),
+  }
   const app = createApp(() => context)
 
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {

@@ -26,7 +26,7 @@ export function mediaType(c: Context): string {
 
 /** The request body as a stream, with its declared length; an absent body is an empty upload. */
 export function rawBody(c: Context<AppEnv>): Upload {
-  const body = c.req.raw.body
+  const body = c.var.ctx.requestBody?.(c.env) ?? c.req.raw.body
   if (!body) throw new AppError(400, 'empty_body', 'the upload is empty')
   const max = c.var.ctx.config.MAX_UPLOAD_BYTES
   const declared = c.req.header('content-length')

@@ -62,6 +62,24 @@ describe('POST /v1/bundles against real S3', () => {
     expect(sha256((await storedRaw(storage, 'public', summary.id))!)).toBe(summary.id)
   })
 
+  it('carries on when a client goes away midway through an upload', async () => {
+    const gone = new AbortController()
+    const half = bigBundle().subarray(0, 3 * 1024 * 1024)
+    let sent = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent >= half.byteLength) return gone.abort() // the rest never comes: the client is gone
+        c.enqueue(half.slice(sent, sent + 256 * 1024))
+        sent += 256 * 1024
+      },
+    })
+    const upload = fetch(`${server.url}/v1/bundles`, { method: 'POST', body, headers: { 'content-type': 'application/gzip' }, duplex: 'half', signal: gone.signal } as RequestInit)
+    await expect(upload).rejects.toThrow()
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+    const next = await fetch(`${server.url}/v1/bundles`, { method: 'POST', headers: { 'content-type': 'application/gzip' }, body: fixture('seed/sta-49.tar.gz') })
+    expect(next.status).toBe(201)
+  })
+
   it('answers 200 with the same summary when the same bytes come again', async () => {
     const post = () =>
       fetch(`${server.url}/v1/bundles`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: seed18 })

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixture, sha256 } from '../helpers/fixtures.ts'
+import { npmStartArgs } from '../helpers/npm-start.ts'
 
 // `npm start` as a user runs it: the built server (dist/node.mjs) with its embedded S3 in a child
 // process on DATA_DIR. Uploads land on disk, outlive a restart, and the storage process goes
 // when the server goes, however it goes.
 
 function start(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', 'dist/node.mjs'], {
+  const child = spawn(process.execPath, npmStartArgs(), {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

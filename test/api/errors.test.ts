@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/server.ts'
 import { startServer } from '../../src/server.ts'
+import { chunkedStream } from '../helpers/archive.ts'
 import { form, sha256 } from '../helpers/fixtures.ts'
 import { storedRaw, testBucket, testServer } from '../helpers/storage.ts'
 
@@ -38,6 +39,13 @@ describe('errors are problem+json with a stable code, and nothing acknowledged i
 
   it('refuses an upload over MAX_UPLOAD_BYTES with 413', async () => {
     await expectProblem(await post(new Uint8Array(70_000), 'application/octet-stream'), 413, 'upload_too_large')
+  })
+
+  it('answers 413, not a dropped connection, to a chunked upload that runs over MAX_UPLOAD_BYTES', async () => {
+    // No Content-Length: the limit is found on the stream, and the rest of the body is not read.
+    const body = chunkedStream(new Uint8Array(4 * 1024 * 1024), 64 * 1024)
+    const res = await fetch(`${server.url}/v1/bundles`, { method: 'POST', body, headers: { 'content-type': 'application/gzip' }, duplex: 'half' } as RequestInit)
+    await expectProblem(res, 413, 'upload_too_large')
   })
 
   it('keeps the raw bytes of an archive it cannot read, and says so with 422', async () => {
