@@ -75,7 +75,7 @@ async function readFlowing(
   const reader = body.getReader()
 
   /** The body's next chunk, counted, hashed and stored (the parser waits for storage); null at the end. */
-  async function next(): Promise<Uint8Array | null> {
+  async function readChunk(): Promise<Uint8Array | null> {
     const { done, value } = await reader.read()
     if (done) return null
     bytes += value.byteLength
@@ -83,6 +83,14 @@ async function readFlowing(
     hash.update(value)
     await sink(value)
     return value
+  }
+  // One chunk at a time, in order: the parser's stream (gunzip may still read ahead) and the
+  // drain at the end can both ask, and a writer takes one write at a time.
+  let turn: Promise<unknown> = Promise.resolve()
+  const next = (): Promise<Uint8Array | null> => {
+    const chunk = turn.then(readChunk)
+    turn = chunk
+    return chunk
   }
 
   try {
