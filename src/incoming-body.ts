@@ -11,6 +11,7 @@ const HIGH_WATER_BYTES = 1024 * 1024
  * the copy is 100 MiB more for the garbage collector to find.
  */
 export function incomingBody(incoming: IncomingMessage): ReadableStream<Uint8Array> {
+  let cancelled = false // a cancelled stream may be neither closed nor errored again
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -21,6 +22,7 @@ export function incomingBody(incoming: IncomingMessage): ReadableStream<Uint8Arr
         })
         const stop = finished(incoming, (error) => {
           stop()
+          if (cancelled) return
           if (error) controller.error(error)
           else controller.close()
         })
@@ -29,6 +31,7 @@ export function incomingBody(incoming: IncomingMessage): ReadableStream<Uint8Arr
         incoming.resume()
       },
       cancel(reason) {
+        cancelled = true
         // What Readable.toWeb does (node:stream's destroyer): the request is destroyed without
         // its socket, which the answer (a 413, a 503) still has to go out on; the rest of the
         // body is not read.
