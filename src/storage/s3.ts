@@ -18,10 +18,11 @@
  *
  * An upload streamed to the API is written to raw/ as it arrives and stays there: its hash is
  * known only at the end, and moving it to a key named by the hash would be a copy of the whole
- * object before the answer. An upload that fails is not kept (S3 and R2 store nothing of a PUT
- * cut short; a multipart one is aborted), so raw/ holds only what a parsed.json names. What a
- * client may leave half done, a presigned upload, stays under incoming/ until it is completed,
- * where a lifecycle rule can expire it.
+ * object before the answer. An upload cut short or refused is not kept (S3 and R2 store nothing
+ * of a PUT cut short; a multipart one is aborted), so raw/ holds what parsed.json files name,
+ * and nothing else unless storage failed between the two writes. What a client may leave half
+ * done, a presigned upload, stays under incoming/ until it is completed, where a lifecycle rule
+ * can expire it.
  */
 import {
   AbortMultipartUploadCommand,
