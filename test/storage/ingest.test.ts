@@ -47,7 +47,7 @@ describe('ingestStream', () => {
       { name: 'notes/c.bin', body: noise },
       { name: 'notes/d.bin', body: noise },
     ])
-    // pipeThrough reads its source as fast as it can: the parser's stream is still being read
+    // pipeThrough reads its source as fast as it can: the parser's stream may still be read
     // when the parser has given up and ingest drains the rest of the body.
     const eager = (input: ReadableStream<Uint8Array>) => input.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
     const scope: Scope = { storage, tenant: 'public', limits: DEFAULT_LIMITS, gunzip: eager }
