@@ -82,12 +82,11 @@ export interface Spawned {
 
 /** Runs `node --openssl-legacy-provider --import tsx <script>` and waits for `<marker> URL` on its stdout. */
 export function spawnTs(script: string, args: string[], env: Record<string, string>, marker: string): Promise<Spawned> {
-  return spawnNode(['--openssl-legacy-provider', '--import', 'tsx', script, ...args], env, marker)
+  return spawnNode(script, ['--openssl-legacy-provider', '--import', 'tsx', script, ...args], env, marker)
 }
 
-/** Runs node with `args` and waits for `<marker> URL` on its stdout. BENCH_NODE_FLAGS adds node flags (e.g. --cpu-prof). */
-async function spawnNode(args: string[], env: Record<string, string>, marker: string): Promise<Spawned> {
-  const script = args.find((a) => !a.startsWith('-')) ?? 'node'
+/** Runs node with `args` (`script` names it in errors) and waits for `<marker> URL` on its stdout. BENCH_NODE_FLAGS adds node flags (e.g. --cpu-prof). */
+async function spawnNode(script: string, args: string[], env: Record<string, string>, marker: string): Promise<Spawned> {
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []
   const child = spawn(process.execPath, [...flags, ...args], {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
@@ -123,7 +122,7 @@ async function spawnNode(args: string[], env: Record<string, string>, marker: st
 
 /** The Node server as `npm start` runs it (built by `npm run build`; embedded S3 in a child process), on a free port. */
 export function startNode(dataDir: string, env: Record<string, string>): Promise<Spawned> {
-  return spawnNode(npmStartArgs(), { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }, 'listening on')
+  return spawnNode('dist/node.mjs', npmStartArgs(), { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }, 'listening on')
 }
 
 export type Stats = { median: number; min: number; p50: number; p99: number; n: number }

@@ -16,7 +16,7 @@ export function summaryOf(parsed: ParsedBundle): BundleSummary {
 }
 
 /** An archive we could not read is kept, and the client told so with a 422. */
-export function failIfUnreadable<B extends ParsedBundle>(bundle: B): B {
+export function failIfUnreadable(bundle: ParsedBundle): ParsedBundle {
   if (!bundle.error) return bundle
   const status = bundle.error.code === 'archive_unsupported' ? 415 : (LIMIT_STATUS[bundle.error.code] ?? 422)
   throw new AppError(status, bundle.error.code, `${bundle.error.detail}; the upload is kept as bundle ${bundle.id}`)
