@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { DumpScan } from './content.ts'
+import { LineFit, Projection } from './fit.ts'
 
 // Step 6 of the method: claims, each with its proof and its fix.
 
@@ -13,7 +14,7 @@ export const Evidence = z.object({
 })
 export type Evidence = z.infer<typeof Evidence>
 
-export const FindingKind = z.enum(['queue-buildup', 'heap-growth', 'kernel-growth', 'oom-kill'])
+export const FindingKind = z.enum(['queue-buildup', 'heap-growth', 'kernel-growth', 'oom-kill', 'steady-growth'])
 export type FindingKind = z.infer<typeof FindingKind>
 
 const LimitSource = z.enum(['config', 'statistics', 'default'])
@@ -41,6 +42,16 @@ export const QueueEstimate = z.object({
 })
 export type QueueEstimate = z.infer<typeof QueueEstimate>
 
+/** The numbers behind a steady-growth finding: a program's memory across snapshots of one host. */
+export const SteadyGrowth = z.object({
+  fit: LineFit, // of the segment since its last restart; `floor` for a saw-tooth heap
+  projection: Projection.nullable(), // its rate alone eating the host's MemAvailable
+  restarts: z.number().int(),
+  // The latest pair's finding about the same program, when there is one: what the growth is.
+  linked: z.object({ kind: z.enum(['queue-buildup', 'heap-growth']), title: z.string() }).nullable(),
+})
+export type SteadyGrowth = z.infer<typeof SteadyGrowth>
+
 export const Finding = z.object({
   kind: FindingKind,
   process: z.string().nullable(),
@@ -51,6 +62,7 @@ export const Finding = z.object({
   recommendation: z.string(),
   configLines: z.array(z.string()), // exact lines to paste, where the fix is configuration
   queue: QueueEstimate.optional(),
+  growth: SteadyGrowth.optional(), // steady-growth: the rate, its fit and the projection
 })
 export type Finding = z.infer<typeof Finding>
 

@@ -7,20 +7,20 @@ import type { Metric, ProcessGrowth } from '../../schemas/diagnosis.ts'
 
 const METRICS: Metric[] = ['pss', 'rss', 'anon']
 
-function valueOf(sample: ProcessSample, metric: Metric): number | null {
+export function valueOf(sample: ProcessSample, metric: Metric): number | null {
   return metric === 'pss' ? sample.pssKib : metric === 'rss' ? sample.rssKib : sample.anonKib
 }
 
 /** The best metric that all of these samples carry, or null when none does. */
-function commonMetric(samples: ProcessSample[]): Metric | null {
+export function commonMetric(samples: ProcessSample[]): Metric | null {
   return METRICS.find((m) => samples.every((s) => valueOf(s, m) !== null)) ?? null
 }
 
-function total(samples: ProcessSample[], metric: Metric): number {
+export function total(samples: ProcessSample[], metric: Metric): number {
   return samples.reduce((n, s) => n + (valueOf(s, metric) ?? 0), 0)
 }
 
-function byProgram(samples: ProcessSample[]): Map<string, ProcessSample[]> {
+export function byProgram(samples: ProcessSample[]): Map<string, ProcessSample[]> {
   const groups = new Map<string, ProcessSample[]>()
   for (const sample of samples) {
     const group = groups.get(sample.name) ?? []

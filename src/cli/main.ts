@@ -21,6 +21,7 @@ Usage:
   memgap diagnose <baseline> <suspect> [--format json|md|text]
   memgap diagnose <suspect> [--format json|md|text]
   memgap upload <bundle> --url URL [--token TOKEN] [--presigned]
+  memgap trend <bundle>... [--floor MIB] [--format json|md|text]
   memgap --help | --version
 
 Commands:
@@ -35,6 +36,12 @@ Commands:
              the direct POST when the archive is 100 MiB or less. A progress bar goes to
              stderr when it is a terminal.
              --url defaults to $MEMGAP_URL, --token to $MEMGAP_TOKEN (sent as a Bearer token).
+  trend      Follow one host over time, offline: its bundles (archives or folders, any order)
+             give the series of MemAvailable and each program's memory; the rate of each
+             program that grows (KiB/hour, least squares, with a 95 % band), saw-tooth heaps
+             fitted on their floor, plateaus and restarts told apart, and when MemAvailable
+             runs out (--floor MIB: down to that rather than zero). Times come from each
+             manifest's collectedAt, else the file's modification time (with a warning).
 
 Exit codes:
   0  success
@@ -48,6 +55,7 @@ Examples:
   memgap diagnose healthy.tar.gz broken.tar.gz --format md
   memgap diagnose ./bundle-folder
   memgap upload broken.tar.gz --url http://memgap.internal:8787
+  memgap trend /var/tmp/memgap/box-17-*.tar.gz --format text
 `
 
 const COMMAND_HELP: Record<string, string> = {
@@ -55,6 +63,13 @@ const COMMAND_HELP: Record<string, string> = {
 
 Diagnoses the suspect bundle against the baseline (or alone), offline. Bundles are archives
 (.tar.gz, .tgz, .tar, .zip) or folders. Output goes to stdout; exit codes as in memgap --help.
+`,
+  trend: `Usage: memgap trend <bundle>... [--floor MIB] [--format json|md|text]
+
+The trend of one host from its bundles, offline: the series, each growing program's rate
+(least squares, 95 % band), the saw-tooth floor, plateaus, restarts, steady-growth findings, and
+when MemAvailable reaches zero (or --floor MIB). Needs 6 bundles over 3 minutes or more for a
+trend. Times: the manifest's collectedAt, else the file's modification time.
 `,
   upload: `Usage: memgap upload <bundle> --url URL [--token TOKEN] [--presigned]
 
@@ -101,6 +116,8 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
       return diagnoseCommand(rest, io)
     case 'upload':
       return uploadCommand(rest, io)
+    case 'trend':
+      return trendCommand(rest, io)
     default:
       throw usageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command ${JSON.stringify(command)}`)
   }
@@ -123,6 +140,27 @@ async function diagnoseCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { diagnosePaths, formatDiagnosis } = await import('./diagnose.ts')
   const diagnosis = await diagnosePaths(baseline, suspect)
   io.stdout.write(await formatDiagnosis(diagnosis, format as Format))
+  return EXIT.ok
+}
+
+async function trendCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parse(args, {
+    format: { type: 'string', short: 'f', default: 'json' },
+    floor: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  })
+  if (values.help) {
+    io.stdout.write(COMMAND_HELP.trend!)
+    return EXIT.ok
+  }
+  const format = values.format as string
+  if (!(FORMATS as readonly string[]).includes(format)) throw usageError(`--format must be one of ${FORMATS.join(', ')}, not ${JSON.stringify(format)}`)
+  if (positionals.length === 0) throw usageError('trend needs the bundles of one host: memgap trend <bundle>...')
+  const floor = values.floor === undefined ? 0 : Number(values.floor)
+  if (!Number.isFinite(floor) || floor < 0) throw usageError(`--floor must be a size in MiB, 0 or more, not ${JSON.stringify(values.floor)}`)
+  const { trendPaths, formatTrend } = await import('./trend.ts')
+  const trend = await trendPaths(positionals, { floorKib: floor * 1024 })
+  io.stdout.write(await formatTrend(trend, format as Format))
   return EXIT.ok
 }
 

@@ -85,6 +85,7 @@ export const KIND_LABEL: Record<FindingKind, string> = {
   'heap-growth': 'heap growth',
   'kernel-growth': 'kernel growth',
   'oom-kill': 'OOM kill',
+  'steady-growth': 'steady growth',
 }
 
 export const CLASS_LABEL: Record<RegionClass, string> = {

@@ -53,7 +53,7 @@ function header(d: Diagnosis, opts: RenderOptions): string {
 }
 
 /** A GFM table; every cell must already be Markdown-escaped. */
-function table(head: string[], align: ('l' | 'r')[], rows: string[][]): string {
+export function table(head: string[], align: ('l' | 'r')[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map(mdCell).join(' | ')} |`
   const rule = `|${align.map((a) => (a === 'r' ? '---:' : '---')).join('|')}|`
   return [line(head), rule, ...rows.map(line)].join('\n')
@@ -120,7 +120,7 @@ function records(r: ClusterRow): string {
   return r.count > 0 ? `${count(r.count)} × ${bytes(r.meanBytes)}${cut} (${percent(r.share)})` : cut.slice(3)
 }
 
-function findingsSection(findings: Finding[]): string {
+export function findingsSection(findings: Finding[]): string {
   if (findings.length === 0) return '### Findings\n\nNo finding: nothing in the bundles points at a cause.'
   return ['### Findings', ...findings.map(finding)].join('\n\n')
 }
@@ -144,7 +144,7 @@ function evidence(e: Evidence): string {
   return `- ${e.bundle} ${mdCode(evidenceLocation(e))}: ${mdCode(e.excerpt)}`
 }
 
-function warningsSection(warnings: Warning[]): string {
+export function warningsSection(warnings: Warning[]): string {
   if (warnings.length === 0) return ''
   const items = warnings.map((w) => {
     const where = w.file ? ` (${mdCode(w.line ? `${w.file}:${w.line}` : w.file)})` : ''

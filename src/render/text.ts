@@ -36,7 +36,7 @@ export function renderText(d: Diagnosis, opts: RenderOptions = {}): string {
 /** Every untrusted string goes through here: one line, no control characters. */
 const t = (value: string) => oneLine(value)
 
-function heading(text: string): string[] {
+export function heading(text: string): string[] {
   const line = fit(text, WIDTH)
   return [line, '='.repeat(displayWidth(line))]
 }
@@ -139,7 +139,7 @@ function dumpBlock(d: Diagnosis): string[] {
   return lines
 }
 
-function findingsBlock(findings: Finding[]): string[] {
+export function findingsBlock(findings: Finding[]): string[] {
   const lines = heading('Findings')
   if (findings.length === 0) return [...lines, 'No finding: nothing in the bundles points at a cause.']
   findings.forEach((f, i) => lines.push('', ...finding(f, i)))
@@ -166,9 +166,13 @@ function finding(f: Finding, i: number): string[] {
 }
 
 function warningsBlock(d: Diagnosis): string[] {
-  if (d.warnings.length === 0) return []
+  return warningLines(d.warnings)
+}
+
+export function warningLines(warnings: Diagnosis['warnings']): string[] {
+  if (warnings.length === 0) return []
   const lines = heading('Warnings')
-  for (const w of d.warnings) {
+  for (const w of warnings) {
     const where = w.file ? ` (${w.line ? `${w.file}:${w.line}` : w.file})` : ''
     lines.push(...wrap(`- ${t(w.code)}${t(where)}: ${t(w.message)}`, 4, 0))
   }

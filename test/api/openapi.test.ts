@@ -22,7 +22,7 @@ describe('/openapi.json and /docs', () => {
     ])
     const diagnosis = doc.components.schemas.Diagnosis
     expect(diagnosis.required).toEqual(expect.arrayContaining(['gap', 'processes', 'findings', 'summary']))
-    expect(diagnosis.properties.findings.items.properties.kind.enum).toEqual(['queue-buildup', 'heap-growth', 'kernel-growth', 'oom-kill'])
+    expect(diagnosis.properties.findings.items.properties.kind.enum).toEqual(['queue-buildup', 'heap-growth', 'kernel-growth', 'oom-kill', 'steady-growth'])
     // Each $ref points at a component that exists.
     const refs = JSON.stringify(doc).match(/#\/components\/schemas\/\w+/g) ?? []
     for (const ref of new Set(refs)) expect(doc.components.schemas[ref.split('/').pop()!], ref).toBeDefined()
