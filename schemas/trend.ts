@@ -24,6 +24,7 @@ export const ProgramTrend = z.object({
   name: z.string(),
   metric: Metric, // the best metric every snapshot that has the program carries
   samples: z.number().int(), // snapshots it appears in
+  pids: z.array(z.number().int()), // its PIDs in the latest snapshot that has it
   latestKib: z.number().int(),
   shape: TrendShape,
   why: z.string(), // the reason for the shape, in words

@@ -29,7 +29,7 @@ export function programRows(t: Trend, max = 12): { p: ProgramTrend; cells: strin
       p.name,
       SHAPE_LABEL[p.shape],
       p.fit ? perHour(p.fit.rateKibPerHour) : '',
-      p.fit ? `${perHour(p.fit.rateLowKibPerHour)} to ${perHour(p.fit.rateHighKibPerHour)}` : '',
+      p.fit ? `±${perHour((p.fit.rateHighKibPerHour - p.fit.rateLowKibPerHour) / 2)}` : '',
       p.fit?.r2 != null ? p.fit.r2.toFixed(2) : '',
       `${mib(p.latestKib)} ${METRIC_LABEL[p.metric]}`,
       String(p.samples),
@@ -39,7 +39,7 @@ export function programRows(t: Trend, max = 12): { p: ProgramTrend; cells: strin
   }))
 }
 
-export const PROGRAM_HEADS = ['program', 'shape', 'rate', '95 % band', 'R²', 'latest', 'samples', 'exhausts in (earliest)', 'restarts']
+export const PROGRAM_HEADS = ['program', 'shape', 'rate', '95 %', 'R²', 'latest', 'samples', 'runs out in', 'restarts']
 
 /** The host line: its basis, rate and projection in words. */
 export function hostLine(t: Trend): string {
@@ -49,7 +49,7 @@ export function hostLine(t: Trend): string {
   const end = m.projection
     ? `; reaches ${m.projection.floorKib > 0 ? mib(m.projection.floorKib) : 'zero'} in ${duration(m.projection.hours)}, as soon as ${duration(m.projection.earliestHours)} (${m.projection.earliest})`
     : '; no exhaustion projected'
-  return `${m.basis}: ${SHAPE_LABEL[m.shape]}${rate}${end}. ${m.why}.`
+  return `${m.basis}: ${SHAPE_LABEL[m.shape]}${rate}${end} (${m.why}).`
 }
 
 /** The timeline: time, MemAvailable and the programs of the table (at most `max`). */

@@ -18,7 +18,7 @@ export function renderTrendText(trend: Trend): string {
       ? []
       : [
           ...heading('Programs'),
-          ...columns(PROGRAM_HEADS.map((head, i) => ({ head, align: i >= 2 && i !== 3 ? ('r' as const) : ('l' as const), shrink: i === 0 || i === 3 })), programs.map((r) => r.cells.map(t))),
+          ...columns(PROGRAM_HEADS.map((head, i) => ({ head, align: i >= 2 ? ('r' as const) : ('l' as const), shrink: i <= 1 })), programs.map((r) => r.cells.map(t))),
           '',
           ...programs.filter((r) => r.p.shape !== 'flat').flatMap((r) => wrap(t(`${r.p.name}: ${r.p.why}`), 4, 2)),
         ],

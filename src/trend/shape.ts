@@ -111,7 +111,11 @@ export function shapeOf(points: Point[], options: { sawTooth: boolean }): Shaped
   if (recent !== null && recent / fit.rateKibPerHour <= PLATEAU_RATIO) {
     return {
       shape: 'plateau',
-      why: join(`${rising ? 'grew' : 'fell'}, then levelled off: the later half changes at ${ratio(recent, fit.rateKibPerHour)} of the whole segment's rate`, sawNote),
+      why: join(
+        `${rising ? 'grew' : 'fell'}, then levelled off: ` +
+          (recent / fit.rateKibPerHour > 0 ? `the later half changes at ${ratio(recent, fit.rateKibPerHour)} of the whole segment's rate` : `the later half no longer ${rising ? 'grows' : 'falls'}`),
+        sawNote,
+      ),
       fit,
       recentRateKibPerHour: recent,
     }

@@ -94,6 +94,7 @@ function programTrend(series: ProgramSeries, availableKib: number | null, floorK
     name: series.name,
     metric: series.metric,
     samples: points.length,
+    pids: points.at(-1)!.pids,
     latestKib: Math.round(points.at(-1)!.kib),
     ...shaped,
     why,
