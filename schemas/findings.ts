@@ -47,7 +47,7 @@ export const SteadyGrowth = z.object({
   fit: LineFit, // of the segment since its last restart; `floor` for a saw-tooth heap
   projection: Projection.nullable(), // its rate alone eating the host's MemAvailable
   restarts: z.number().int(),
-  // The latest pair's finding about the same program, when there is one: what the growth is.
+  // A diagnosis' finding about the same program (the pair the trend spans), when there is one.
   linked: z.object({ kind: z.enum(['queue-buildup', 'heap-growth']), title: z.string() }).nullable(),
 })
 export type SteadyGrowth = z.infer<typeof SteadyGrowth>

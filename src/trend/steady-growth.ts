@@ -13,7 +13,7 @@ import { duration, perHour, when } from './words.ts'
 // The evidence is the first and the latest sample of the fitted segment, as the diagnosis of
 // that pair would give it (growthEvidence): `baseline` is the segment's first bundle.
 
-export function steadyGrowth(p: ProgramTrend, series: ProgramSeries, snapshots: Snapshot[], latestFindings: Finding[]): Finding[] {
+export function steadyGrowth(p: ProgramTrend, series: ProgramSeries, snapshots: Snapshot[], pairFindings: Finding[]): Finding[] {
   const fit = p.fit
   if (!fit || (p.shape !== 'growing' && p.shape !== 'saw-tooth')) return []
   const segment = series.points.slice(restartsOf(series.points).at(-1) ?? 0)
@@ -22,7 +22,7 @@ export function steadyGrowth(p: ProgramTrend, series: ProgramSeries, snapshots: 
   const only = (s: Snapshot) => s.bundle.processes.filter((x) => x.name === p.name)
   const growth = compareProcesses(only(first), only(latest), null)[0]
   const context = { baseline: first.bundle, suspect: latest.bundle, gap: null, processes: growth ? [growth] : [], regions: [], content: [] }
-  const linked = latestFindings.find((f) => (f.kind === 'queue-buildup' || f.kind === 'heap-growth') && f.process === p.name)
+  const linked = pairFindings.find((f) => (f.kind === 'queue-buildup' || f.kind === 'heap-growth') && f.process === p.name)
   const r2 = fit.r2 ?? 0
   const firm = r2 >= FIRM_R2
   const confidence = Math.round(Math.min(0.9, 0.3 + 0.6 * r2 * Math.min(1, fit.samples / 12)) * 100) / 100
@@ -49,7 +49,7 @@ export function steadyGrowth(p: ProgramTrend, series: ProgramSeries, snapshots: 
         `${p.projection.floorKib > 0 ? ` (down to the ${mib(p.projection.floorKib)} floor)` : ''} ${when(p.projection)}.`,
     )
   }
-  if (linked) sentences.push(`The latest pair of bundles says what grows: ${linked.title}.`)
+  if (linked) sentences.push(`The diagnosis of the bundles it spans says what grows: ${linked.title}.`)
   return [
     {
       kind: 'steady-growth',

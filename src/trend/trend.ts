@@ -14,8 +14,11 @@ import { writeTrendSummary } from './summary.ts'
 export interface TrendOptions {
   /** Project MemAvailable down to this (KiB) rather than to zero. */
   floorKib?: number
-  /** The latest pair's diagnosis findings: a steady-growth finding links to its queue or heap one. */
-  latestFindings?: Finding[]
+  /**
+   * Findings of a diagnosis of two of these bundles (the CLI: the first against the latest): a
+   * steady-growth finding links to the queue or heap finding about the same program.
+   */
+  pairFindings?: Finding[]
 }
 
 export type { Snapshot } from './series.ts'
@@ -41,7 +44,7 @@ export function analyseTrend(input: Snapshot[], options: TrendOptions = {}): Tre
     .map((p) => programTrend(p, latestAvailable, floorKib, now, snapshots.length))
     .map((p) => ({ ...p, shareOfLoss: shareOfLoss(p, memory) }))
     .sort(byConcern)
-  const findings = trends.flatMap((p) => steadyGrowth(p, programs.find((s) => s.name === p.name)!, snapshots, options.latestFindings ?? []))
+  const findings = trends.flatMap((p) => steadyGrowth(p, programs.find((s) => s.name === p.name)!, snapshots, options.pairFindings ?? []))
   const trend: Omit<Trend, 'summary'> = {
     host: hosts[0] ?? null,
     from: snapshots[0]?.at ?? null,
