@@ -46,20 +46,25 @@ export function orderSnapshots(snapshots: Snapshot[], warnings: Warning[]): Snap
 }
 
 export function programSeries(snapshots: Snapshot[]): ProgramSeries[] {
-  const groups = snapshots.map((s) => byProgram(s.bundle.processes))
-  const names = new Set(groups.flatMap((g) => [...g.keys()]))
+  // One pass over the snapshots: each program's samples, by snapshot index.
+  const present = new Map<string, { samples: ProcessSample[]; snapshot: number }[]>()
+  snapshots.forEach((s, snapshot) => {
+    for (const [name, samples] of byProgram(s.bundle.processes)) {
+      const list = present.get(name) ?? []
+      list.push({ samples, snapshot })
+      present.set(name, list)
+    }
+  })
+  const times = snapshots.map((s) => Date.parse(s.at))
   const series: ProgramSeries[] = []
-  for (const name of names) {
-    const present = groups
-      .map((g, i) => ({ samples: g.get(name), snapshot: i }))
-      .filter((x): x is { samples: ProcessSample[]; snapshot: number } => x.samples !== undefined)
-    const metric = commonMetric(present.flatMap((x) => x.samples))
+  for (const [name, seen] of present) {
+    const metric = commonMetric(seen.flatMap((x) => x.samples))
     if (!metric) continue // e.g. busybox ps: no size to follow
     series.push({
       name,
       metric,
-      points: present.map((x) => ({
-        t: Date.parse(snapshots[x.snapshot]!.at),
+      points: seen.map((x) => ({
+        t: times[x.snapshot]!,
         snapshot: x.snapshot,
         kib: total(x.samples, metric),
         pids: x.samples.map((s) => s.pid).filter((pid): pid is number => pid !== null).sort((a, b) => a - b),
@@ -71,11 +76,14 @@ export function programSeries(snapshots: Snapshot[]): ProgramSeries[] {
 
 /** The series as the output carries it: times, the host's figures, each program's KiB. */
 export function seriesPoints(snapshots: Snapshot[], programs: ProgramSeries[]): SeriesPoint[] {
+  // Each program's points by snapshot index: a month of hourly bundles with hundreds of programs
+  // stays linear.
+  const bySnapshot = programs.map((p) => ({ name: p.name, points: new Map(p.points.map((x) => [x.snapshot, x.kib])) }))
   return snapshots.map((s, index) => {
     const values: Record<string, number> = {}
-    for (const p of programs) {
-      const point = p.points.find((x) => x.snapshot === index)
-      if (point) values[p.name] = point.kib
+    for (const p of bySnapshot) {
+      const kib = p.points.get(index)
+      if (kib !== undefined) values[p.name] = kib
     }
     const fields = s.bundle.meminfo?.fields
     return {

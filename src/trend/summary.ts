@@ -1,5 +1,6 @@
 import type { Trend } from '../../schemas/trend.ts'
 import { mib } from '../analysis/summary.ts'
+import { FIRM_R2 } from './limits.ts'
 import { duration, perHour, when } from './words.ts'
 
 // The trend in two or three sentences for a ticket: the host, then the programs that grow.
@@ -11,7 +12,12 @@ export function writeTrendSummary(t: Omit<Trend, 'summary'>): string {
   if (!m) sentences.push(`${host}: the bundles have no meminfo, so the host's free memory cannot be followed.`)
   else if (m.shape === 'not-enough-data') sentences.push(`${host}: not enough data for a trend of ${m.basis} (${m.why}).`)
   else if (m.shape === 'falling' && m.fit && m.projection) {
-    sentences.push(`${host}'s ${m.basis} falls by ${perHour(-m.fit.rateKibPerHour)} over ${duration(m.fit.spanHours)} and would reach ${m.projection.floorKib > 0 ? mib(m.projection.floorKib) : 'zero'} ${when(m.projection)}.`)
+    // A loose line (other load moving MemAvailable) is a suspicion, not a forecast.
+    const firm = (m.fit.r2 ?? 0) >= FIRM_R2
+    sentences.push(
+      `${host}'s ${m.basis} ${firm ? 'falls' : `seems to fall (a loose fit, R² ${(m.fit.r2 ?? 0).toFixed(2)})`} by ${perHour(-m.fit.rateKibPerHour)} over ${duration(m.fit.spanHours)} ` +
+        `and ${firm ? 'would' : 'might'} reach ${m.projection.floorKib > 0 ? mib(m.projection.floorKib) : 'zero'} ${when(m.projection)}.`,
+    )
   } else if (m.shape === 'plateau') sentences.push(`${host}'s ${m.basis} fell, then levelled off: no exhaustion is projected.`)
   else sentences.push(`${host}'s ${m.basis} shows no steady fall (${m.shape}: ${m.why}).`)
   const growing = t.programs.filter((p) => p.shape === 'growing' || p.shape === 'saw-tooth')
