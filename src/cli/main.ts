@@ -132,14 +132,13 @@ async function diagnoseCommand(args: string[], io: CliIo): Promise<ExitCode> {
     io.stdout.write(COMMAND_HELP.diagnose!)
     return EXIT.ok
   }
-  const format = values.format as string
-  if (!(FORMATS as readonly string[]).includes(format)) throw usageError(`--format must be one of ${FORMATS.join(', ')}, not ${JSON.stringify(format)}`)
+  const format = formatOf(values.format)
   if (positionals.length === 0) throw usageError('diagnose needs a bundle: memgap diagnose [<baseline>] <suspect>')
   if (positionals.length > 2) throw usageError(`diagnose takes one or two bundles, not ${positionals.length}`)
   const [baseline, suspect] = positionals.length === 2 ? [positionals[0]!, positionals[1]!] : [null, positionals[0]!]
   const { diagnosePaths, formatDiagnosis } = await import('./diagnose.ts')
   const diagnosis = await diagnosePaths(baseline, suspect)
-  io.stdout.write(await formatDiagnosis(diagnosis, format as Format))
+  io.stdout.write(await formatDiagnosis(diagnosis, format))
   return EXIT.ok
 }
 
@@ -153,14 +152,13 @@ async function trendCommand(args: string[], io: CliIo): Promise<ExitCode> {
     io.stdout.write(COMMAND_HELP.trend!)
     return EXIT.ok
   }
-  const format = values.format as string
-  if (!(FORMATS as readonly string[]).includes(format)) throw usageError(`--format must be one of ${FORMATS.join(', ')}, not ${JSON.stringify(format)}`)
+  const format = formatOf(values.format)
   if (positionals.length === 0) throw usageError('trend needs the bundles of one host: memgap trend <bundle>...')
   const floor = values.floor === undefined ? 0 : Number(values.floor)
   if (!Number.isFinite(floor) || floor < 0) throw usageError(`--floor must be a size in MiB, 0 or more, not ${JSON.stringify(values.floor)}`)
   const { trendPaths, formatTrend } = await import('./trend.ts')
   const trend = await trendPaths(positionals, { floorKib: floor * 1024 })
-  io.stdout.write(await formatTrend(trend, format as Format))
+  io.stdout.write(await formatTrend(trend, format))
   return EXIT.ok
 }
 
@@ -184,6 +182,13 @@ async function uploadCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const result = await uploadBundle(positionals[0]!, { url, token: token || undefined, progress: io.stderr, ...options })
   io.stdout.write(typeof result.body === 'string' ? `${result.body}\n` : `${JSON.stringify(result.body, null, 2)}\n`)
   return EXIT.ok
+}
+
+/** --format of diagnose and trend: one of FORMATS, else a usage error. */
+function formatOf(value: unknown): Format {
+  const format = value as string
+  if (!(FORMATS as readonly string[]).includes(format)) throw usageError(`--format must be one of ${FORMATS.join(', ')}, not ${JSON.stringify(format)}`)
+  return format as Format
 }
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {

@@ -4,12 +4,11 @@ import type { Finding } from '../../schemas/findings.ts'
 import type { Trend } from '../../schemas/trend.ts'
 import { diagnose } from '../analysis/diagnose.ts'
 import { analyseTrend, type Snapshot } from '../trend/trend.ts'
+import type { Format } from './diagnose.ts'
 import { loadBundle } from './input.ts'
 
 // `memgap trend <bundle…>`: the trend engine offline. Each bundle's time is its manifest's
 // collectedAt, else the file's (or folder's) modification time, which the trend warns about.
-
-export type Format = 'json' | 'md' | 'text'
 
 export async function trendPaths(paths: string[], options: { floorKib?: number } = {}): Promise<Trend> {
   const snapshots: Snapshot[] = []
