@@ -69,6 +69,13 @@ describe('memgap trend', () => {
     expect(run.stderr).toMatch(message)
   })
 
+  it('documents itself in memgap --help and memgap trend --help', async () => {
+    expect((await cli(['--help'])).stdout).toMatch(/memgap trend <bundle>\.\.\. \[--floor MIB\]/)
+    const help = await cli(['trend', '--help'])
+    expect(help).toMatchObject({ code: 0, stderr: '' })
+    expect(help.stdout).toMatch(/^Usage: memgap trend/)
+  })
+
   it('exits 3 for a missing bundle', async () => {
     const run = await cli(['trend', files[0]!, join(dir, 'missing.tar.gz')])
     expect(run.code).toBe(3)
