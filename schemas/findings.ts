@@ -55,6 +55,7 @@ export type SteadyGrowth = z.infer<typeof SteadyGrowth>
 export const Finding = z.object({
   kind: FindingKind,
   process: z.string().nullable(),
+  growth: SteadyGrowth.optional(), // steady-growth: the rate, its fit and the projection
   confidence: z.number().min(0).max(1),
   title: z.string(),
   detail: z.string(),
@@ -62,7 +63,6 @@ export const Finding = z.object({
   recommendation: z.string(),
   configLines: z.array(z.string()), // exact lines to paste, where the fix is configuration
   queue: QueueEstimate.optional(),
-  growth: SteadyGrowth.optional(), // steady-growth: the rate, its fit and the projection
 })
 export type Finding = z.infer<typeof Finding>
 

@@ -7,20 +7,20 @@ import type { Metric, ProcessGrowth } from '../../schemas/diagnosis.ts'
 
 const METRICS: Metric[] = ['pss', 'rss', 'anon']
 
-export function valueOf(sample: ProcessSample, metric: Metric): number | null {
+function valueOf(sample: ProcessSample, metric: Metric): number | null {
   return metric === 'pss' ? sample.pssKib : metric === 'rss' ? sample.rssKib : sample.anonKib
 }
 
 /** The best metric that all of these samples carry, or null when none does. */
-export function commonMetric(samples: ProcessSample[]): Metric | null {
+function commonMetric(samples: ProcessSample[]): Metric | null {
   return METRICS.find((m) => samples.every((s) => valueOf(s, m) !== null)) ?? null
 }
 
-export function total(samples: ProcessSample[], metric: Metric): number {
+function total(samples: ProcessSample[], metric: Metric): number {
   return samples.reduce((n, s) => n + (valueOf(s, metric) ?? 0), 0)
 }
 
-export function byProgram(samples: ProcessSample[]): Map<string, ProcessSample[]> {
+function byProgram(samples: ProcessSample[]): Map<string, ProcessSample[]> {
   const groups = new Map<string, ProcessSample[]>()
   for (const sample of samples) {
     const group = groups.get(sample.name) ?? []
@@ -61,3 +61,6 @@ export function compareProcesses(
   }
   return rows.sort((x, y) => y.deltaKib - x.deltaKib || x.name.localeCompare(y.name))
 }
+
+// Also for the trend (src/trend/series.ts): programs matched across snapshots as across a pair.
+export { byProgram, commonMetric, total }
