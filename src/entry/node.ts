@@ -9,6 +9,6 @@ console.log(`auth: ${server.auth}`)
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    server.close().finally(() => process.exit(0))
+    void server.close().finally(() => process.exit(0))
   })
 }

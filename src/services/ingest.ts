@@ -145,7 +145,7 @@ async function commit(scope: Scope, upload: string, bundle: ParsedBundle, incomi
 
 async function readHead(next: () => Promise<Uint8Array | null>, want: number): Promise<Uint8Array[]> {
   const head: Uint8Array[] = []
-  for (let held = 0, chunk; held < want && (chunk = await next()); held += chunk.byteLength) head.push(chunk)
+  for (let held = 0, chunk: Uint8Array | null; held < want && (chunk = await next()); held += chunk.byteLength) head.push(chunk)
   return head
 }
 
