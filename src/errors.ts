@@ -8,6 +8,7 @@ const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -38,6 +39,11 @@ export class AppError extends Error {
       ...(this.issues ? { issues: this.issues } : {}),
     }
   }
+}
+
+/** The server lacks settings it needs: one status everywhere (a server fault; retrying will not help). */
+export function notConfigured(detail: string): AppError {
+  return new AppError(500, 'not_configured', detail)
 }
 
 /** A zod failure on outside input: 400 with the paths of what was wrong. */
