@@ -83,9 +83,7 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
   app.notFound((c) => {
     const allowed = allowedOn(c.req.path)
     if (allowed.length === 0) return problem(c, new AppError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`))
-    const res = problem(c, new AppError(405, 'method_not_allowed', `${c.req.path} answers ${allowed.join(', ')}`))
-    res.headers.set('allow', allowed.join(', '))
-    return res
+    return problem(c, new AppError(405, 'method_not_allowed', `${c.req.path} answers ${allowed.join(', ')}`), { allow: allowed.join(', ') })
   })
 
   app.onError((error, c) => {
@@ -100,9 +98,9 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
 const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 
 /** The error as problem+json, with the request's id to quote; the code is kept for the request's log line. */
-function problem(c: Context<AppEnv>, error: AppError): Response {
+function problem(c: Context<AppEnv>, error: AppError, extra: Record<string, string> = {}): Response {
   c.set('problem', error.code)
-  const headers: Record<string, string> = { 'content-type': 'application/problem+json' }
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json', ...extra }
   if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter)
   if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="memgap"'
   // The unread rest of a refused upload makes the connection unusable: tell clients not to reuse it.

@@ -14,10 +14,18 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 
 // DEL, the C1 controls (0x9b is a one-byte CSI on 8-bit terminals), the Unicode line separators.
 const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029]/g
+// The same and the C0 controls (newline, ESC), for text that is not JSON.
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+const escaped = (ch: string) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
 
 /** One line of JSON, with nothing in it that a terminal or log viewer would act on. */
 export function logLine(record: LogRecord): string {
-  return JSON.stringify(record).replace(RAW_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return JSON.stringify(record).replace(RAW_IN_JSON, escaped)
+}
+
+/** Text for a terminal or a plain log: every control character shown as its escape (`\u001b`), so it stays one line. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROLS, escaped)
 }
 
 /** Failures an operator acts on are errors; what was refused or retried is a warning. */
