@@ -78,3 +78,15 @@ describe('metrics', () => {
     expect(metrics.render()).toContain('memgap_http_requests_total{route="unmatched",method="other",status="404"} 3')
   })
 })
+
+describe('the command line', () => {
+  it('echoes a hostile file name escaped on stderr: one line, no ESC', async () => {
+    const { main } = await import('../../src/cli/main.ts')
+    let stderr = ''
+    const code = await main(['diagnose', HOSTILE], { stdout: { write: () => true }, stderr: { isTTY: false, write: (t: string) => (stderr += t) }, env: {} })
+    expect(code).toBe(3) // input unreadable
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1)
+    expect(stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/)
+    expect(stderr).toContain(escapeControls(HOSTILE))
+  })
+})
