@@ -53,6 +53,6 @@ export function invalidInput(error: z.ZodError, what: string): AppError {
     message: i.message,
   }))
   const first = issues[0]
-  const where = first && first.path.length ? ` at ${first.path.join('.')}` : ''
+  const where = first?.path.length ? ` at ${first.path.join('.')}` : ''
   return new AppError(400, 'invalid_request', `${what} is not valid${where}: ${first?.message ?? 'unknown'}`, issues)
 }
