@@ -7,7 +7,7 @@ import { requestIdOf, type Log } from './log.ts'
 // answer and in problem bodies (app.ts), and one log line when the answer has been handed over,
 // with the bytes that really went out (counted when no Content-Length says so).
 
-/** `logOf` finds the log once the context is attached; `fallback` when the context failed to load. */
+/** Logs to the context's log once it is attached, to `fallback` when the context could not be made. */
 export function observeRequests(fallback: Log): MiddlewareHandler<AppEnv> {
   return async function observeRequest(c, next) {
     const started = performance.now()
