@@ -1,9 +1,9 @@
 import { startServer } from '../server.ts'
 
-// The Node server until interrupted. Started by `npm start` (npm names its script in the
-// environment) it is open on loopback without keys; started any other way it is not.
+// The Node server until interrupted. `npm start` passes --open-on-loopback: without keys it is
+// then open on loopback; started any other way (a unit file, a container) it is not.
 
-const server = await startServer(process.env, { openOnLoopback: process.env.npm_lifecycle_event === 'start' })
+const server = await startServer(process.env, { openOnLoopback: process.argv.includes('--open-on-loopback') })
 console.log(`memgap listening on ${server.url}`)
 console.log(`storage: ${server.storage}`)
 console.log(`auth: ${server.auth}`)

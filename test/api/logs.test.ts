@@ -29,7 +29,6 @@ beforeAll(async () => {
     env: {
       ...process.env,
       ...systems.env,
-      npm_lifecycle_event: '', // not `npm start`: only MEMGAP_ANONYMOUS opens it
       PORT: '0',
       S3_ENDPOINT: inject('s3Endpoint'),
       S3_BUCKET: bucket,
