@@ -33,4 +33,3 @@ export const Projection = z.object({
   latestHours: z.number().nullable(),
 })
 export type Projection = z.infer<typeof Projection>
-

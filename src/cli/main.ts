@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
-import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { ENGINE_VERSION } from '../version.ts'
-import { CliError, EXIT, usageError, type ExitCode } from './exit.ts'
+import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { escapeControls } from '../observe/log.ts'
+import { ENGINE_VERSION } from '../version.ts'
+import { CliError, EXIT, type ExitCode, usageError } from './exit.ts'
 
 // `memgap`: commands, options, help and exit codes. The work is in diagnose.ts and upload.ts,
 // loaded only by the command that needs it (the engine takes a while to load; --help need not).
@@ -94,7 +94,9 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
       return error.exitCode
     }
     const frames = error instanceof Error ? (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)) : []
-    io.stderr.write(`memgap: internal error: ${escapeControls(error instanceof Error ? error.message : String(error))}\n${frames.map((f) => `${f}\n`).join('')}`)
+    io.stderr.write(
+      `memgap: internal error: ${escapeControls(error instanceof Error ? error.message : String(error))}\n${frames.map((f) => `${f}\n`).join('')}`,
+    )
     return EXIT.internal
   }
 }
@@ -158,7 +160,8 @@ async function trendCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const format = formatOf(values.format)
   if (positionals.length === 0) throw usageError('trend needs the bundles of one host: memgap trend <bundle>...')
   const floor = values.floor === undefined ? 0 : Number(values.floor)
-  if (!Number.isFinite(floor) || floor < 0) throw usageError(`--floor must be a size in MiB, 0 or more, not ${JSON.stringify(values.floor)}`)
+  if (!Number.isFinite(floor) || floor < 0)
+    throw usageError(`--floor must be a size in MiB, 0 or more, not ${JSON.stringify(values.floor)}`)
   const { trendPaths, formatTrend } = await import('./trend.ts')
   const trend = await trendPaths(positionals, { floorKib: floor * 1024 })
   io.stdout.write(await formatTrend(trend, format))
@@ -190,7 +193,8 @@ async function uploadCommand(args: string[], io: CliIo): Promise<ExitCode> {
 /** --format of diagnose and trend: one of FORMATS, else a usage error. */
 function formatOf(value: unknown): Format {
   const format = value as string
-  if (!(FORMATS as readonly string[]).includes(format)) throw usageError(`--format must be one of ${FORMATS.join(', ')}, not ${JSON.stringify(format)}`)
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw usageError(`--format must be one of ${FORMATS.join(', ')}, not ${JSON.stringify(format)}`)
   return format as Format
 }
 

@@ -3,7 +3,7 @@
 
 import type { ProgramTrend, Trend } from '../../schemas/trend.ts'
 import { duration, perHour } from '../trend/words.ts'
-import { METRIC_LABEL, count, mib } from './format.ts'
+import { count, METRIC_LABEL, mib } from './format.ts'
 
 export const SHAPE_LABEL: Record<ProgramTrend['shape'], string> = {
   'not-enough-data': 'not enough data',
@@ -44,8 +44,10 @@ export const PROGRAM_HEADS = ['program', 'shape', 'rate', '95 %', 'R²', 'latest
 /** The host line: its basis, rate and projection in words. */
 export function hostLine(t: Trend): string {
   const m = t.memory
-  if (!m) return 'No meminfo in the bundles: the host\'s free memory cannot be followed.'
-  const rate = m.fit ? `, ${perHour(m.fit.rateKibPerHour)} (95 % band ${perHour(m.fit.rateLowKibPerHour)} to ${perHour(m.fit.rateHighKibPerHour)}, R² ${m.fit.r2?.toFixed(2) ?? 'n/a'})` : ''
+  if (!m) return "No meminfo in the bundles: the host's free memory cannot be followed."
+  const rate = m.fit
+    ? `, ${perHour(m.fit.rateKibPerHour)} (95 % band ${perHour(m.fit.rateLowKibPerHour)} to ${perHour(m.fit.rateHighKibPerHour)}, R² ${m.fit.r2?.toFixed(2) ?? 'n/a'})`
+    : ''
   const end = m.projection
     ? `; reaches ${m.projection.floorKib > 0 ? mib(m.projection.floorKib) : 'zero'} in ${duration(m.projection.hours)}, as soon as ${duration(m.projection.earliestHours)} (${m.projection.earliest})`
     : '; no exhaustion projected'

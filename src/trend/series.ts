@@ -28,7 +28,10 @@ export function orderSnapshots(snapshots: Snapshot[], warnings: Warning[]): Snap
   const kept: Snapshot[] = []
   for (const s of snapshots) {
     if (Number.isNaN(Date.parse(s.at))) {
-      warnings.push({ code: 'trend_bad_time', message: `bundle ${s.bundle.id.slice(0, 12)}: its time ${JSON.stringify(s.at.slice(0, 64))} is not a date, so it is left out` })
+      warnings.push({
+        code: 'trend_bad_time',
+        message: `bundle ${s.bundle.id.slice(0, 12)}: its time ${JSON.stringify(s.at.slice(0, 64))} is not a date, so it is left out`,
+      })
     } else if (seen.has(s.bundle.id)) {
       warnings.push({ code: 'trend_duplicate_bundle', message: `bundle ${s.bundle.id.slice(0, 12)} was given twice; it counts once` })
     } else {
@@ -39,7 +42,10 @@ export function orderSnapshots(snapshots: Snapshot[], warnings: Warning[]): Snap
   kept.sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
   for (let i = 1; i < kept.length; i++) {
     if (kept[i]!.at === kept[i - 1]!.at) {
-      warnings.push({ code: 'trend_same_time', message: `two bundles say they were collected at ${kept[i]!.at}: the fit treats them as two samples of one moment` })
+      warnings.push({
+        code: 'trend_same_time',
+        message: `two bundles say they were collected at ${kept[i]!.at}: the fit treats them as two samples of one moment`,
+      })
     }
   }
   return kept
@@ -67,7 +73,10 @@ export function programSeries(snapshots: Snapshot[]): ProgramSeries[] {
         t: times[x.snapshot]!,
         snapshot: x.snapshot,
         kib: total(x.samples, metric),
-        pids: x.samples.map((s) => s.pid).filter((pid): pid is number => pid !== null).sort((a, b) => a - b),
+        pids: x.samples
+          .map((s) => s.pid)
+          .filter((pid): pid is number => pid !== null)
+          .sort((a, b) => a - b),
       })),
     })
   }

@@ -113,7 +113,9 @@ export function shapeOf(points: Point[], options: { sawTooth: boolean }): Shaped
       shape: 'plateau',
       why: join(
         `${rising ? 'grew' : 'fell'}, then levelled off: ` +
-          (recent / fit.rateKibPerHour > 0 ? `the later half changes at ${ratio(recent, fit.rateKibPerHour)} of the whole segment's rate` : `the later half no longer ${rising ? 'grows' : 'falls'}`),
+          (recent / fit.rateKibPerHour > 0
+            ? `the later half changes at ${ratio(recent, fit.rateKibPerHour)} of the whole segment's rate`
+            : `the later half no longer ${rising ? 'grows' : 'falls'}`),
         sawNote,
       ),
       fit,
@@ -121,7 +123,12 @@ export function shapeOf(points: Point[], options: { sawTooth: boolean }): Shaped
     }
   }
   if (falling) return { shape: 'falling', why: join(`falls steadily over ${hours(span)}`, sawNote), fit, recentRateKibPerHour: recent }
-  return { shape: onFloor ? 'saw-tooth' : 'growing', why: join(`grows steadily over ${hours(span)}`, sawNote), fit, recentRateKibPerHour: recent }
+  return {
+    shape: onFloor ? 'saw-tooth' : 'growing',
+    why: join(`grows steadily over ${hours(span)}`, sawNote),
+    fit,
+    recentRateKibPerHour: recent,
+  }
 }
 
 /** The rate of the later half of the span (by time, not by count), or null with too few samples. */

@@ -34,7 +34,9 @@ export function steadyGrowth(p: ProgramTrend, series: ProgramSeries, snapshots: 
       `${mib(Math.round(segment.at(-1)!.kib))} on ${latest.at}.`,
   ]
   if (fit.points === 'floor') {
-    sentences.push(`Its memory rises and falls as its heap is collected; the line is fitted to the floor (the trough after each fall), which is what it keeps.`)
+    sentences.push(
+      `Its memory rises and falls as its heap is collected; the line is fitted to the floor (the trough after each fall), which is what it keeps.`,
+    )
   }
   if (p.restarts.length > 0) {
     const lastRestart = p.restarts.at(-1)!
@@ -62,9 +64,16 @@ export function steadyGrowth(p: ProgramTrend, series: ProgramSeries, snapshots: 
         ? `Act on the linked ${linked.kind} finding; ${p.projection ? `do it before ${p.projection.earliest} (the band's earliest exhaustion), or restart ${p.name} to buy time.` : `restarting ${p.name} only buys time.`}`
         : `Find what ${p.name} keeps: diagnose its first bundle against the latest (memgap diagnose first latest), collected with ` +
           `pmap -x and a dump of its largest region (memgap-collect.sh --dumps 1). ` +
-          (p.projection ? `Restart it before ${p.projection.earliest} (the band's earliest exhaustion) to buy time; that is not a fix.` : `Restarting it buys time; that is not a fix.`),
+          (p.projection
+            ? `Restart it before ${p.projection.earliest} (the band's earliest exhaustion) to buy time; that is not a fix.`
+            : `Restarting it buys time; that is not a fix.`),
       configLines: [],
-      growth: { fit, projection: p.projection, restarts: p.restarts.length, linked: linked ? { kind: linked.kind as 'queue-buildup' | 'heap-growth', title: linked.title } : null },
+      growth: {
+        fit,
+        projection: p.projection,
+        restarts: p.restarts.length,
+        linked: linked ? { kind: linked.kind as 'queue-buildup' | 'heap-growth', title: linked.title } : null,
+      },
     },
   ]
 }

@@ -22,7 +22,12 @@ export function writeTrendSummary(t: Omit<Trend, 'summary'>): string {
   else sentences.push(`${host}'s ${m.basis} shows no steady fall (${m.shape}: ${m.why}).`)
   const growing = t.programs.filter((p) => p.shape === 'growing' || p.shape === 'saw-tooth')
   if (growing.length > 0) {
-    const list = growing.slice(0, 3).map((p) => `${p.name} ${perHour(p.fit!.rateKibPerHour)}${p.shape === 'saw-tooth' ? ' (floor of a saw-tooth)' : ''}${p.shareOfLoss !== null ? `, ${Math.round(p.shareOfLoss * 100)} % of the loss` : ''}`)
+    const list = growing
+      .slice(0, 3)
+      .map(
+        (p) =>
+          `${p.name} ${perHour(p.fit!.rateKibPerHour)}${p.shape === 'saw-tooth' ? ' (floor of a saw-tooth)' : ''}${p.shareOfLoss !== null ? `, ${Math.round(p.shareOfLoss * 100)} % of the loss` : ''}`,
+      )
     sentences.push(`Growing steadily: ${list.join('; ')}${growing.length > 3 ? `; and ${growing.length - 3} more` : ''}.`)
   } else sentences.push('No program grows steadily.')
   const plateaus = t.programs.filter((p) => p.shape === 'plateau').map((p) => p.name)

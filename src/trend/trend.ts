@@ -1,9 +1,9 @@
 import type { Finding } from '../../schemas/findings.ts'
 import type { HostTrend, ProgramTrend, Trend } from '../../schemas/trend.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { project, valueAt, type Point } from './fit.ts'
+import { type Point, project, valueAt } from './fit.ts'
 import { CONFIDENCE, MIN_SAMPLES, MIN_SPAN_HOURS } from './limits.ts'
-import { orderSnapshots, programSeries, seriesPoints, type ProgramSeries, type Snapshot } from './series.ts'
+import { orderSnapshots, type ProgramSeries, programSeries, type Snapshot, seriesPoints } from './series.ts'
 import { describeRestart, restartsOf, shapeOf } from './shape.ts'
 import { steadyGrowth } from './steady-growth.ts'
 import { writeTrendSummary } from './summary.ts'
@@ -29,11 +29,17 @@ export function analyseTrend(input: Snapshot[], options: TrendOptions = {}): Tre
   const snapshots = orderSnapshots(input, warnings)
   const hosts = [...new Set(snapshots.map((s) => s.bundle.host).filter((h): h is string => h !== null))]
   if (hosts.length > 1) {
-    warnings.push({ code: 'trend_several_hosts', message: `the bundles name ${hosts.length} hosts (${hosts.slice(0, 3).join(', ')}): a trend mixes them as one` })
+    warnings.push({
+      code: 'trend_several_hosts',
+      message: `the bundles name ${hosts.length} hosts (${hosts.slice(0, 3).join(', ')}): a trend mixes them as one`,
+    })
   }
   const fileTimes = snapshots.filter((s) => s.timeSource === 'file-time').length
   if (fileTimes > 0) {
-    warnings.push({ code: 'trend_time_from_file', message: `${fileTimes} bundle(s) carry no collectedAt in their manifest: their file times were used, which a copy can change` })
+    warnings.push({
+      code: 'trend_time_from_file',
+      message: `${fileTimes} bundle(s) carry no collectedAt in their manifest: their file times were used, which a copy can change`,
+    })
   }
   const programs = programSeries(snapshots)
   const last = snapshots.at(-1)
@@ -78,7 +84,13 @@ function hostTrend(snapshots: Snapshot[], floorKib: number, now: number): HostTr
   return null
 }
 
-function programTrend(series: ProgramSeries, availableKib: number | null, floorKib: number, now: number, snapshots: number): Omit<ProgramTrend, 'shareOfLoss'> {
+function programTrend(
+  series: ProgramSeries,
+  availableKib: number | null,
+  floorKib: number,
+  now: number,
+  snapshots: number,
+): Omit<ProgramTrend, 'shareOfLoss'> {
   const points = series.points
   const breaks = restartsOf(points)
   const start = breaks.at(-1) ?? 0
@@ -92,7 +104,8 @@ function programTrend(series: ProgramSeries, availableKib: number | null, floorK
       : null
   let why = shaped.why
   if (points.length < snapshots) why += `; present in ${points.length} of ${snapshots} snapshots`
-  if (breaks.length > 0) why += `; restarted ${breaks.length === 1 ? 'once' : `${breaks.length} times`}, only the samples since the last restart are fitted`
+  if (breaks.length > 0)
+    why += `; restarted ${breaks.length === 1 ? 'once' : `${breaks.length} times`}, only the samples since the last restart are fitted`
   return {
     name: series.name,
     metric: series.metric,

@@ -15,7 +15,11 @@ const STEADY = new URL('../fixtures/series/steady/', import.meta.url).pathname
 async function cli(args: string[]) {
   let stdout = ''
   let stderr = ''
-  const code = await main(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { isTTY: false, write: (t: string) => (stderr += t) }, env: {} })
+  const code = await main(args, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { isTTY: false, write: (t: string) => (stderr += t) },
+    env: {},
+  })
   return { code, stdout, stderr }
 }
 
@@ -95,7 +99,9 @@ describe('memgap trend', () => {
       folders.push(folder)
     }
     const trend = Trend.parse(JSON.parse((await cli(['trend', ...folders])).stdout))
-    expect(trend.series.map((s) => [s.at, s.timeSource])).toEqual(folders.map((_, i) => [new Date(base + i * 3_600_000).toISOString(), 'file-time']))
+    expect(trend.series.map((s) => [s.at, s.timeSource])).toEqual(
+      folders.map((_, i) => [new Date(base + i * 3_600_000).toISOString(), 'file-time']),
+    )
     expect(trend.warnings.map((w) => w.code)).toContain('trend_time_from_file')
     // The same growth over hours, not minutes: a rate per hour that much smaller.
     expect(trend.programs.find((p) => p.name === 'leakd')!.shape).toBe('growing')

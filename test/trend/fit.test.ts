@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fitLine, project, t95 } from '../../src/trend/fit.ts'
-import { shapeOf, troughsOf, restartsOf } from '../../src/trend/shape.ts'
+import { restartsOf, shapeOf, troughsOf } from '../../src/trend/shape.ts'
 
 // The fitting on tiny series whose least-squares values are worked out by hand in the comments.
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ParsedBundle } from '../../schemas/bundle.ts'
-import { analyseTrend } from '../../src/trend/trend.ts'
 import type { Snapshot } from '../../src/trend/series.ts'
+import { analyseTrend } from '../../src/trend/trend.ts'
 
 // The engine on small hand-built series: exact figures where the line is exact, and the
 // warnings a caller acts on. The real captured series are in series.test.ts.
@@ -24,7 +24,15 @@ function snapshot(i: number, availableMib: number, programs: Record<string, [pid
     error: null,
     manifest: null,
     meminfo: { file: 'proc/meminfo', fields: { MemTotal: 2048 * MIB, MemAvailable: availableMib * MIB } },
-    processes: Object.entries(programs).map(([name, [pid, mib]]) => ({ pid, name, exe: name, rssKib: mib * MIB, pssKib: null, anonKib: null, sources: ['ps.txt'] })),
+    processes: Object.entries(programs).map(([name, [pid, mib]]) => ({
+      pid,
+      name,
+      exe: name,
+      rssKib: mib * MIB,
+      pssKib: null,
+      anonKib: null,
+      sources: ['ps.txt'],
+    })),
     maps: [],
     rollups: [],
     statuses: [],
@@ -48,10 +56,19 @@ describe('analyseTrend', () => {
     expect(t.programs.find((p) => p.name === 'steady')).toMatchObject({ shape: 'flat', projection: null, shareOfLoss: null })
     expect(t.findings).toHaveLength(1)
     // R² 1 over 8 samples: 0.3 + 0.6 * 1 * 8/12 = 0.7, a firm title (R² >= 0.9).
-    expect(t.findings[0]).toMatchObject({ kind: 'steady-growth', process: 'leaky', confidence: 0.7, title: 'leaky grows steadily: 10 MiB/h' })
+    expect(t.findings[0]).toMatchObject({
+      kind: 'steady-growth',
+      process: 'leaky',
+      confidence: 0.7,
+      title: 'leaky grows steadily: 10 MiB/h',
+    })
     expect(t.findings[0]!.evidence[0]).toMatchObject({ bundle: 'suspect', file: 'ps.txt' })
     expect(t.summary).toMatch(/^box-1's MemAvailable falls by 10 MiB\/h over 7 h and would reach zero in 3\.9 days/)
-    expect(t.series[3]).toMatchObject({ memAvailableKib: 970 * MIB, memTotalKib: 2048 * MIB, programs: { leaky: 130 * MIB, steady: 50 * MIB } })
+    expect(t.series[3]).toMatchObject({
+      memAvailableKib: 970 * MIB,
+      memTotalKib: 2048 * MIB,
+      programs: { leaky: 130 * MIB, steady: 50 * MIB },
+    })
   })
 
   it('says not enough data for a program seen in too few bundles, and for a short series', () => {
