@@ -53,7 +53,7 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
       maxFiles: config.MAX_FILES,
       maxCompressionRatio: config.MAX_COMPRESSION_RATIO,
     }
-    c.set('scope', { storage, tenant, limits, gunzip })
+    c.set('scope', { storage, tenant, limits, gunzip, redact: config.REDACT === 'on' })
     await next()
   })
 

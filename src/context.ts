@@ -23,6 +23,8 @@ export interface Scope {
   tenant: string
   limits: UnpackLimits
   gunzip?: Gunzip
+  /** Mask secrets in parses before they are stored (REDACT; on unless said otherwise). */
+  redact?: boolean
 }
 
 export type Gunzip = (input: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>

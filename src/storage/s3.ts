@@ -12,6 +12,24 @@
  *   v1/tenants/<tenant>/uploads/<upload>.json          a presigned upload's terms, until completed
  *   v1/tenants/<tenant>/tickets/<system>-<id>.json     what was done for a ticket (Zendesk, Jira, webhook)
  *
+ * Indexes (empty objects: the key is the entry; src/services/catalog.ts writes and reads them).
+ * <inv> is 9999999999999 minus a time in Unix milliseconds, 13 digits, so that a prefix lists
+ * newest first; <ms> is the time itself (oldest first). <host> and <role> are percent-encoded
+ * (dots too), lowercased for <host> in a path; an absent one is empty.
+ *
+ *   v1/tenants/<tenant>/index/bundles/<inv>.<sha256>.<role>.<host>      every bundle, by its time
+ *   v1/tenants/<tenant>/index/hosts/<host>/<inv>.<sha256>.<role>.<host>  one host's bundles (history)
+ *   v1/tenants/<tenant>/index/received/<ms>.<sha256>                    by upload time: what retention sweeps
+ *   v1/tenants/<tenant>/index/diagnoses/<inv>.<id>.<suspect host>.<baseline host>            by creation
+ *   v1/tenants/<tenant>/index/bundle-diagnoses/<sha256>/<inv>.<id>.<suspect host>.<baseline host>
+ *   v1/tenants/<tenant>/index/host-diagnoses/<host>/<inv>.<id>.<suspect host>.<baseline host>
+ *
+ * A bundle's time is the collectedAt of its metadata or manifest, else its upload's. Each entry is
+ * its own object, so concurrent uploads and deletes never rewrite a shared list. Entries are
+ * written before parsed.json and deleted after it: a crash in between leaves an entry that names
+ * nothing (listings skip nothing, so the retention sweep removes it), never a bundle no listing
+ * shows.
+ *
  * <tenant> comes from the API key (`public` on an open server): one tenant never reads another's
  * keys. <upload> is a random UUID. <sha256> is the lowercase hex SHA-256 of the raw bytes: one
  * upload sent twice is one bundle (the second copy is deleted once it is hashed).
@@ -31,6 +49,7 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  ListObjectsV2Command,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -58,6 +77,10 @@ export const keys = {
   incoming: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/incoming/${upload}`,
   /** What a presigned upload was promised (size, multipart id, expiry), until it is completed. */
   upload: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/uploads/${upload}.json`,
+  /** Where a tenant's index entries of one kind sit (catalog.ts names the entries). */
+  index: (tenant: string, path: string) => `${tenantPrefix(tenant)}/index/${path}`,
+  /** Every tenant's prefix sits under this one (the retention sweep walks them). */
+  tenants: 'v1/tenants/',
 }
 
 /** S3's smallest part: a streamed write holds three such buffers (part-writer.ts), reused. */
@@ -220,6 +243,21 @@ export function createStorage(options: StorageOptions) {
       await call('copy the object', () =>
         client.send(new CopyObjectCommand({ Bucket, Key: to, CopySource: `${Bucket}/${from.split('/').map(encodeURIComponent).join('/')}` })),
       )
+    },
+
+    /**
+     * Up to `max` keys under `prefix`, in key order, after `startAfter`; `more` when the listing
+     * went on. With `delimiter`, the next level of names instead (`prefixes`).
+     */
+    async list(prefix: string, opts: { startAfter?: string; max?: number; delimiter?: string } = {}) {
+      const out = await call('list objects', () =>
+        client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, StartAfter: opts.startAfter, MaxKeys: opts.max ?? 1000, Delimiter: opts.delimiter })),
+      )
+      return {
+        keys: (out.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])),
+        prefixes: (out.CommonPrefixes ?? []).flatMap((p) => (p.Prefix ? [p.Prefix] : [])),
+        more: out.IsTruncated === true,
+      }
     },
 
     async remove(key: string): Promise<void> {
