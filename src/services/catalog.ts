@@ -135,3 +135,23 @@ export async function listDiagnoses(scope: Pick<Scope, 'storage' | 'tenant'>, se
   })
   return { items, next }
 }
+
+/** Up to `max` bundles uploaded before `cutoffMs`, oldest first (what retention deletes). */
+export async function bundlesReceivedBefore(storage: Storage, tenant: string, cutoffMs: number, max: number): Promise<{ id: string; entry: string }[]> {
+  const prefix = keys.index(tenant, 'received/')
+  const { keys: listed } = await storage.list(prefix, { max })
+  return listed.flatMap((key) => {
+    const [ms, id] = key.slice(prefix.length).split('.')
+    return ms && id && Number(ms) < cutoffMs ? [{ id, entry: key }] : []
+  })
+}
+
+/** Up to `max` diagnoses created before `cutoffMs`. */
+export async function diagnosesCreatedBefore(storage: Storage, tenant: string, cutoffMs: number, max: number): Promise<{ id: string; entry: string }[]> {
+  const prefix = keys.index(tenant, 'diagnoses/')
+  const { keys: listed } = await storage.list(prefix, { startAfter: `${prefix}${inverted(cutoffMs)}/`, max })
+  return listed.flatMap((key) => {
+    const id = key.slice(prefix.length).split('.')[1]
+    return id ? [{ id, entry: key }] : []
+  })
+}

@@ -10,7 +10,7 @@ import { addEntries, bundleEntries, removeEntries } from './catalog.ts'
 
 export async function fileBundle(scope: Scope, bundle: ParsedBundle, upload: string, metadata: BundleMetadata): Promise<StoredBundle> {
   const stored: StoredBundle = masked(scope, { ...bundle, upload, metadata: definedFields(metadata) })
-  await addEntries(scope.storage, bundleEntries(scope.tenant, stored))
+  await addEntries(scope.storage, [...bundleEntries(scope.tenant, stored), keys.tenantEntry(scope.tenant)])
   await scope.storage.putJson(keys.bundleParsed(scope.tenant, stored.id), stored)
   return stored
 }

@@ -23,11 +23,15 @@
  *   v1/tenants/<tenant>/index/diagnoses/<inv>.<id>.<suspect host>.<baseline host>            by creation
  *   v1/tenants/<tenant>/index/bundle-diagnoses/<sha256>/<inv>.<id>.<suspect host>.<baseline host>
  *   v1/tenants/<tenant>/index/host-diagnoses/<host>/<inv>.<id>.<suspect host>.<baseline host>
+ *   v1/index/tenants/<tenant>                                          a tenant that stored something
+ *
+ * (The tenants have an index of their own because s3rver lists `v1/tenants/` by delimiter
+ * wrongly: it leaves out names that only have deeper keys.)
  *
  * A bundle's time is the collectedAt of its metadata or manifest, else its upload's. Each entry is
  * its own object, so concurrent uploads and deletes never rewrite a shared list. Entries are
  * written before parsed.json and deleted after it: a crash in between leaves an entry that names
- * nothing (listings skip nothing, so the retention sweep removes it), never a bundle no listing
+ * nothing (listed until the retention sweep or a delete removes it), never a bundle no listing
  * shows.
  *
  * <tenant> comes from the API key (`public` on an open server): one tenant never reads another's
@@ -79,8 +83,8 @@ export const keys = {
   upload: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/uploads/${upload}.json`,
   /** Where a tenant's index entries of one kind sit (catalog.ts names the entries). */
   index: (tenant: string, path: string) => `${tenantPrefix(tenant)}/index/${path}`,
-  /** Every tenant's prefix sits under this one (the retention sweep walks them). */
-  tenants: 'v1/tenants/',
+  /** One empty object per tenant that stored a bundle: what the retention sweep walks. */
+  tenantEntry: (tenant: string) => `v1/index/tenants/${tenant}`,
 }
 
 /** S3's smallest part: a streamed write holds three such buffers (part-writer.ts), reused. */
