@@ -6,6 +6,7 @@ import type { RunningServer } from '../../src/server.ts'
 import type { Storage } from '../../src/storage/s3.ts'
 import { sha256 } from '../helpers/fixtures.ts'
 import { secretBundle } from '../helpers/secret-bundle.ts'
+import { tarGz } from '../helpers/tar.ts'
 import { testBucket, testServer } from '../helpers/storage.ts'
 
 // Find, keep and delete: listings, deletes and metadata merges against the real S3 server, with
@@ -82,6 +83,14 @@ describe('listing and deleting bundles and diagnoses', () => {
     const foreign = await get(`/v1/bundles?limit=3&cursor=${first.next}`, GLOBEX)
     expect(foreign.status).toBe(400)
     expect((await foreign.json()).code).toBe('cursor_invalid')
+  })
+
+  it('files a bundle with no manifest under the host its hostname file names, at its upload time', async () => {
+    const bytes = new Uint8Array(tarGz([{ name: 'sosreport/etc/hostname', body: 'fw-edge-07\n' }, { name: 'sosreport/proc/meminfo', body: 'MemTotal: 2048000 kB\nMemFree: 100000 kB\n' }]))
+    const { summary } = await upload(bytes)
+    expect(summary.host).toBe('fw-edge-07')
+    const [item] = (await listing('?host=FW-EDGE-07')).items
+    expect(item).toMatchObject({ id: summary.id, host: 'fw-edge-07', role: null, time: summary.receivedAt })
   })
 
   it('refuses altered cursors and cursors made for other filters with 400 cursor_invalid', async () => {
