@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BundleList } from '../../schemas/catalog.ts'
-import { EMBEDDED_CREDENTIALS } from '../../src/entry/embedded-s3.ts'
 import type { Storage } from '../../src/storage/s3.ts'
 import { ageBundle } from '../helpers/age.ts'
 import { sha256 } from '../helpers/fixtures.ts'
 import { secretBundle } from '../helpers/secret-bundle.ts'
-import { testBucket } from '../helpers/storage.ts'
+import { testBucket, workerVars } from '../helpers/storage.ts'
 import { startWranglerDev, type DevWorker } from '../helpers/wrangler.ts'
 
 // List, delete and the retention sweep (its Cron Trigger's scheduled handler) in workerd.
@@ -18,12 +17,7 @@ describe('find, delete and retention in workerd (wrangler dev)', () => {
     const made = await testBucket('worker-life')
     storage = made.storage
     const vars = {
-      S3_ENDPOINT: inject('s3Endpoint'),
-      S3_BUCKET: made.bucket,
-      S3_REGION: 'us-east-1',
-      S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
-      S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
-      MEMGAP_ANONYMOUS: 'true',
+      ...workerVars(made.bucket),
       RETENTION_DAYS: '30',
       REPORT_LINK_SECRET: 'worker-link-secret-0123456',
     }
