@@ -36,10 +36,10 @@ export function bundleTime(b: StoredBundle): number {
   return validMs(b.metadata.collectedAt) ?? validMs(b.manifest?.collectedAt) ?? validMs(b.receivedAt) ?? 0
 }
 
-/** Every index key of a stored bundle. */
+/** Every index key of a stored bundle: its retention entry first, then its listing entries. */
 export function bundleEntries(tenant: string, b: StoredBundle): string[] {
   const entry = `${inverted(bundleTime(b))}.${b.id}.${segment(b.role)}.${segment(b.host)}`
-  const out = [keys.index(tenant, `bundles/${entry}`), keys.index(tenant, `received/${String(validMs(b.receivedAt) ?? 0).padStart(13, '0')}.${b.id}`)]
+  const out = [keys.index(tenant, `received/${String(validMs(b.receivedAt) ?? 0).padStart(13, '0')}.${b.id}`), keys.index(tenant, `bundles/${entry}`)]
   if (b.host) out.push(keys.index(tenant, `hosts/${hostPath(b.host)}/${entry}`))
   return out
 }

@@ -5,9 +5,11 @@ import { getBundle } from './bundles.ts'
 import { bundleEntries, diagnosisEntries, removeEntries, removePrefix } from './catalog.ts'
 import { getDiagnosis } from './diagnoses.ts'
 
-// Deleting what a tenant stored. The record goes first (from then on the id answers 404), then
-// the index entries, then the bytes: a delete cut short leaves entries or bytes that nothing
-// names, which the next delete or the retention sweep removes, never a record without its bytes.
+// Deleting what a tenant stored. Listing entries go first, then the record (from then on the id
+// answers 404), then the retention entry and the bytes: a delete cut short leaves a record that
+// a second DELETE or the retention sweep (its entry is still there) finishes, never bytes or a
+// record that nothing can find. Concurrent uploads of the same bytes find either the record
+// (and answer 200 for what is then deleted) or nothing, and file a new bundle this leaves alone.
 
 type Store = Pick<Scope, 'storage' | 'tenant'>
 
@@ -15,9 +17,11 @@ type Store = Pick<Scope, 'storage' | 'tenant'>
 export async function deleteBundle(scope: Store, id: string): Promise<void> {
   const { storage, tenant } = scope
   const bundle = await getBundle(scope, id) // 404 for what is not this tenant's
-  await storage.remove(keys.bundleParsed(tenant, id))
-  await removeEntries(storage, bundleEntries(tenant, bundle))
+  const [received, ...listed] = bundleEntries(tenant, bundle)
+  await removeEntries(storage, listed)
   await removePrefix(storage, keys.index(tenant, `bundle-diagnoses/${id}/`))
+  await storage.remove(keys.bundleParsed(tenant, id))
+  await removeEntries(storage, [received!])
   await storage.remove(keys.raw(tenant, bundle.upload))
 }
 
@@ -25,8 +29,8 @@ export async function deleteBundle(scope: Store, id: string): Promise<void> {
 export async function deleteDiagnosis(scope: Store, id: string): Promise<void> {
   const { storage, tenant } = scope
   const diagnosis = await getDiagnosis(scope, id)
-  await storage.remove(keys.diagnosis(tenant, id))
   await removeEntries(storage, diagnosisEntries(tenant, diagnosis))
+  await storage.remove(keys.diagnosis(tenant, id))
   await storage.remove(keys.deliveries(tenant, id))
 }
 

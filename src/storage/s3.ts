@@ -30,9 +30,10 @@
  *
  * A bundle's time is the collectedAt of its metadata or manifest, else its upload's. Each entry is
  * its own object, so concurrent uploads and deletes never rewrite a shared list. Entries are
- * written before parsed.json and deleted after it: a crash in between leaves an entry that names
- * nothing (listed until the retention sweep or a delete removes it), never a bundle no listing
- * shows.
+ * written before parsed.json; a delete removes the listing entries, then parsed.json, then the
+ * retention entry and raw/ (services/removal.ts): whatever a crash interrupts, the retention
+ * entry still leads to what is left. (An upload cut short between its entries and parsed.json
+ * leaves entries that name nothing: listed, 404 when read.)
  *
  * <tenant> comes from the API key (`public` on an open server): one tenant never reads another's
  * keys. <upload> is a random UUID. <sha256> is the lowercase hex SHA-256 of the raw bytes: one

@@ -190,6 +190,34 @@ describe('listing and deleting bundles and diagnoses', () => {
     for (const id of listed) expect((await get(`/v1/bundles/${id}`)).status).toBe(200)
   })
 
+  it('leaves a bundle whole or gone when the same bytes are uploaded while it is deleted', async () => {
+    const bundles = [1, 2, 3, 4, 5, 6].map((n) => secretBundle(`race-${n}`, day(12), `race ${n}`))
+    for (const bytes of bundles) await upload(bytes)
+    await Promise.all(
+      bundles.flatMap((bytes) => [
+        fetch(`${server.url}/v1/bundles/${sha256(bytes)}`, { method: 'DELETE', headers: as(ACME) }).then((r) => expect([204, 404]).toContain(r.status)),
+        upload(bytes),
+      ]),
+    )
+    const keys = await tenantKeys('acme')
+    for (const [n, bytes] of bundles.entries()) {
+      const id = sha256(bytes)
+      const listed = (await listing(`?host=race-${n + 1}`)).items.map((i) => i.id)
+      if ((await get(`/v1/bundles/${id}`)).status === 200) {
+        // Whole: listed once, its bytes where its parse says, one retention entry.
+        expect(listed).toEqual([id])
+        expect(sha256(new Uint8Array(await (await get(`/v1/bundles/${id}/raw`)).arrayBuffer()))).toBe(id)
+        expect(keys.filter((k) => k.includes('/index/received/') && k.endsWith(id))).toHaveLength(1)
+      } else {
+        expect(listed).toEqual([])
+        expect(keys.filter((k) => k.includes(id))).toEqual([])
+      }
+    }
+    // No bytes that no parse names.
+    const named = await Promise.all(keys.filter((k) => k.endsWith('/parsed.json')).map(async (k) => ((await storage.getJson(k)) as { upload: string }).upload))
+    expect(keys.filter((k) => k.includes('/raw/')).map((k) => k.split('/').pop()).sort()).toEqual(named.sort())
+  })
+
   it('merges new metadata into the same bytes sent again, newer wins per field; the host index follows', async () => {
     const bytes = secretBundle('merge-0', day(20), 'merge')
     const first = await upload(bytes, ACME, { host: 'merge-a', notes: 'first' })
