@@ -21,7 +21,7 @@ export const MASK = '<redacted>'
 // db, password; `accessToken` -> access, token), so `monkey=` and `keyboard=` stay as they are.
 const SECRET_WORDS = new Set([
   'password', 'passwd', 'pass', 'pwd', 'passphrase', 'secret', 'token', 'key', 'apikey', 'credential',
-  'credentials', 'auth', 'authorization', 'sig', 'signature', 'cookie', 'session', 'sessionid', 'private',
+  'credentials', 'auth', 'authorization', 'sig', 'signature', 'cookie', 'private',
 ])
 
 const NAME_CHAR = /[A-Za-z0-9_.-]/
@@ -61,6 +61,7 @@ function assignments(text: string, cuts: Cut[]): void {
     let nameStart = nameEnd
     while (nameStart > 0 && nameEnd - nameStart < NAME_MAX && NAME_CHAR.test(text[nameStart - 1]!)) nameStart--
     if (nameStart === nameEnd || !isSecretName(text.slice(nameStart, nameEnd))) continue
+    if (text[nameStart - 1] === '<') continue // a mask already: redact.ts's `<token:19>`
     let from = m.index + 1
     if (text[m.index] === ':' && text.startsWith('//', from)) continue // a URL's scheme, not a value
     while (from < text.length && from - m.index <= 3 && (text[from] === ' ' || text[from] === '\t')) from++

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { maskSecrets, maskSecretsDeep } from '../../src/content/secrets.ts'
 import { redact } from '../../src/content/redact.ts'
+import { parsedFixture } from '../helpers/bundles.ts'
 
 // Command lines as ps prints them on real systems (procps `ps -eo pid,rss,args`), with secrets planted.
 const PS = `    PID   RSS COMMAND
@@ -27,7 +28,7 @@ describe('maskSecrets', () => {
   it('leaves programs, ordinary options and figures as they were', () => {
     expect(masked).toContain('   1412 88120 /usr/bin/python3 /opt/app/worker.py')
     expect(masked).toContain('java -Dspring.datasource.password=<redacted> -jar app.jar')
-    const plain = 'monkey=banana keyboard=us queue.buffering.max.kbytes=30000 --threads 4 http://example.com/a:b Session started 12:30:45'
+    const plain = 'monkey=banana keyboard=us queue.buffering.max.kbytes=30000 --threads 4 http://example.com/a:b Session started 12:30:45 cimpl.<token:28>.so'
     expect(maskSecrets(plain)).toBe(plain)
   })
 
@@ -69,4 +70,15 @@ describe('linear redaction', () => {
     expect(example.text.length).toBeLessThanOrEqual(300)
     expect(secrets.length).toBeGreaterThan(0)
   })
+})
+
+describe('maskSecretsDeep on the real captures', () => {
+  // They hold no secrets: masking must change nothing in them (no figure, name or example lost).
+  it.each(['seed/sta-18.tar.gz', 'seed/sta-49.tar.gz', 'kafka/baseline.tar.gz', 'kafka/suspect.tar.gz', 'leak/suspect.tar.gz', 'shmem/suspect.tar.gz', 'slab/suspect.tar.gz'])(
+    'leaves %s as parsed',
+    async (path) => {
+      const parsed = await parsedFixture(path)
+      expect(maskSecretsDeep(parsed)).toEqual(parsed)
+    },
+  )
 })
