@@ -30,7 +30,10 @@ export type BundleList = z.infer<typeof BundleList>
 
 export const DiagnosisListQuery = z
   .object({
-    bundle: z.string().regex(/^[0-9a-f]{64}$/, 'a bundle id: 64 lowercase hex digits').optional(),
+    bundle: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'a bundle id: 64 lowercase hex digits')
+      .optional(),
     host: Host.optional(),
     limit: Limit,
     cursor: Cursor.optional(),

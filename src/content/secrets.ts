@@ -19,10 +19,11 @@ export const MASK = '<redacted>'
 
 // Words that make a name secret, matched whole against the name's parts (`db-password` ->
 // db, password; `accessToken` -> access, token), so `monkey=` and `keyboard=` stay as they are.
-const SECRET_WORDS = new Set([
-  'password', 'passwd', 'pass', 'pwd', 'passphrase', 'secret', 'token', 'key', 'apikey', 'credential',
-  'credentials', 'auth', 'authorization', 'sig', 'signature', 'cookie', 'private',
-])
+const SECRET_WORDS = new Set(
+  'password passwd pass pwd passphrase secret token key apikey credential credentials auth authorization sig signature cookie private'.split(
+    ' ',
+  ),
+)
 
 const NAME_CHAR = /[A-Za-z0-9_.-]/
 const NAME_MAX = 64 // a name is looked for this far back from its `=` or `:`, no further
@@ -98,7 +99,8 @@ function urlCredentials(text: string, cuts: Cut[]): void {
 // recognisable by their prefix. Each starts only where a word starts, and is bounded.
 const AUTHORIZATION = /(?<![\w-])(?:proxy-)?authorization["']?[ \t]{0,3}[:=][ \t]{0,3}/gi
 const BEARER = /(?<![\w-])(?:bearer|basic|token)[ \t]{1,3}(?=[A-Za-z0-9+/_.=-]{8})/gi
-const TOKEN_SHAPES = /(?<![A-Za-z0-9_-])(?:eyJ[A-Za-z0-9_-]{5,4096}\.eyJ[A-Za-z0-9_-]{5,4096}\.[A-Za-z0-9_-]{0,4096}|xox[abposr]-[A-Za-z0-9-]{10,256}|gh[pousr]_[A-Za-z0-9]{36,255}|(?:AKIA|ASIA)[0-9A-Z]{16})(?![A-Za-z0-9_-])/g
+const TOKEN_SHAPES =
+  /(?<![A-Za-z0-9_-])(?:eyJ[A-Za-z0-9_-]{5,4096}\.eyJ[A-Za-z0-9_-]{5,4096}\.[A-Za-z0-9_-]{0,4096}|xox[abposr]-[A-Za-z0-9-]{10,256}|gh[pousr]_[A-Za-z0-9]{36,255}|(?:AKIA|ASIA)[0-9A-Z]{16})(?![A-Za-z0-9_-])/g
 
 function headers(text: string, cuts: Cut[]): void {
   for (const re of [AUTHORIZATION, BEARER]) {

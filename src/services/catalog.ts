@@ -39,7 +39,10 @@ export function bundleTime(b: StoredBundle): number {
 /** Every index key of a stored bundle: its retention entry first, then its listing entries. */
 export function bundleEntries(tenant: string, b: StoredBundle): string[] {
   const entry = `${inverted(bundleTime(b))}.${b.id}.${segment(b.role)}.${segment(b.host)}`
-  const out = [keys.index(tenant, `received/${String(validMs(b.receivedAt) ?? 0).padStart(13, '0')}.${b.id}`), keys.index(tenant, `bundles/${entry}`)]
+  const out = [
+    keys.index(tenant, `received/${String(validMs(b.receivedAt) ?? 0).padStart(13, '0')}.${b.id}`),
+    keys.index(tenant, `bundles/${entry}`),
+  ]
   if (b.host) out.push(keys.index(tenant, `hosts/${hostPath(b.host)}/${entry}`))
   return out
 }
@@ -86,7 +89,11 @@ interface Page {
 }
 
 /** One page of entry names under a prefix, and the cursor of the next. */
-async function page(scope: Pick<Scope, 'storage' | 'tenant'>, secret: string | null, p: Page): Promise<{ names: string[]; next: string | null }> {
+async function page(
+  scope: Pick<Scope, 'storage' | 'tenant'>,
+  secret: string | null,
+  p: Page,
+): Promise<{ names: string[]; next: string | null }> {
   const claims = { t: scope.tenant, q: p.query }
   const after = p.cursor ? decodeCursor(secret, p.cursor, claims, ENTRY) : p.after
   const listed = await scope.storage.list(p.prefix, { startAfter: after === undefined ? undefined : p.prefix + after, max: p.limit })
@@ -111,7 +118,11 @@ function timeBounds(since?: string, until?: string): Pick<Page, 'after' | 'stopA
   }
 }
 
-export async function listBundles(scope: Pick<Scope, 'storage' | 'tenant'>, secret: string | null, q: BundleListQuery): Promise<BundleList> {
+export async function listBundles(
+  scope: Pick<Scope, 'storage' | 'tenant'>,
+  secret: string | null,
+  q: BundleListQuery,
+): Promise<BundleList> {
   const prefix = keys.index(scope.tenant, q.host ? `hosts/${hostPath(q.host)}/` : 'bundles/')
   const query = JSON.stringify(['bundles', q.host?.toLowerCase() ?? null, q.since ?? null, q.until ?? null])
   const { names, next } = await page(scope, secret, { prefix, query, limit: q.limit, cursor: q.cursor, ...timeBounds(q.since, q.until) })
@@ -123,7 +134,11 @@ export async function listBundles(scope: Pick<Scope, 'storage' | 'tenant'>, secr
   return { items, next }
 }
 
-export async function listDiagnoses(scope: Pick<Scope, 'storage' | 'tenant'>, secret: string | null, q: DiagnosisListQuery): Promise<DiagnosisList> {
+export async function listDiagnoses(
+  scope: Pick<Scope, 'storage' | 'tenant'>,
+  secret: string | null,
+  q: DiagnosisListQuery,
+): Promise<DiagnosisList> {
   const path = q.bundle ? `bundle-diagnoses/${q.bundle}/` : q.host ? `host-diagnoses/${hostPath(q.host)}/` : 'diagnoses/'
   const prefix = keys.index(scope.tenant, path)
   const query = JSON.stringify(['diagnoses', q.bundle ?? null, q.host?.toLowerCase() ?? null])
@@ -137,7 +152,12 @@ export async function listDiagnoses(scope: Pick<Scope, 'storage' | 'tenant'>, se
 }
 
 /** Up to `max` bundles uploaded before `cutoffMs`, oldest first (what retention deletes). */
-export async function bundlesReceivedBefore(storage: Storage, tenant: string, cutoffMs: number, max: number): Promise<{ id: string; entry: string }[]> {
+export async function bundlesReceivedBefore(
+  storage: Storage,
+  tenant: string,
+  cutoffMs: number,
+  max: number,
+): Promise<{ id: string; entry: string }[]> {
   const prefix = keys.index(tenant, 'received/')
   const { keys: listed } = await storage.list(prefix, { max })
   return listed.flatMap((key) => {
@@ -147,7 +167,12 @@ export async function bundlesReceivedBefore(storage: Storage, tenant: string, cu
 }
 
 /** Up to `max` diagnoses created before `cutoffMs`. */
-export async function diagnosesCreatedBefore(storage: Storage, tenant: string, cutoffMs: number, max: number): Promise<{ id: string; entry: string }[]> {
+export async function diagnosesCreatedBefore(
+  storage: Storage,
+  tenant: string,
+  cutoffMs: number,
+  max: number,
+): Promise<{ id: string; entry: string }[]> {
   const prefix = keys.index(tenant, 'diagnoses/')
   const { keys: listed } = await storage.list(prefix, { startAfter: `${prefix}${inverted(cutoffMs)}/`, max })
   return listed.flatMap((key) => {

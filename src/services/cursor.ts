@@ -13,7 +13,8 @@ interface Claims {
   a: string // list after this key suffix
 }
 
-const invalid = () => new AppError(400, 'cursor_invalid', 'this cursor is not one this listing gave out for these filters: start again without it')
+const invalid = () =>
+  new AppError(400, 'cursor_invalid', 'this cursor is not one this listing gave out for these filters: start again without it')
 
 function sign(secret: string | null, body: string): string {
   return secret ? createHmac('sha256', secret).update(body).digest('base64url') : ''

@@ -33,7 +33,10 @@ export async function refileBundle(scope: Scope, known: StoredBundle, metadata: 
   const after = bundleEntries(scope.tenant, next)
   await addEntries(scope.storage, after)
   await scope.storage.putJson(keys.bundleParsed(scope.tenant, next.id), next)
-  await removeEntries(scope.storage, before.filter((key) => !after.includes(key)))
+  await removeEntries(
+    scope.storage,
+    before.filter((key) => !after.includes(key)),
+  )
   return next
 }
 

@@ -46,7 +46,10 @@ export async function withDeletedBundles(scope: Store, d: Diagnosis): Promise<Di
   sides.forEach(([side, ref], i) => {
     if (!gone[i]) return
     marked[side] = { ...ref, deleted: true }
-    marked.warnings.push({ code: 'bundle_deleted', message: `the ${side} bundle ${ref.bundleId} was deleted after this diagnosis was made: its files can no longer be read` })
+    marked.warnings.push({
+      code: 'bundle_deleted',
+      message: `the ${side} bundle ${ref.bundleId} was deleted after this diagnosis was made: its files can no longer be read`,
+    })
   })
   return marked
 }

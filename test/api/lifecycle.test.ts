@@ -23,11 +23,18 @@ describe('listing and deleting bundles and diagnoses', () => {
   beforeAll(async () => {
     const made = await testBucket('lifecycle')
     storage = made.storage
-    server = await testServer(made.bucket, { MEMGAP_API_KEYS: `acme:${ACME},globex:${GLOBEX}`, REPORT_LINK_SECRET: 'lifecycle-link-secret-0123' })
+    server = await testServer(made.bucket, {
+      MEMGAP_API_KEYS: `acme:${ACME},globex:${GLOBEX}`,
+      REPORT_LINK_SECRET: 'lifecycle-link-secret-0123',
+    })
   })
   afterAll(() => server?.close())
 
-  async function upload(bytes: Uint8Array<ArrayBuffer>, key = ACME, metadata?: object): Promise<{ status: number; summary: BundleSummary }> {
+  async function upload(
+    bytes: Uint8Array<ArrayBuffer>,
+    key = ACME,
+    metadata?: object,
+  ): Promise<{ status: number; summary: BundleSummary }> {
     const init: RequestInit = metadata
       ? { method: 'POST', headers: as(key), body: formOf(bytes, metadata) }
       : { method: 'POST', headers: { ...as(key), 'content-type': 'application/gzip' }, body: bytes }
@@ -60,9 +67,14 @@ describe('listing and deleting bundles and diagnoses', () => {
 
   const day = (n: number) => `2026-11-${String(n).padStart(2, '0')}T10:00:00Z`
 
-  it('lists a tenant\'s bundles newest first by collection time, by host, by time, a page at a time', async () => {
+  it("lists a tenant's bundles newest first by collection time, by host, by time, a page at a time", async () => {
     const ids: Record<string, string> = {}
-    for (const [name, host, when] of [['a', 'sta-1', day(1)], ['b', 'sta-2', day(3)], ['c', 'STA-1', day(2)], ['d', 'sta-1', day(5)]] as const) {
+    for (const [name, host, when] of [
+      ['a', 'sta-1', day(1)],
+      ['b', 'sta-2', day(3)],
+      ['c', 'STA-1', day(2)],
+      ['d', 'sta-1', day(5)],
+    ] as const) {
       ids[name] = (await upload(secretBundle(host, when, `list ${name}`))).summary.id
     }
     const all = await listing()
@@ -86,7 +98,12 @@ describe('listing and deleting bundles and diagnoses', () => {
   })
 
   it('files a bundle with no manifest under the host its hostname file names, at its upload time', async () => {
-    const bytes = new Uint8Array(tarGz([{ name: 'sosreport/etc/hostname', body: 'fw-edge-07\n' }, { name: 'sosreport/proc/meminfo', body: 'MemTotal: 2048000 kB\nMemFree: 100000 kB\n' }]))
+    const bytes = new Uint8Array(
+      tarGz([
+        { name: 'sosreport/etc/hostname', body: 'fw-edge-07\n' },
+        { name: 'sosreport/proc/meminfo', body: 'MemTotal: 2048000 kB\nMemFree: 100000 kB\n' },
+      ]),
+    )
     const { summary } = await upload(bytes)
     expect(summary.host).toBe('fw-edge-07')
     const [item] = (await listing('?host=FW-EDGE-07')).items
@@ -145,13 +162,21 @@ describe('listing and deleting bundles and diagnoses', () => {
     const md = await (await get(`/v1/diagnoses/${diagnosis.id}?format=md`)).text()
     expect(md).toContain(`suspect bundle ${summary.id} was deleted`)
     // Diagnosing it again is a plain 404.
-    const again = await fetch(`${server.url}/v1/diagnoses`, { method: 'POST', headers: { ...as(ACME), 'content-type': 'application/json' }, body: JSON.stringify({ suspect: summary.id }) })
+    const again = await fetch(`${server.url}/v1/diagnoses`, {
+      method: 'POST',
+      headers: { ...as(ACME), 'content-type': 'application/json' },
+      body: JSON.stringify({ suspect: summary.id }),
+    })
     expect(again.status).toBe(404)
   })
 
   it('deletes a diagnosis: its record, deliveries, index entries and report links', async () => {
     const { summary } = await upload(secretBundle('diag-1', day(8), 'diagnosis to delete'))
-    const made = await fetch(`${server.url}/v1/diagnoses`, { method: 'POST', headers: { ...as(ACME), 'content-type': 'application/json' }, body: JSON.stringify({ suspect: summary.id }) })
+    const made = await fetch(`${server.url}/v1/diagnoses`, {
+      method: 'POST',
+      headers: { ...as(ACME), 'content-type': 'application/json' },
+      body: JSON.stringify({ suspect: summary.id }),
+    })
     const d = Diagnosis.parse(await made.json())
     const md = await (await get(`/v1/diagnoses/${d.id}?format=md`)).text()
     const link = /(http:\/\/\S+\/r\/[\w.-]+)/.exec(md)![1]!
@@ -179,7 +204,9 @@ describe('listing and deleting bundles and diagnoses', () => {
     const fresh = [1, 2, 3, 4, 5, 6].map((n) => secretBundle(`conc-${n}`, day(11), `new ${n}`))
     const results = await Promise.all([
       ...fresh.map((bytes) => upload(bytes)),
-      ...old.map(({ summary }) => fetch(`${server.url}/v1/bundles/${summary.id}`, { method: 'DELETE', headers: as(ACME) }).then((r) => r.status)),
+      ...old.map(({ summary }) =>
+        fetch(`${server.url}/v1/bundles/${summary.id}`, { method: 'DELETE', headers: as(ACME) }).then((r) => r.status),
+      ),
     ])
     expect(results.slice(6)).toEqual([204, 204, 204, 204, 204, 204])
     const listed = (await listing('?since=2026-11-10&until=2026-11-12&limit=100')).items.map((i) => i.id)
@@ -195,7 +222,9 @@ describe('listing and deleting bundles and diagnoses', () => {
     for (const bytes of bundles) await upload(bytes)
     await Promise.all(
       bundles.flatMap((bytes) => [
-        fetch(`${server.url}/v1/bundles/${sha256(bytes)}`, { method: 'DELETE', headers: as(ACME) }).then((r) => expect([204, 404]).toContain(r.status)),
+        fetch(`${server.url}/v1/bundles/${sha256(bytes)}`, { method: 'DELETE', headers: as(ACME) }).then((r) =>
+          expect([204, 404]).toContain(r.status),
+        ),
         upload(bytes),
       ]),
     )
@@ -214,8 +243,15 @@ describe('listing and deleting bundles and diagnoses', () => {
       }
     }
     // No bytes that no parse names.
-    const named = await Promise.all(keys.filter((k) => k.endsWith('/parsed.json')).map(async (k) => ((await storage.getJson(k)) as { upload: string }).upload))
-    expect(keys.filter((k) => k.includes('/raw/')).map((k) => k.split('/').pop()).sort()).toEqual(named.sort())
+    const named = await Promise.all(
+      keys.filter((k) => k.endsWith('/parsed.json')).map(async (k) => ((await storage.getJson(k)) as { upload: string }).upload),
+    )
+    expect(
+      keys
+        .filter((k) => k.includes('/raw/'))
+        .map((k) => k.split('/').pop())
+        .sort(),
+    ).toEqual(named.sort())
   })
 
   it('merges new metadata into the same bytes sent again, newer wins per field; the host index follows', async () => {
@@ -229,7 +265,9 @@ describe('listing and deleting bundles and diagnoses', () => {
     const stored = (await storage.getJson(`v1/tenants/acme/bundles/${first.summary.id}/parsed.json`)) as { metadata: object }
     expect(stored.metadata).toEqual({ host: 'merge-b', role: 'baseline', notes: 'first', collectedAt: '2026-11-21T00:00:00Z' })
     expect((await listing('?host=merge-a')).items).toEqual([])
-    expect((await listing('?host=merge-b')).items).toEqual([{ id: first.summary.id, host: 'merge-b', role: 'baseline', time: '2026-11-21T00:00:00.000Z' }])
+    expect((await listing('?host=merge-b')).items).toEqual([
+      { id: first.summary.id, host: 'merge-b', role: 'baseline', time: '2026-11-21T00:00:00.000Z' },
+    ])
     expect((await listing()).items.filter((i) => i.id === first.summary.id)).toHaveLength(1)
     // The same bytes with no metadata change nothing.
     expect((await upload(bytes)).summary).toMatchObject({ host: 'merge-b', role: 'baseline' })

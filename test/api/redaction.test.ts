@@ -42,12 +42,18 @@ describe('redaction at ingest', () => {
   })
 
   it('masks them in the parse, every answer, every report format and every chat message', async () => {
-    const up = await fetch(`${server.url}/v1/bundles`, { method: 'POST', headers: { ...auth, 'content-type': 'application/gzip' }, body: bytes })
+    const up = await fetch(`${server.url}/v1/bundles`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/gzip' },
+      body: bytes,
+    })
     expect(up.status).toBe(201)
     expectNoSecret(await up.text(), 'the upload answer')
     expectNoSecret(JSON.stringify(await storage.getJson(`v1/tenants/acme/bundles/${id}/parsed.json`)), 'parsed.json')
 
-    const targets = ['slack', 'webhook', 'dingtalk'].map((type) => receiver.endpoint(type, type === 'slack' ? {} : { secret: 'sign-secret' }))
+    const targets = ['slack', 'webhook', 'dingtalk'].map((type) =>
+      receiver.endpoint(type, type === 'slack' ? {} : { secret: 'sign-secret' }),
+    )
     const made = await fetch(`${server.url}/v1/diagnoses`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
@@ -95,7 +101,11 @@ describe('redaction at ingest', () => {
   })
 
   it('keeps them with REDACT=off (the parse holds them: the masking is what takes them out)', async () => {
-    const res = await fetch(`${open.url}/v1/bundles`, { method: 'POST', headers: { authorization: `Bearer ${KEY}x`, 'content-type': 'application/gzip' }, body: bytes })
+    const res = await fetch(`${open.url}/v1/bundles`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}x`, 'content-type': 'application/gzip' },
+      body: bytes,
+    })
     expect(res.status).toBe(201)
     const parsed = JSON.stringify(await storage.getJson(`v1/tenants/plain/bundles/${id}/parsed.json`))
     expect(parsed).toContain('hunter2')

@@ -26,9 +26,17 @@ describe('retention', () => {
 
   async function store(key: string, host: string): Promise<{ bundle: string; diagnosis: string }> {
     const headers = { authorization: `Bearer ${key}` }
-    const up = await fetch(`${server.url}/v1/bundles`, { method: 'POST', headers: { ...headers, 'content-type': 'application/gzip' }, body: secretBundle(host, '2026-10-01T00:00:00Z', host) })
+    const up = await fetch(`${server.url}/v1/bundles`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/gzip' },
+      body: secretBundle(host, '2026-10-01T00:00:00Z', host),
+    })
     const bundle = (await up.json()).id as string
-    const made = await fetch(`${server.url}/v1/diagnoses`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ suspect: bundle }) })
+    const made = await fetch(`${server.url}/v1/diagnoses`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ suspect: bundle }),
+    })
     return { bundle, diagnosis: (await made.json()).id as string }
   }
 
@@ -41,7 +49,7 @@ describe('retention', () => {
     expect(() => loadConfig({ RETENTION_DAYS: 'lab:0' })).toThrow(/RETENTION_DAYS/)
   })
 
-  it('deletes a tenant\'s bundles and diagnoses past its days, whole, and leaves the others', async () => {
+  it("deletes a tenant's bundles and diagnoses past its days, whole, and leaves the others", async () => {
     const acme = await store(ACME, 'ret-acme')
     const lab = await store(LAB, 'ret-lab')
     const policy = { days: null, tenants: { lab: 7 } }

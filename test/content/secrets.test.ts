@@ -16,7 +16,17 @@ describe('maskSecrets', () => {
   const masked = maskSecrets(PS)
 
   it('masks passwords, tokens, keys, URL credentials and Authorization values in command lines', () => {
-    for (const secret of ['hunter2', '9f8e7d6c5b4a', 'abc.def.ghi', 'deploy', 's3cr3t', 'p4ss', 'AIzaSyD-1234', 'wJalrXUtnFEMI', 'AKIAIOSFODNN7EXAMPLE']) {
+    for (const secret of [
+      'hunter2',
+      '9f8e7d6c5b4a',
+      'abc.def.ghi',
+      'deploy',
+      's3cr3t',
+      'p4ss',
+      'AIzaSyD-1234',
+      'wJalrXUtnFEMI',
+      'AKIAIOSFODNN7EXAMPLE',
+    ]) {
       expect(masked).not.toContain(secret)
     }
     expect(masked).toContain('--db-password=<redacted> --queue kafka')
@@ -28,7 +38,8 @@ describe('maskSecrets', () => {
   it('leaves programs, ordinary options and figures as they were', () => {
     expect(masked).toContain('   1412 88120 /usr/bin/python3 /opt/app/worker.py')
     expect(masked).toContain('java -Dspring.datasource.password=<redacted> -jar app.jar')
-    const plain = 'monkey=banana keyboard=us queue.buffering.max.kbytes=30000 --threads 4 http://example.com/a:b Session started 12:30:45 cimpl.<token:28>.so'
+    const plain =
+      'monkey=banana keyboard=us queue.buffering.max.kbytes=30000 --threads 4 http://example.com/a:b Session started 12:30:45 cimpl.<token:28>.so'
     expect(maskSecrets(plain)).toBe(plain)
   })
 
@@ -58,7 +69,27 @@ describe('maskSecretsDeep', () => {
 // Hostile inputs of 1 MiB, each a repeated unit that made some pattern rescan from every position
 // before it (quadratic: 64 KiB of letters took 12 s in the e-mail pattern, so 1 MiB would take
 // about an hour). Linear, each runs in well under a second here; the bound is 20 s per input.
-const UNITS = ['a', '1', '1.', 'a-', 'aB1+', 'a=', '//a:', '1:', 'a::', 'x1.1.1.1', '//:', 'a@b.', 'b.', 'key=', '--password ', 'eyJa.', '://a', '"password":', 'bearer ']
+const UNITS = [
+  'a',
+  '1',
+  '1.',
+  'a-',
+  'aB1+',
+  'a=',
+  '//a:',
+  '1:',
+  'a::',
+  'x1.1.1.1',
+  '//:',
+  'a@b.',
+  'b.',
+  'key=',
+  '--password ',
+  'eyJa.',
+  '://a',
+  '"password":',
+  'bearer ',
+]
 
 describe('linear redaction', () => {
   it.each(UNITS)('redacts 1 MiB of %j in bounded time', (unit) => {
@@ -74,11 +105,16 @@ describe('linear redaction', () => {
 
 describe('maskSecretsDeep on the real captures', () => {
   // They hold no secrets: masking must change nothing in them (no figure, name or example lost).
-  it.each(['seed/sta-18.tar.gz', 'seed/sta-49.tar.gz', 'kafka/baseline.tar.gz', 'kafka/suspect.tar.gz', 'leak/suspect.tar.gz', 'shmem/suspect.tar.gz', 'slab/suspect.tar.gz'])(
-    'leaves %s as parsed',
-    async (path) => {
-      const parsed = await parsedFixture(path)
-      expect(maskSecretsDeep(parsed)).toEqual(parsed)
-    },
-  )
+  it.each([
+    'seed/sta-18.tar.gz',
+    'seed/sta-49.tar.gz',
+    'kafka/baseline.tar.gz',
+    'kafka/suspect.tar.gz',
+    'leak/suspect.tar.gz',
+    'shmem/suspect.tar.gz',
+    'slab/suspect.tar.gz',
+  ])('leaves %s as parsed', async (path) => {
+    const parsed = await parsedFixture(path)
+    expect(maskSecretsDeep(parsed)).toEqual(parsed)
+  })
 })

@@ -11,7 +11,8 @@ export function secretBundle(host: string, collectedAt: string, extra = ''): Uin
   // Notes as an engineer pastes them: the command they ran, secrets and all (kept in the parse).
   const notes = `restarted: /opt/app/worker.py --db-password=hunter2 --token tok-9f8e7d6c5b4a3210; pushed to https://u:p@collector.example.com with -H 'Authorization: Basic Zm9vOmJhcg==' ${extra}`
   const manifest = JSON.stringify({ host, role: 'suspect', collectedAt, notes })
-  const meminfo = 'MemTotal:        2048000 kB\nMemFree:          100000 kB\nMemAvailable:     500000 kB\nActive(anon):     900000 kB\nInactive(anon):    10000 kB\n'
+  const meminfo =
+    'MemTotal:        2048000 kB\nMemFree:          100000 kB\nMemAvailable:     500000 kB\nActive(anon):     900000 kB\nInactive(anon):    10000 kB\n'
   const ps = [
     '    PID   RSS COMMAND         COMMAND',
     '   1412 88120 worker.py       /usr/bin/python3 /opt/app/worker.py --db-password=hunter2 --token tok-9f8e7d6c5b4a3210',
@@ -23,7 +24,7 @@ export function secretBundle(host: string, collectedAt: string, extra = ''): Uin
     tarGz([
       { name: 'manifest.json', body: manifest },
       { name: 'proc/meminfo', body: meminfo },
-      { name: 'ps.txt', body: ps + '\n' },
+      { name: 'ps.txt', body: `${ps}\n` },
       { name: 'config/fwlog.properties', body: kafka },
     ]),
   )
