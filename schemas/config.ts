@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { LogLevel } from './log.ts'
 
 // Configuration from the environment (Node) or bindings (Workers): strings in, typed values out.
 
@@ -64,5 +65,8 @@ export const Config = z.object({
   // Data: secrets masked in parses (`off` keeps them as sent); how long bundles and diagnoses live.
   REDACT: z.enum(['on', 'off']).default('on'),
   RETENTION_DAYS: Retention.optional(),
+  // Operating: the lowest level of log line written, and the token /metrics asks for (Node; unset: no /metrics).
+  LOG_LEVEL: LogLevel.default('info'),
+  METRICS_TOKEN: z.string().min(16).optional(),
 })
 export type Config = z.infer<typeof Config>
