@@ -183,18 +183,18 @@ describe.skipIf(!CAN_RUN)('memgap-collect.sh on this machine (root, PID namespac
     expect(procps.code).toBe(0)
     expect(procps.stdout.trim()).toBe(procps.archive)
     const files = listing(procps.archive)
-    for (const f of ['manifest.json', 'collect.log', 'proc/meminfo', 'proc/vmstat', 'proc/buddyinfo', 'proc/slabinfo', 'ps.txt', 'dmesg.txt', 'config/producer.properties']) {
+    for (const f of ['manifest.json', 'collect.log', 'proc/meminfo', 'proc/vmstat', 'proc/buddyinfo', 'proc/slabinfo', 'ps.txt', 'dmesg.txt', `config${configDir}/fwlog/producer.properties`]) {
       expect(files).toContain(f)
     }
-    expect(files).not.toContain('config/other.properties')
+    expect(files).not.toContain(`config${configDir}/fwlog/other.properties`)
     expect(files).not.toContain('ps-status.txt') // procps ps has exact RSS
 
     const dump = dumpOf(files)
     for (const f of [`pmap/${dump.pid}.txt`, `proc/${dump.pid}/smaps_rollup`, `proc/${dump.pid}/status`, `proc/${dump.pid}/maps`]) expect(files).toContain(f)
     expect(dump.end - dump.start).toBe(2n * 1024n * 1024n) // --dump-max-mb 2 of a 24 MiB region
     expect(member(procps.archive, 'ps.txt').split('\n')[0]).toMatch(/PID\s+PPID\s+RSS\s+VSZ COMMAND\s+COMMAND/)
-    expect(member(procps.archive, 'config/producer.properties')).toBe(
-      'bootstrap.servers=127.0.0.1:19092\nsasl.password=<redacted>\nqueue.buffering.max.messages=100000\n',
+    expect(member(procps.archive, `config${configDir}/fwlog/producer.properties`)).toBe(
+      'bootstrap.servers=127.0.0.1:19092\nsasl.password=<masked>\nqueue.buffering.max.messages=100000\n',
     )
 
     const manifest = Manifest.parse(JSON.parse(member(procps.archive, 'manifest.json')))
@@ -239,7 +239,7 @@ describe.skipIf(!CAN_RUN)('memgap-collect.sh on this machine (root, PID namespac
   it('busybox alone (no procps, pmap, gdb, curl): says what is missing and still gives a readable bundle', async () => {
     expect(busyboxOnly.code).toBe(0)
     const files = listing(busyboxOnly.archive)
-    expect(files).toEqual(expect.arrayContaining(['ps.txt', 'ps-status.txt', 'proc/meminfo', 'manifest.json', 'config/producer.properties']))
+    expect(files).toEqual(expect.arrayContaining(['ps.txt', 'ps-status.txt', 'proc/meminfo', 'manifest.json', `config${configDir}/fwlog/producer.properties`]))
     expect(files.some((f) => f.startsWith('pmap/'))).toBe(false)
     const dump = dumpOf(files)
     expect(dump.end - dump.start).toBe(1024n * 1024n)
