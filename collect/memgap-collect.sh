@@ -751,14 +751,16 @@ dirty_anon_regions() {
 	' "/proc/$1/smaps" 2>/dev/null | sort -k1,1nr
 }
 
-# dump_region PID START END FILE: the bytes START..END (hex, no 0x) of PID into FILE.
-dump_region() {
-	if have gdb; then
-		bounded $((TIMEOUT * 5)) gdb -batch -nx -iex 'set auto-solib-add off' -iex 'set auto-load off' -p "$1" -ex "dump memory $4 0x$2 0x$3" >>"$LOG" 2>&1
-		[ -s "$4" ] && return 0
-		log "gdb dump of $1 $2-$3 failed; trying /proc/$1/mem"
-	fi
-	# /proc/PID/mem read at the region's offset: root (or ptrace rights) needed, no gdb.
+# gdb_dumps PID CMDS: run the `dump memory` lines of the file CMDS in one gdb session: one attach,
+# one pause of the process, however many regions (a V8 heap is hundreds of 256 KiB pages). gdb
+# stops at the first failing command: the regions it left are read from /proc/PID/mem after.
+gdb_dumps() {
+	bounded $((TIMEOUT * 5)) gdb -batch -nx -iex 'set auto-solib-add off' -iex 'set auto-load off' -p "$1" -x "$2" >>"$LOG" 2>&1
+}
+
+# mem_region PID START END FILE: the bytes START..END (hex, no 0x) of PID from /proc/PID/mem, at
+# the region's offset: root (or ptrace rights) needed, no gdb.
+mem_region() {
 	page=4096
 	bounded $((TIMEOUT * 5)) dd if="/proc/$1/mem" of="$4" bs=$page skip=$((0x$2 / page)) count=$(((0x$3 - 0x$2) / page)) 2>>"$LOG"
 	[ -s "$4" ]
@@ -775,17 +777,24 @@ if [ "$DUMPS" -gt 0 ]; then
 		have gdb || log "dumps: no gdb, reading /proc/$dump_pid/mem"
 		mkdir -p "$STAGE/dumps"
 		dumped=0
-		regions=$(dirty_anon_regions "$dump_pid" | head -n "$DUMPS")
-		[ -n "$regions" ] || missing "dumps: pid $dump_pid has no dirty anonymous region"
-		# A here-document, not a pipe: the loop must not run in a subshell (dumped counts).
-		while read -r kib start end; do
-			[ -n "$start" ] || continue
+		# "KIB START STOP", each region cut to the cap; smaps pads to 8 digits: names carry none.
+		regions=$(dirty_anon_regions "$dump_pid" | head -n "$DUMPS" | while read -r kib start end; do
 			stop=$end
 			[ $((0x$end - 0x$start)) -le "$cap" ] || stop=$(printf '%x' $((0x$start + cap)))
-			start=$(printf '%x' $((0x$start))) # smaps pads to 8 digits: names carry none
-			stop=$(printf '%x' $((0x$stop)))
+			printf '%s %x %x\n' "$kib" $((0x$start)) $((0x$stop))
+		done)
+		[ -n "$regions" ] || missing "dumps: pid $dump_pid has no dirty anonymous region"
+		if have gdb && [ -n "$regions" ]; then
+			printf '%s\n' "$regions" | awk -v dir="$STAGE/dumps" -v pid="$dump_pid" \
+				'{ printf "dump memory %s/%s-%s-%s.bin 0x%s 0x%s\n", dir, pid, $2, $3, $2, $3 }' >"$STAGE/.gdb"
+			gdb_dumps "$dump_pid" "$STAGE/.gdb"
+			rm -f "$STAGE/.gdb"
+		fi
+		# A here-document, not a pipe: the loop must not run in a subshell (dumped counts).
+		while read -r kib start stop; do
+			[ -n "$start" ] || continue
 			file=$STAGE/dumps/$dump_pid-$start-$stop.bin
-			if dump_region "$dump_pid" "$start" "$stop" "$file"; then
+			if [ -s "$file" ] || mem_region "$dump_pid" "$start" "$stop" "$file"; then
 				dumped=$((dumped + 1))
 				log "dumps/$dump_pid-$start-$stop.bin: $kib KiB dirty, $(wc -c <"$file" | tr -d ' ') bytes dumped"
 			else

@@ -1,16 +1,16 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import { BundleSummary } from '../../schemas/bundle.ts'
 import { Manifest } from '../../schemas/parsers.ts'
 import { readBundle } from '../../src/bundle/read.ts'
 import type { RunningServer } from '../../src/server.ts'
+import { CAN_RUN, type Collected, has, inNamespace, listing, member, SCRIPT } from '../helpers/collector.ts'
 import { sha256 } from '../helpers/fixtures.ts'
 import { testBucket, testServer } from '../helpers/storage.ts'
 
@@ -20,10 +20,7 @@ import { testBucket, testServer } from '../helpers/storage.ts'
 // or curl). The namespace holds one target: a node process whose largest dirty anonymous
 // region is full of JSON log records, as a producer queue would be.
 
-const SCRIPT = fileURLToPath(new URL('../../collect/memgap-collect.sh', import.meta.url))
 const KEY = 'collector-key-0123456789abcdef'
-const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0
-const CAN_RUN = process.getuid?.() === 0 && has('unshare') && has('busybox')
 
 const TARGET = `
 const rec = (i) => JSON.stringify({ LogType: i % 3 ? 'netflow' : 'waf', SrcIP: '10.0.0.' + (i % 250), DstPort: 443, Bytes: i * 7, Session: 'sess-' + i }) + '\\n'
@@ -46,13 +43,6 @@ kill $! 2>/dev/null
 exit $rc
 `
 
-interface Collected {
-  code: number | null
-  stdout: string
-  stderr: string
-  archive: string
-}
-
 let work: string
 let configDir: string
 let targetFile: string
@@ -62,32 +52,8 @@ let runs = 0
 function collect(shell: string[], args: string[], options: { path?: string } = {}): Promise<Collected> {
   const n = ++runs
   const out = join(work, `bundle-${n}`)
-  const env = {
-    ...process.env,
-    NODE: process.execPath,
-    TARGET: targetFile,
-    READY: join(work, `ready-${n}`),
-    COLLECT_PATH: options.path ?? '',
-    MEMGAP_TOKEN: '',
-  }
-  const argv = ['--pid', '--fork', '--mount-proc', 'sh', '-c', NAMESPACE_SCRIPT, 'sh', ...shell, SCRIPT, '--out', out, ...args]
-  return new Promise((resolve, reject) => {
-    const child = spawn('unshare', argv, { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr, archive: `${out}.tar.gz` }))
-  })
-}
-
-function listing(archive: string): string[] {
-  return execFileSync('tar', ['tzf', archive], { encoding: 'utf8' }).split('\n').filter(Boolean).map((p) => p.replace(/^\.\//, ''))
-}
-
-function member(archive: string, path: string): string {
-  return execFileSync('tar', ['xzOf', archive, `./${path}`], { encoding: 'utf8' })
+  const env = { NODE: process.execPath, TARGET: targetFile, READY: join(work, `ready-${n}`), COLLECT_PATH: options.path ?? '', MEMGAP_TOKEN: '' }
+  return inNamespace(NAMESPACE_SCRIPT, [...shell, SCRIPT, '--out', out, ...args], env, `${out}.tar.gz`)
 }
 
 async function parse(archive: string): Promise<ParsedBundle> {
@@ -171,7 +137,7 @@ describe.skipIf(!CAN_RUN)('memgap-collect.sh on this machine (root, PID namespac
       collect(['/usr/bin/busybox', 'sh'], [...common, '--dumps', '1', '--dump-max-mb', '1'], { path: bin }),
       collect(['busybox', 'sh'], ['--top', '1', '--kafka-config-dir', configDir, '--url', `http://127.0.0.1:${closedPort}`]),
     ])
-  }, 90_000)
+  }, 180_000)
 
   afterAll(async () => {
     await server?.close()
