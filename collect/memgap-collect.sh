@@ -605,6 +605,8 @@ size_of() {
 # their name), then by name.
 kind_of() {
 	head=$(head -c 4096 "$1" 2>/dev/null | tr -d '\000')
+	# Text only: a NUL in the first 4 KiB is a database, a socket dump, a binary: not copied.
+	[ "$(head -c 4096 "$1" 2>/dev/null | tr -d '\000' | wc -c)" -eq "$(head -c 4096 "$1" 2>/dev/null | wc -c)" ] || return 0
 	case $head in
 	*'"msg_cnt"'*) echo stats && return ;;             # librdkafka statistics JSON
 	*rsyslogd-pstats* | *origin=core.*) echo stats && return ;; # rsyslog impstats lines

@@ -118,6 +118,7 @@ describe.skipIf(!CAN_TEST)('memgap-collect.sh: which processes, masking, client 
       writeFile(join(app, 'client-stats.json'), ['{"name":"c#producer-1","msg_cnt":10,"msg_max":100000}', '{"name":"c#producer-1","msg_cnt":20,"msg_max":100000}', ''].join('\n')),
       // A config naming a statistics file outside the process's folder, as rsyslog's impstats does.
       writeFile(join(app, 'forward.conf'), `module(load="impstats" log.file="${work}/var/rsyslog-stats.log")\nauth_token hunter2-line\n`),
+      writeFile(join(app, 'queue.stats'), Buffer.from('\x00\x01binary stats\x00', 'latin1')), // binary: never copied
       writeFile(join(work, 'var/rsyslog-stats.log'), 'Dec  4 10:00:00 fw rsyslogd-pstats: central queue: origin=core.queue size=4100 enqueued=4100 full=0 discarded.full=0 discarded.nf=0 maxqsize=4100\n'),
     ])
     // A stand-in for a local Fluent Bit's HTTP server: the collector asks it what the config says.
@@ -197,5 +198,6 @@ describe.skipIf(!CAN_TEST)('memgap-collect.sh: which processes, masking, client 
     expect(member(archive, `stats${work}/var/rsyslog-stats.log`)).toContain('origin=core.queue size=4100')
     expect(member(archive, `config${app}/forward.conf`)).toContain('auth_token <masked>')
     expect(JSON.parse(member(archive, `http/fluent-bit-${fluentBitPort}-storage.json`))).toEqual(storageAnswer)
+    expect(listing(archive).filter((f) => f.includes('queue.stats'))).toEqual([])
   })
 })

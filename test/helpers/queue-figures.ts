@@ -80,3 +80,47 @@ export function sideFigures(archive: string, marker: string): SideFigures {
     refusedLines: logs.reduce((sum, l) => sum + l.split('\n').filter((line) => /ECONNREFUSED|Connection refused|suspended|disconnect/i.test(line)).length, 0),
   }
 }
+
+/**
+ * The fixtures: the client's record marker in its dumps, its queue's statistic, the statistics the
+ * README states, and what the pair shows: `queue` (the client's queue fills while its server is
+ * down), `drops` (the client drops what it cannot send: no growth), `control` (growth that is no
+ * queue, next to a client that is no cause).
+ */
+export const QUEUE_CASES = [
+  { dir: 'rsyslog-c', kind: 'queue', marker: '"LogType"', queue: 'central queue.size', stats: ['central queue.size', 'central queue.enqueued', 'central queue.maxqsize', 'central queue.full', 'central queue.discarded.full', 'central.processed', 'main Q.size'] },
+  { dir: 'mqtt-python', kind: 'queue', marker: '"meter"', queue: 'out_messages', stats: ['connected', 'out_messages', 'max_queued_messages', 'sent', 'queued_ok', 'no_conn', 'queue_full'] },
+  { dir: 'redis-node', kind: 'queue', marker: '"orderId"', queue: 'offlineQueue', stats: ['status', 'offlineQueue', 'commandQueue', 'sent', 'acked', 'failed'] },
+  { dir: 'amqp-node', kind: 'queue', marker: '"invoice"', queue: 'socketWritableBytes', stats: ['sent', 'publishReturnedFalse', 'socketWritableBytes'] },
+  { dir: 'nats-node', kind: 'drops', marker: '"device"', queue: 'outboundBytes', stats: ['closed', 'sent', 'outMsgs', 'outBytes', 'outboundBytes'] },
+  { dir: 'control-rsyslog-bounded', kind: 'control', marker: '"LogType"', queue: 'central queue.size', stats: ['central queue.size', 'central queue.enqueued', 'central queue.maxqsize', 'central queue.full', 'central queue.discarded.full', 'central.processed'] },
+  { dir: 'control-redis-cache', kind: 'control', marker: '"orderId"', queue: 'offlineQueue', stats: ['status', 'offlineQueue', 'sent', 'acked', 'auditCache'] },
+] as const
+
+export function stat(stats: Record<string, unknown>, path: string): unknown {
+  if (path in stats) return stats[path]
+  const dot = path.indexOf('.', path.indexOf(' ') + 1)
+  const queue = stats[path.slice(0, dot)] as Record<string, unknown> | undefined
+  return queue?.[path.slice(dot + 1)]
+}
+
+/**
+ * The README's table of figures, one Markdown row a figure: `| figure | baseline | suspect |`.
+ * Processes are matched by program; a program on one side only is left out.
+ */
+export function figureRows(baseline: SideFigures, suspect: SideFigures, stats: readonly string[]): string[] {
+  const row = (name: string, b: unknown, s: unknown) => `| ${name} | ${String(b)} | ${String(s)} |`
+  const rows = [
+    row(`${baseline.client.program} (the client) VmRSS kB`, baseline.client.rssKib, suspect.client.rssKib),
+    row(`${baseline.client.program} (the client) RssAnon kB`, baseline.client.anonKib, suspect.client.anonKib),
+  ]
+  for (const other of baseline.others) {
+    const same = suspect.others.find((o) => o.program === other.program)
+    if (same && other.program !== 'bash') rows.push(row(`${other.program} RssAnon kB`, other.anonKib, same.anonKib))
+  }
+  for (const path of stats) rows.push(row(`statistics: ${path}`, stat(baseline.stats, path), stat(suspect.stats, path)))
+  rows.push(row("records in the client's dumps", baseline.dumpRecords, suspect.dumpRecords))
+  rows.push(row("bytes of the client's dumps", baseline.dumpBytes, suspect.dumpBytes))
+  rows.push(row('log lines of failed connections', baseline.refusedLines, suspect.refusedLines))
+  return rows
+}
