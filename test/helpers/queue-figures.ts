@@ -91,7 +91,6 @@ export const QUEUE_CASES = [
   { dir: 'rsyslog-c', kind: 'queue', marker: '"LogType"', queue: 'central queue.size', stats: ['central queue.size', 'central queue.enqueued', 'central queue.maxqsize', 'central queue.full', 'central queue.discarded.full', 'central.processed', 'main Q.size'] },
   { dir: 'mqtt-python', kind: 'queue', marker: '"meter"', queue: 'out_messages', stats: ['connected', 'out_messages', 'max_queued_messages', 'sent', 'queued_ok', 'no_conn', 'queue_full'] },
   { dir: 'redis-node', kind: 'queue', marker: '"orderId"', queue: 'offlineQueue', stats: ['status', 'offlineQueue', 'commandQueue', 'sent', 'acked', 'failed'] },
-  { dir: 'amqp-node', kind: 'queue', marker: '"invoice"', queue: 'socketWritableBytes', stats: ['sent', 'publishReturnedFalse', 'socketWritableBytes'] },
   { dir: 'nats-node', kind: 'drops', marker: '"device"', queue: 'outboundBytes', stats: ['closed', 'sent', 'outMsgs', 'outBytes', 'outboundBytes'] },
   { dir: 'control-rsyslog-bounded', kind: 'control', marker: '"LogType"', queue: 'central queue.size', stats: ['central queue.size', 'central queue.enqueued', 'central queue.maxqsize', 'central queue.full', 'central queue.discarded.full', 'central.processed'] },
   { dir: 'control-redis-cache', kind: 'control', marker: '"orderId"', queue: 'offlineQueue', stats: ['status', 'offlineQueue', 'sent', 'acked', 'auditCache'] },
