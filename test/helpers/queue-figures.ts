@@ -20,7 +20,7 @@ export interface SideFigures {
   /** Occurrences of the case's record marker in the client's dumps, and the bytes dumped. */
   dumpRecords: number
   dumpBytes: number
-  /** Lines of the client's logs that say a connection failed. */
+  /** Lines of the client's logs that say a connection failed, was suspended, blocked or lost. */
   refusedLines: number
 }
 
@@ -77,7 +77,7 @@ export function sideFigures(archive: string, marker: string): SideFigures {
     stats,
     dumpRecords: dumps.reduce((sum, d) => sum + count(d, marker), 0),
     dumpBytes: dumps.reduce((sum, d) => sum + d.length, 0),
-    refusedLines: logs.reduce((sum, l) => sum + l.split('\n').filter((line) => /ECONNREFUSED|Connection refused|suspended|disconnect/i.test(line)).length, 0),
+    refusedLines: logs.reduce((sum, l) => sum + l.split('\n').filter((line) => /ECONNREFUSED|Connection refused|suspended|disconnect|blocked/i.test(line)).length, 0),
   }
 }
 
@@ -91,6 +91,7 @@ export const QUEUE_CASES = [
   { dir: 'rsyslog-c', kind: 'queue', marker: '"LogType"', queue: 'central queue.size', stats: ['central queue.size', 'central queue.enqueued', 'central queue.maxqsize', 'central queue.full', 'central queue.discarded.full', 'central.processed', 'main Q.size'] },
   { dir: 'mqtt-python', kind: 'queue', marker: '"meter"', queue: 'out_messages', stats: ['connected', 'out_messages', 'max_queued_messages', 'sent', 'queued_ok', 'no_conn', 'queue_full'] },
   { dir: 'redis-node', kind: 'queue', marker: '"orderId"', queue: 'offlineQueue', stats: ['status', 'offlineQueue', 'commandQueue', 'sent', 'acked', 'failed'] },
+  { dir: 'amqp-node', kind: 'queue', marker: '"invoice"', queue: 'socketWritableBytes', stats: ['sent', 'publishReturnedFalse', 'socketWritableBytes'] },
   { dir: 'nats-node', kind: 'drops', marker: '"device"', queue: 'outboundBytes', stats: ['closed', 'sent', 'outMsgs', 'outBytes', 'outboundBytes'] },
   { dir: 'control-rsyslog-bounded', kind: 'control', marker: '"LogType"', queue: 'central queue.size', stats: ['central queue.size', 'central queue.enqueued', 'central queue.maxqsize', 'central queue.full', 'central queue.discarded.full', 'central.processed'] },
   { dir: 'control-redis-cache', kind: 'control', marker: '"orderId"', queue: 'offlineQueue', stats: ['status', 'offlineQueue', 'sent', 'acked', 'auditCache'] },
