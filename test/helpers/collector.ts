@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url'
 
 export const SCRIPT = fileURLToPath(new URL('../../collect/memgap-collect.sh', import.meta.url))
 export const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0
-export const CAN_RUN = process.getuid?.() === 0 && has('unshare') && has('busybox')
+const MISSING = [...['busybox', 'unshare'].filter((command) => !has(command)), ...(process.getuid?.() === 0 ? [] : ['root'])]
+
+/** A beforeAll: the collector tests fail with the reason when busybox, unshare or root are missing. */
+export function requirePrerequisites(): void {
+  if (MISSING.length > 0) throw new Error(`the collector tests need ${MISSING.join(', ')}: run them through npm test, as root`)
+}
 
 export interface Collected {
   code: number | null
