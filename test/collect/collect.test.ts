@@ -55,7 +55,13 @@ let runs = 0
 function collect(shell: string[], args: string[], options: { path?: string } = {}): Promise<Collected> {
   const n = ++runs
   const out = join(work, `bundle-${n}`)
-  const env = { NODE: process.execPath, TARGET: targetFile, READY: join(work, `ready-${n}`), COLLECT_PATH: options.path ?? '', MEMGAP_TOKEN: '' }
+  const env = {
+    NODE: process.execPath,
+    TARGET: targetFile,
+    READY: join(work, `ready-${n}`),
+    COLLECT_PATH: options.path ?? '',
+    MEMGAP_TOKEN: '',
+  }
   return inNamespace(NAMESPACE_SCRIPT, [...shell, SCRIPT, '--out', out, ...args], env, `${out}.tar.gz`)
 }
 
@@ -135,7 +141,22 @@ describe('memgap-collect.sh on this machine (root, PID namespace)', () => {
 
     const common = ['--kafka-config-dir', configDir, '--top', '5']
     ;[procps, uploaded, busyboxOnly, uploadDown] = await Promise.all([
-      collect(['busybox', 'sh'], [...common, '--role', 'suspect', '--host', 'edge "7"\\a', '--notes', 'line one\n\tline "two"', '--dumps', '1', '--dump-max-mb', '2']),
+      collect(
+        ['busybox', 'sh'],
+        [
+          ...common,
+          '--role',
+          'suspect',
+          '--host',
+          'edge "7"\\a',
+          '--notes',
+          'line one\n\tline "two"',
+          '--dumps',
+          '1',
+          '--dump-max-mb',
+          '2',
+        ],
+      ),
       collect(['bash'], [...common, '--role', 'baseline', '--host', 'edge-8', '--url', server.url, '--token', KEY]),
       collect(['/usr/bin/busybox', 'sh'], [...common, '--dumps', '1', '--dump-max-mb', '1'], { path: bin }),
       collect(['busybox', 'sh'], ['--top', '1', '--kafka-config-dir', configDir, '--url', `http://127.0.0.1:${closedPort}`]),
@@ -152,14 +173,25 @@ describe('memgap-collect.sh on this machine (root, PID namespace)', () => {
     expect(procps.code).toBe(0)
     expect(procps.stdout.trim()).toBe(procps.archive)
     const files = listing(procps.archive)
-    for (const f of ['manifest.json', 'collect.log', 'proc/meminfo', 'proc/vmstat', 'proc/buddyinfo', 'proc/slabinfo', 'ps.txt', 'dmesg.txt', `config${configDir}/fwlog/producer.properties`]) {
+    for (const f of [
+      'manifest.json',
+      'collect.log',
+      'proc/meminfo',
+      'proc/vmstat',
+      'proc/buddyinfo',
+      'proc/slabinfo',
+      'ps.txt',
+      'dmesg.txt',
+      `config${configDir}/fwlog/producer.properties`,
+    ]) {
       expect(files).toContain(f)
     }
     expect(files).not.toContain(`config${configDir}/fwlog/other.properties`)
     expect(files).not.toContain('ps-status.txt') // procps ps has exact RSS
 
     const dump = dumpOf(files)
-    for (const f of [`pmap/${dump.pid}.txt`, `proc/${dump.pid}/smaps_rollup`, `proc/${dump.pid}/status`, `proc/${dump.pid}/maps`]) expect(files).toContain(f)
+    for (const f of [`pmap/${dump.pid}.txt`, `proc/${dump.pid}/smaps_rollup`, `proc/${dump.pid}/status`, `proc/${dump.pid}/maps`])
+      expect(files).toContain(f)
     expect(dump.end - dump.start).toBe(2n * 1024n * 1024n) // --dump-max-mb 2 of a 24 MiB region
     expect(member(procps.archive, 'ps.txt').split('\n')[0]).toMatch(/PID\s+PPID\s+RSS\s+VSZ COMMAND\s+COMMAND/)
     expect(member(procps.archive, `config${configDir}/fwlog/producer.properties`)).toBe(
@@ -191,9 +223,17 @@ describe('memgap-collect.sh on this machine (root, PID namespace)', () => {
     expect(uploaded.stderr).toBe(`bundle: ${uploaded.archive}\n`)
     const summary = BundleSummary.parse(JSON.parse(uploaded.stdout))
     const raw = new Uint8Array(await readFile(uploaded.archive))
-    expect(summary).toMatchObject({ id: sha256(raw), bytes: raw.byteLength, host: 'edge-8', role: 'baseline', format: 'tar.gz', error: null })
+    expect(summary).toMatchObject({
+      id: sha256(raw),
+      bytes: raw.byteLength,
+      host: 'edge-8',
+      role: 'baseline',
+      format: 'tar.gz',
+      error: null,
+    })
     const kinds = new Set(summary.files.map((f) => f.kind))
-    for (const kind of ['meminfo', 'ps', 'pmap', 'smaps_rollup', 'status', 'maps', 'vmstat', 'slabinfo', 'manifest', 'kafka-config']) expect(kinds).toContain(kind)
+    for (const kind of ['meminfo', 'ps', 'pmap', 'smaps_rollup', 'status', 'maps', 'vmstat', 'slabinfo', 'manifest', 'kafka-config'])
+      expect(kinds).toContain(kind)
     // 201 the first time: the same bytes again are a 200 with the same summary.
     const again = await fetch(`${server.url}/v1/bundles`, {
       method: 'POST',
@@ -208,7 +248,9 @@ describe('memgap-collect.sh on this machine (root, PID namespace)', () => {
   it('busybox alone (no procps, pmap, gdb, curl): says what is missing and still gives a readable bundle', async () => {
     expect(busyboxOnly.code).toBe(0)
     const files = listing(busyboxOnly.archive)
-    expect(files).toEqual(expect.arrayContaining(['ps.txt', 'ps-status.txt', 'proc/meminfo', 'manifest.json', `config${configDir}/fwlog/producer.properties`]))
+    expect(files).toEqual(
+      expect.arrayContaining(['ps.txt', 'ps-status.txt', 'proc/meminfo', 'manifest.json', `config${configDir}/fwlog/producer.properties`]),
+    )
     expect(files.some((f) => f.startsWith('pmap/'))).toBe(false)
     const dump = dumpOf(files)
     expect(dump.end - dump.start).toBe(1024n * 1024n)

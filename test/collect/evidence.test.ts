@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -75,8 +75,19 @@ const storageAnswer = { storage_layer: { chunks: { total_chunks: 3, mem_chunks: 
 
 function collect(shell: string[], args: string[], options: { pidOfMapper?: boolean } = {}): Promise<Collected> {
   const out = join(work, `bundle-${++runs}`)
-  const env = { WORK: work, PY: PYTHON, READY: join(work, `ready-${runs}`), PID_OF_MAPPER: options.pidOfMapper ? '1' : '', MEMGAP_TOKEN: '' }
-  return inNamespace(NAMESPACE_SCRIPT, [...shell, SCRIPT, '--out', out, '--kafka-config-dir', join(work, 'none'), ...args], env, `${out}.tar.gz`)
+  const env = {
+    WORK: work,
+    PY: PYTHON,
+    READY: join(work, `ready-${runs}`),
+    PID_OF_MAPPER: options.pidOfMapper ? '1' : '',
+    MEMGAP_TOKEN: '',
+  }
+  return inNamespace(
+    NAMESPACE_SCRIPT,
+    [...shell, SCRIPT, '--out', out, '--kafka-config-dir', join(work, 'none'), ...args],
+    env,
+    `${out}.tar.gz`,
+  )
 }
 
 /** pid -> the program's script (the cmdline.txt argument after the interpreter) for every detailed process. */
@@ -113,21 +124,35 @@ describe('memgap-collect.sh: which processes, masking, client evidence', () => {
       writeFile(join(work, 'reserver.py'), RESERVER),
       writeFile(join(work, 'sleepy.py'), SLEEPY),
       writeFile(join(work, 'mapped.bin'), Buffer.alloc(64 << 20, 7)),
-      writeFile(join(app, 'client.properties'), 'bootstrap.servers=127.0.0.1:9092\nsasl.password=hunter2-conf\nqueue.buffering.max.messages=100000\n'),
+      writeFile(
+        join(app, 'client.properties'),
+        'bootstrap.servers=127.0.0.1:9092\nsasl.password=hunter2-conf\nqueue.buffering.max.messages=100000\n',
+      ),
       // librdkafka statistics as an app appends them: one JSON object a line, the last is the newest.
-      writeFile(join(app, 'client-stats.json'), ['{"name":"c#producer-1","msg_cnt":10,"msg_max":100000}', '{"name":"c#producer-1","msg_cnt":20,"msg_max":100000}', ''].join('\n')),
+      writeFile(
+        join(app, 'client-stats.json'),
+        ['{"name":"c#producer-1","msg_cnt":10,"msg_max":100000}', '{"name":"c#producer-1","msg_cnt":20,"msg_max":100000}', ''].join('\n'),
+      ),
       // A config naming a statistics file outside the process's folder, as rsyslog's impstats does.
       writeFile(join(app, 'forward.conf'), `module(load="impstats" log.file="${work}/var/rsyslog-stats.log")\nauth_token hunter2-line\n`),
       writeFile(join(app, 'queue.stats'), Buffer.from('\x00\x01binary stats\x00', 'latin1')), // binary: never copied
-      writeFile(join(work, 'var/rsyslog-stats.log'), 'Dec  4 10:00:00 fw rsyslogd-pstats: central queue: origin=core.queue size=4100 enqueued=4100 full=0 discarded.full=0 discarded.nf=0 maxqsize=4100\n'),
+      writeFile(
+        join(work, 'var/rsyslog-stats.log'),
+        'Dec  4 10:00:00 fw rsyslogd-pstats: central queue: origin=core.queue size=4100 enqueued=4100 full=0 discarded.full=0 discarded.nf=0 maxqsize=4100\n',
+      ),
     ])
     // A stand-in for a local Fluent Bit's HTTP server: the collector asks it what the config says.
     fluentBit = createServer((req, res) => {
       res.setHeader('content-type', 'application/json')
       res.end(req.url === '/api/v1/storage' ? JSON.stringify(storageAnswer) : '{}')
     })
-    fluentBitPort = await new Promise<number>((resolve) => fluentBit.listen(0, '127.0.0.1', () => resolve((fluentBit.address() as { port: number }).port)))
-    await writeFile(join(app, 'fluent-bit.conf'), `[SERVICE]\n    HTTP_Server  On\n    HTTP_Port    ${fluentBitPort}\n    HTTP_Passwd  hunter2-fb\n`)
+    fluentBitPort = await new Promise<number>((resolve) =>
+      fluentBit.listen(0, '127.0.0.1', () => resolve((fluentBit.address() as { port: number }).port)),
+    )
+    await writeFile(
+      join(app, 'fluent-bit.conf'),
+      `[SERVICE]\n    HTTP_Server  On\n    HTTP_Port    ${fluentBitPort}\n    HTTP_Passwd  hunter2-fb\n`,
+    )
 
     ;[byDefault, byName, byPid, unknownName] = await Promise.all([
       collect(['busybox', 'sh'], ['--top', '50', '--dumps', '1', '--dump-max-mb', '1']),
@@ -164,7 +189,9 @@ describe('memgap-collect.sh: which processes, masking, client evidence', () => {
     expect(byPid.code).toBe(0)
     expect(programs(byPid.archive).get(dumpedPid(byPid.archive))).toContain('mapper.py')
     expect(unknownName.code).toBe(0)
-    expect(Manifest.parse(JSON.parse(member(unknownName.archive, 'manifest.json'))).notes).toContain('--process no-such-program: no such process')
+    expect(Manifest.parse(JSON.parse(member(unknownName.archive, 'manifest.json'))).notes).toContain(
+      '--process no-such-program: no such process',
+    )
   })
 
   it('masks every planted secret in every text file, under busybox sh and dash', () => {
@@ -175,8 +202,19 @@ describe('memgap-collect.sh: which processes, masking, client evidence', () => {
     }
     const pid = [...programs(byDefault.archive)].find(([, p]) => p.includes('client.py'))![0]
     expect(member(byDefault.archive, `proc/${pid}/cmdline.txt`).split('\n')).toEqual([
-      PYTHON, `${work}/client.py`, `${work}/ready-1.c`, '--db-password', '<masked>', '--password=<masked>', '--api-token', '<masked>',
-      '--url', 'redis://app:<masked>@127.0.0.1:6379', '-H', 'Authorization: Bearer <masked>', '',
+      PYTHON,
+      `${work}/client.py`,
+      `${work}/ready-1.c`,
+      '--db-password',
+      '<masked>',
+      '--password=<masked>',
+      '--api-token',
+      '<masked>',
+      '--url',
+      'redis://app:<masked>@127.0.0.1:6379',
+      '-H',
+      'Authorization: Bearer <masked>',
+      '',
     ])
   })
 
@@ -192,7 +230,9 @@ describe('memgap-collect.sh: which processes, masking, client evidence', () => {
     expect(fds).toContain(`3 ${work}/app/client.log`)
 
     const app = `${work}/app`
-    expect(member(archive, `config${app}/client.properties`)).toBe('bootstrap.servers=127.0.0.1:9092\nsasl.password=<masked>\nqueue.buffering.max.messages=100000\n')
+    expect(member(archive, `config${app}/client.properties`)).toBe(
+      'bootstrap.servers=127.0.0.1:9092\nsasl.password=<masked>\nqueue.buffering.max.messages=100000\n',
+    )
     expect(member(archive, `stats${app}/client-stats.json`)).toBe('{"name":"c#producer-1","msg_cnt":20,"msg_max":100000}\n')
     expect(member(archive, `logs${app}/client.log`)).toContain('redis://app:<masked>@127.0.0.1:6379 failed: Connection refused')
     expect(member(archive, `stats${work}/var/rsyslog-stats.log`)).toContain('origin=core.queue size=4100')

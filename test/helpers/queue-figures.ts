@@ -27,7 +27,10 @@ export interface SideFigures {
 export const fixturePath = (path: string) => fileURLToPath(new URL(`../fixtures/queues/${path}`, import.meta.url))
 
 function members(archive: string): string[] {
-  return execFileSync('tar', ['tzf', archive], { encoding: 'utf8' }).split('\n').filter((p) => p && !p.endsWith('/')).map((p) => p.replace(/^\.\//, ''))
+  return execFileSync('tar', ['tzf', archive], { encoding: 'utf8' })
+    .split('\n')
+    .filter((p) => p && !p.endsWith('/'))
+    .map((p) => p.replace(/^\.\//, ''))
 }
 
 function read(archive: string, path: string): Buffer {
@@ -65,7 +68,10 @@ export function sideFigures(archive: string, marker: string): SideFigures {
   const chosen = /^chosen processes: (\d+)/m.exec(read(archive, 'collect.log').toString())
   if (!chosen) throw new Error(`${archive}: collect.log names no chosen process`)
   const pid = Number(chosen[1])
-  const detailed = files.map((f) => /^proc\/(\d+)\/cmdline\.txt$/.exec(f)?.[1]).filter(Boolean).map(Number)
+  const detailed = files
+    .map((f) => /^proc\/(\d+)\/cmdline\.txt$/.exec(f)?.[1])
+    .filter(Boolean)
+    .map(Number)
   const statsFile = files.find((f) => f.startsWith('stats/'))
   const statsText = statsFile ? read(archive, statsFile).toString().trim() : ''
   const stats = statsText.startsWith('{') ? JSON.parse(statsText.split('\n').at(-1)!) : impstats(statsText)
@@ -77,7 +83,10 @@ export function sideFigures(archive: string, marker: string): SideFigures {
     stats,
     dumpRecords: dumps.reduce((sum, d) => sum + count(d, marker), 0),
     dumpBytes: dumps.reduce((sum, d) => sum + d.length, 0),
-    refusedLines: logs.reduce((sum, l) => sum + l.split('\n').filter((line) => /ECONNREFUSED|Connection refused|suspended|disconnect|blocked/i.test(line)).length, 0),
+    refusedLines: logs.reduce(
+      (sum, l) => sum + l.split('\n').filter((line) => /ECONNREFUSED|Connection refused|suspended|disconnect|blocked/i.test(line)).length,
+      0,
+    ),
   }
 }
 
@@ -88,13 +97,70 @@ export function sideFigures(archive: string, marker: string): SideFigures {
  * queue, next to a client that is no cause).
  */
 export const QUEUE_CASES = [
-  { dir: 'rsyslog-c', kind: 'queue', marker: '"LogType"', queue: 'central queue.size', stats: ['central queue.size', 'central queue.enqueued', 'central queue.maxqsize', 'central queue.full', 'central queue.discarded.full', 'central.processed', 'main Q.size'] },
-  { dir: 'mqtt-python', kind: 'queue', marker: '"meter"', queue: 'out_messages', stats: ['connected', 'out_messages', 'max_queued_messages', 'sent', 'queued_ok', 'no_conn', 'queue_full'] },
-  { dir: 'redis-node', kind: 'queue', marker: '"orderId"', queue: 'offlineQueue', stats: ['status', 'offlineQueue', 'commandQueue', 'sent', 'acked', 'failed'] },
-  { dir: 'amqp-node', kind: 'queue', marker: '"invoice"', queue: 'socketWritableBytes', stats: ['sent', 'publishReturnedFalse', 'socketWritableBytes'] },
-  { dir: 'nats-node', kind: 'drops', marker: '"device"', queue: 'outboundBytes', stats: ['closed', 'sent', 'outMsgs', 'outBytes', 'outboundBytes'] },
-  { dir: 'control-rsyslog-bounded', kind: 'control', marker: '"LogType"', queue: 'central queue.size', stats: ['central queue.size', 'central queue.enqueued', 'central queue.maxqsize', 'central queue.full', 'central queue.discarded.full', 'central.processed'] },
-  { dir: 'control-redis-cache', kind: 'control', marker: '"orderId"', queue: 'offlineQueue', stats: ['status', 'offlineQueue', 'sent', 'acked', 'auditCache'] },
+  {
+    dir: 'rsyslog-c',
+    kind: 'queue',
+    marker: '"LogType"',
+    queue: 'central queue.size',
+    stats: [
+      'central queue.size',
+      'central queue.enqueued',
+      'central queue.maxqsize',
+      'central queue.full',
+      'central queue.discarded.full',
+      'central.processed',
+      'main Q.size',
+    ],
+  },
+  {
+    dir: 'mqtt-python',
+    kind: 'queue',
+    marker: '"meter"',
+    queue: 'out_messages',
+    stats: ['connected', 'out_messages', 'max_queued_messages', 'sent', 'queued_ok', 'no_conn', 'queue_full'],
+  },
+  {
+    dir: 'redis-node',
+    kind: 'queue',
+    marker: '"orderId"',
+    queue: 'offlineQueue',
+    stats: ['status', 'offlineQueue', 'commandQueue', 'sent', 'acked', 'failed'],
+  },
+  {
+    dir: 'amqp-node',
+    kind: 'queue',
+    marker: '"invoice"',
+    queue: 'socketWritableBytes',
+    stats: ['sent', 'publishReturnedFalse', 'socketWritableBytes'],
+  },
+  {
+    dir: 'nats-node',
+    kind: 'drops',
+    marker: '"device"',
+    queue: 'outboundBytes',
+    stats: ['closed', 'sent', 'outMsgs', 'outBytes', 'outboundBytes'],
+  },
+  {
+    dir: 'control-rsyslog-bounded',
+    kind: 'control',
+    marker: '"LogType"',
+    queue: 'central queue.size',
+    stats: [
+      'central queue.size',
+      'central queue.enqueued',
+      'central queue.maxqsize',
+      'central queue.full',
+      'central queue.discarded.full',
+      'central.processed',
+    ],
+  },
+  {
+    dir: 'control-redis-cache',
+    kind: 'control',
+    marker: '"orderId"',
+    queue: 'offlineQueue',
+    stats: ['status', 'offlineQueue', 'sent', 'acked', 'auditCache'],
+  },
 ] as const
 
 export function stat(stats: Record<string, unknown>, path: string): unknown {
