@@ -688,6 +688,11 @@ for pid in $DETAIL_PIDS; do
 		*) bounded "$TIMEOUT" find "$cwd" -xdev -maxdepth 2 -type f -size -65536k 2>/dev/null | head -n 200 ;;
 		esac
 	} | while IFS= read -r file; do
+		# Names first (no fork): only these are opened to be told apart.
+		case $file in
+		*.properties | *.conf | *.cfg | *.ini | *.yaml | *.yml | *.toml | *.log | *.log.[0-9] | /var/log/* | *stat* | *.json) ;;
+		*) continue ;;
+		esac
 		kind=$(kind_of "$file")
 		[ -n "$kind" ] && printf '%s %s\n' "$kind" "$file"
 	done
