@@ -1,16 +1,16 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import { BundleSummary } from '../../schemas/bundle.ts'
 import { Manifest } from '../../schemas/parsers.ts'
 import { readBundle } from '../../src/bundle/read.ts'
 import type { RunningServer } from '../../src/server.ts'
+import { type Collected, has, inNamespace, listing, member, requirePrerequisites, SCRIPT } from '../helpers/collector.ts'
 import { sha256 } from '../helpers/fixtures.ts'
 import { testBucket, testServer } from '../helpers/storage.ts'
 
@@ -20,15 +20,10 @@ import { testBucket, testServer } from '../helpers/storage.ts'
 // or curl). The namespace holds one target: a node process whose largest dirty anonymous
 // region is full of JSON log records, as a producer queue would be.
 
-const SCRIPT = fileURLToPath(new URL('../../collect/memgap-collect.sh', import.meta.url))
 const KEY = 'collector-key-0123456789abcdef'
-const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0
 // npm test installs busybox and unshare first (scripts/test-prereqs.sh): one still missing, or a
 // run without root (the PID namespace needs it), fails every test here with the reason, never skips.
-const MISSING = [...['busybox', 'unshare'].filter((command) => !has(command)), ...(process.getuid?.() === 0 ? [] : ['root'])]
-beforeAll(() => {
-  if (MISSING.length > 0) throw new Error(`the collector tests need ${MISSING.join(', ')}: run them through npm test, as root`)
-})
+beforeAll(requirePrerequisites)
 
 const TARGET = `
 const rec = (i) => JSON.stringify({ LogType: i % 3 ? 'netflow' : 'waf', SrcIP: '10.0.0.' + (i % 250), DstPort: 443, Bytes: i * 7, Session: 'sess-' + i }) + '\\n'
@@ -51,13 +46,6 @@ kill $! 2>/dev/null
 exit $rc
 `
 
-interface Collected {
-  code: number | null
-  stdout: string
-  stderr: string
-  archive: string
-}
-
 let work: string
 let configDir: string
 let targetFile: string
@@ -68,31 +56,13 @@ function collect(shell: string[], args: string[], options: { path?: string } = {
   const n = ++runs
   const out = join(work, `bundle-${n}`)
   const env = {
-    ...process.env,
     NODE: process.execPath,
     TARGET: targetFile,
     READY: join(work, `ready-${n}`),
     COLLECT_PATH: options.path ?? '',
     MEMGAP_TOKEN: '',
   }
-  const argv = ['--pid', '--fork', '--mount-proc', 'sh', '-c', NAMESPACE_SCRIPT, 'sh', ...shell, SCRIPT, '--out', out, ...args]
-  return new Promise((resolve, reject) => {
-    const child = spawn('unshare', argv, { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr, archive: `${out}.tar.gz` }))
-  })
-}
-
-function listing(archive: string): string[] {
-  return execFileSync('tar', ['tzf', archive], { encoding: 'utf8' }).split('\n').filter(Boolean).map((p) => p.replace(/^\.\//, ''))
-}
-
-function member(archive: string, path: string): string {
-  return execFileSync('tar', ['xzOf', archive, `./${path}`], { encoding: 'utf8' })
+  return inNamespace(NAMESPACE_SCRIPT, [...shell, SCRIPT, '--out', out, ...args], env, `${out}.tar.gz`)
 }
 
 async function parse(archive: string): Promise<ParsedBundle> {
@@ -171,12 +141,27 @@ describe('memgap-collect.sh on this machine (root, PID namespace)', () => {
 
     const common = ['--kafka-config-dir', configDir, '--top', '5']
     ;[procps, uploaded, busyboxOnly, uploadDown] = await Promise.all([
-      collect(['busybox', 'sh'], [...common, '--role', 'suspect', '--host', 'edge "7"\\a', '--notes', 'line one\n\tline "two"', '--dumps', '1', '--dump-max-mb', '2']),
+      collect(
+        ['busybox', 'sh'],
+        [
+          ...common,
+          '--role',
+          'suspect',
+          '--host',
+          'edge "7"\\a',
+          '--notes',
+          'line one\n\tline "two"',
+          '--dumps',
+          '1',
+          '--dump-max-mb',
+          '2',
+        ],
+      ),
       collect(['bash'], [...common, '--role', 'baseline', '--host', 'edge-8', '--url', server.url, '--token', KEY]),
       collect(['/usr/bin/busybox', 'sh'], [...common, '--dumps', '1', '--dump-max-mb', '1'], { path: bin }),
       collect(['busybox', 'sh'], ['--top', '1', '--kafka-config-dir', configDir, '--url', `http://127.0.0.1:${closedPort}`]),
     ])
-  }, 90_000)
+  }, 180_000)
 
   afterAll(async () => {
     await server?.close()
@@ -188,18 +173,29 @@ describe('memgap-collect.sh on this machine (root, PID namespace)', () => {
     expect(procps.code).toBe(0)
     expect(procps.stdout.trim()).toBe(procps.archive)
     const files = listing(procps.archive)
-    for (const f of ['manifest.json', 'collect.log', 'proc/meminfo', 'proc/vmstat', 'proc/buddyinfo', 'proc/slabinfo', 'ps.txt', 'dmesg.txt', 'config/producer.properties']) {
+    for (const f of [
+      'manifest.json',
+      'collect.log',
+      'proc/meminfo',
+      'proc/vmstat',
+      'proc/buddyinfo',
+      'proc/slabinfo',
+      'ps.txt',
+      'dmesg.txt',
+      `config${configDir}/fwlog/producer.properties`,
+    ]) {
       expect(files).toContain(f)
     }
-    expect(files).not.toContain('config/other.properties')
+    expect(files).not.toContain(`config${configDir}/fwlog/other.properties`)
     expect(files).not.toContain('ps-status.txt') // procps ps has exact RSS
 
     const dump = dumpOf(files)
-    for (const f of [`pmap/${dump.pid}.txt`, `proc/${dump.pid}/smaps_rollup`, `proc/${dump.pid}/status`, `proc/${dump.pid}/maps`]) expect(files).toContain(f)
+    for (const f of [`pmap/${dump.pid}.txt`, `proc/${dump.pid}/smaps_rollup`, `proc/${dump.pid}/status`, `proc/${dump.pid}/maps`])
+      expect(files).toContain(f)
     expect(dump.end - dump.start).toBe(2n * 1024n * 1024n) // --dump-max-mb 2 of a 24 MiB region
     expect(member(procps.archive, 'ps.txt').split('\n')[0]).toMatch(/PID\s+PPID\s+RSS\s+VSZ COMMAND\s+COMMAND/)
-    expect(member(procps.archive, 'config/producer.properties')).toBe(
-      'bootstrap.servers=127.0.0.1:19092\nsasl.password=<redacted>\nqueue.buffering.max.messages=100000\n',
+    expect(member(procps.archive, `config${configDir}/fwlog/producer.properties`)).toBe(
+      'bootstrap.servers=127.0.0.1:19092\nsasl.password=<masked>\nqueue.buffering.max.messages=100000\n',
     )
 
     const manifest = Manifest.parse(JSON.parse(member(procps.archive, 'manifest.json')))
@@ -227,9 +223,17 @@ describe('memgap-collect.sh on this machine (root, PID namespace)', () => {
     expect(uploaded.stderr).toBe(`bundle: ${uploaded.archive}\n`)
     const summary = BundleSummary.parse(JSON.parse(uploaded.stdout))
     const raw = new Uint8Array(await readFile(uploaded.archive))
-    expect(summary).toMatchObject({ id: sha256(raw), bytes: raw.byteLength, host: 'edge-8', role: 'baseline', format: 'tar.gz', error: null })
+    expect(summary).toMatchObject({
+      id: sha256(raw),
+      bytes: raw.byteLength,
+      host: 'edge-8',
+      role: 'baseline',
+      format: 'tar.gz',
+      error: null,
+    })
     const kinds = new Set(summary.files.map((f) => f.kind))
-    for (const kind of ['meminfo', 'ps', 'pmap', 'smaps_rollup', 'status', 'maps', 'vmstat', 'slabinfo', 'manifest', 'kafka-config']) expect(kinds).toContain(kind)
+    for (const kind of ['meminfo', 'ps', 'pmap', 'smaps_rollup', 'status', 'maps', 'vmstat', 'slabinfo', 'manifest', 'kafka-config'])
+      expect(kinds).toContain(kind)
     // 201 the first time: the same bytes again are a 200 with the same summary.
     const again = await fetch(`${server.url}/v1/bundles`, {
       method: 'POST',
@@ -244,7 +248,9 @@ describe('memgap-collect.sh on this machine (root, PID namespace)', () => {
   it('busybox alone (no procps, pmap, gdb, curl): says what is missing and still gives a readable bundle', async () => {
     expect(busyboxOnly.code).toBe(0)
     const files = listing(busyboxOnly.archive)
-    expect(files).toEqual(expect.arrayContaining(['ps.txt', 'ps-status.txt', 'proc/meminfo', 'manifest.json', 'config/producer.properties']))
+    expect(files).toEqual(
+      expect.arrayContaining(['ps.txt', 'ps-status.txt', 'proc/meminfo', 'manifest.json', `config${configDir}/fwlog/producer.properties`]),
+    )
     expect(files.some((f) => f.startsWith('pmap/'))).toBe(false)
     const dump = dumpOf(files)
     expect(dump.end - dump.start).toBe(1024n * 1024n)
