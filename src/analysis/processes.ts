@@ -20,12 +20,17 @@ function total(samples: ProcessSample[], metric: Metric): number {
   return samples.reduce((n, s) => n + (valueOf(s, metric) ?? 0), 0)
 }
 
+/** The program a process is an instance of: its name (see src/parsers/ps.ts identify). */
+export function programOf(sample: ProcessSample): string {
+  return sample.name
+}
+
 function byProgram(samples: ProcessSample[]): Map<string, ProcessSample[]> {
   const groups = new Map<string, ProcessSample[]>()
   for (const sample of samples) {
-    const group = groups.get(sample.name) ?? []
+    const group = groups.get(programOf(sample)) ?? []
     group.push(sample)
-    groups.set(sample.name, group)
+    groups.set(programOf(sample), group)
   }
   return groups
 }

@@ -50,7 +50,7 @@ const VERDICT_SENTENCES: Record<Gap['verdict'], string> = {
 function findingSentence(f: Finding): string {
   // The verdict sentence already names a kernel-side gap: say where to look instead.
   if (f.kind === 'kernel-growth') {
-    const caches = f.evidence.filter((e) => e.line !== undefined).slice(0, 2).map((e) => e.excerpt.split(':')[0])
+    const caches = f.evidence.flatMap((e) => /^slab cache (\S+):/.exec(e.note ?? '')?.[1] ?? []).slice(0, 2)
     const next = f.recommendation.split('. ')[0]!.replace(/\.$/, '')
     return `${caches.length ? `Slab caches that grew most: ${caches.join(', ')}. ` : ''}Next: ${next}.`
   }

@@ -207,7 +207,7 @@ function readRow(line: string, n: number, header: Header, warn: Warn, rounded: {
     warn('ps_no_command', `no command on this row: ${excerpt(line)}`, n)
     return null
   }
-  return { pid, ppid, ...who, rssKib: rss?.kib ?? null, vszKib: vsz?.kib ?? null }
+  return { pid, ppid, ...who, rssKib: rss?.kib ?? null, vszKib: vsz?.kib ?? null, line: n }
 }
 
 function readId(token: string | null): number | null | 'nan' | 'range' {
@@ -271,7 +271,7 @@ function readPairs(lines: [string, number][], warn: Warn): PsRow[] {
     }
     const command = match[1]!
     const exe = command.split(/\s+/)[0]!
-    rows.push({ pid: null, ppid: null, name: basename(exe), exe, args: command === exe ? null : command, rssKib: rss, vszKib: null })
+    rows.push({ pid: null, ppid: null, name: basename(exe), exe, args: command === exe ? null : command, rssKib: rss, vszKib: null, line: n })
   }
   return rows
 }

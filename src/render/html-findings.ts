@@ -68,7 +68,9 @@ function configBlock(lines: string[], i: number): SafeHtml {
 }
 
 function evidenceItem(e: Evidence): SafeHtml {
-  return html`<li><span class="where"><b>${e.bundle}</b> · <span class="mono">${evidenceLocation(e)}</span></span><code class="excerpt">${e.excerpt}</code></li>`
+  const note = e.note ? html` · ${e.note}` : ''
+  const quote = e.excerpt ? html`<code class="excerpt">${e.excerpt}</code>` : ''
+  return html`<li><span class="where"><b>${e.bundle}</b> · <span class="mono">${evidenceLocation(e)}</span>${note}</span>${quote}</li>`
 }
 
 function evidenceList(evidence: Evidence[], i: number): SafeHtml {

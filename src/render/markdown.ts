@@ -141,7 +141,8 @@ function finding(f: Finding, i: number): string {
 }
 
 function evidence(e: Evidence): string {
-  return `- ${e.bundle} ${mdCode(evidenceLocation(e))}: ${mdCode(e.excerpt)}`
+  const quote = e.excerpt ? `: ${mdCode(e.excerpt)}` : ''
+  return `- ${e.bundle} ${mdCode(evidenceLocation(e))}${e.note ? ` (${md(e.note)})` : ''}${quote}`
 }
 
 function warningsSection(warnings: Warning[]): string {

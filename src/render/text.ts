@@ -153,8 +153,8 @@ function finding(f: Finding, i: number): string[] {
   if (f.evidence.length > 0) {
     lines.push('', '   Evidence:')
     for (const e of f.evidence) {
-      lines.push(...wrap(`- ${e.bundle} ${t(evidenceLocation(e))}`, 7, 5))
-      lines.push(...wrap(t(e.excerpt), 7))
+      lines.push(...wrap(`- ${e.bundle} ${t(evidenceLocation(e))}${e.note ? ` (${t(e.note)})` : ''}`, 7, 5))
+      if (e.excerpt) lines.push(...wrap(t(e.excerpt), 7))
     }
   }
   lines.push('', ...wrap(`Recommendation: ${t(f.recommendation)}`, 3))

@@ -20,7 +20,7 @@ describe('parsePs: procps', () => {
     expect(byPid(data, 5)).toEqual({
       pid: 5, ppid: 1, name: 'fwlog', exe: '/opt/sta/apps/bin/fwlog',
       args: '/opt/sta/apps/bin/fwlog /opt/sta/apps/gen/producer.py --name fwlog --rate 3000 --waf-ratio 0.4 --outdir /opt/sta/apps/run/kafka-suspect',
-      rssKib: 147124, vszKib: 389592,
+      rssKib: 147124, vszKib: 389592, line: 2,
     })
     // The program in args wins over comm; a relative args keeps comm.
     expect(byPid(data, 1)).toMatchObject({ name: 'bash', exe: '/bin/bash' })
@@ -110,7 +110,7 @@ describe('parsePs: command rss pairs', () => {
     expect(data.format).toBe('pairs')
     expect(data.rows.filter((row) => row.name === 'ad_appd').map((row) => row.rssKib)).toEqual([547356, 526644])
     expect(data.rows.find((row) => row.name === 'logsd')).toEqual({
-      pid: null, ppid: null, name: 'logsd', exe: '/home/sharpknife/bin/sharpknife/logsd', args: null, rssKib: 148628, vszKib: null,
+      pid: null, ppid: null, name: 'logsd', exe: '/home/sharpknife/bin/sharpknife/logsd', args: null, rssKib: 148628, vszKib: null, line: 8,
     })
   })
 
