@@ -7,6 +7,7 @@ import { dumpContents } from './content.ts'
 import { measureGap } from './gap.ts'
 import { compareProcesses } from './processes.ts'
 import { compareRegions } from './regions.ts'
+import { hedgedTitle } from './hedge.ts'
 import { writeSummary } from './summary.ts'
 
 // The whole analysis: pure, so the API, the Worker and the CLI give the same answer.
@@ -33,7 +34,7 @@ export function diagnose(baseline: ParsedBundle | null, suspect: ParsedBundle, o
   const processes = compareProcesses(baseline?.processes ?? [], suspect.processes, gap?.kib ?? null)
   const regions = compareRegions(baseline, suspect)
   const content = [...dumpContents(suspect, 'suspect'), ...(baseline ? dumpContents(baseline, 'baseline') : [])]
-  const findings = runRules({ baseline, suspect, gap, processes, regions, content })
+  const findings = runRules({ baseline, suspect, gap, processes, regions, content }).map((f) => ({ ...f, title: hedgedTitle(f) }))
   const hosts = { baseline: baseline?.host ?? 'the baseline', suspect: suspect.host ?? 'the suspect' }
 
   return {

@@ -1,5 +1,6 @@
 import type { Gap, ProcessGrowth } from '../../schemas/diagnosis.ts'
 import type { Finding } from '../../schemas/findings.ts'
+import { assumedFigures, fillMeasured, hedgedTitle, isSuspicion } from './hedge.ts'
 
 // Two or three plain sentences a support engineer can paste into a ticket.
 
@@ -55,10 +56,16 @@ function findingSentence(f: Finding): string {
     return `${caches.length ? `Slab caches that grew most: ${caches.join(', ')}. ` : ''}Next: ${next}.`
   }
   const q = f.queue
-  if (!q) return `${f.title}.`
-  const full = q.fill !== null ? `, ${Math.round(q.fill * 100)}% full` : ''
-  const size = q.queuedKib ? ` (${mib(q.queuedKib)}${full})` : full ? ` (${full.slice(2)})` : ''
-  return `${f.title}${size}; cap it with ${f.configLines.join(' and ')}.`
+  const title = hedgedTitle(f)
+  if (!q) return `${title}.`
+  // Only measured figures are stated; assumed ones are named as assumed.
+  const measured = fillMeasured(q)
+  const full = measured ? `, ${Math.round(q.fill! * 100)}% full` : ''
+  const size = measured && q.queuedKib ? ` (${mib(q.queuedKib)}${full})` : full ? ` (${full.slice(2)})` : ''
+  const assumed = assumedFigures(q)
+  const caveat = assumed.length && !measured ? ` Its size and fill are not measured (assumed: ${assumed.join('; ')}).` : ''
+  const fix = isSuspicion(f) ? 'if it is confirmed, cap it with' : 'cap it with'
+  return `${title}${size}; ${fix} ${f.configLines.join(' and ')}.${caveat}`
 }
 
 export function writeSummary(
@@ -90,7 +97,7 @@ export function writeSummary(
     const share = gap && gap.kib > 0 ? `, ${Math.round((together / gap.kib) * 100)}% of the gap together` : ''
     sentences.push(`${list} grew most${share}.`)
   }
+  // The reports and chat messages list the findings themselves: no "more below" to count here.
   for (const finding of findings.slice(0, 2)) sentences.push(findingSentence(finding))
-  if (findings.length > 2) sentences.push(`${findings.length - 2} more finding(s) below.`)
   return sentences.join(' ')
 }

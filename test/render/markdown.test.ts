@@ -22,7 +22,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| file cache | -48.2 MiB |')
     expect(md).toContain('| **gap (Active+Inactive)** | **+290 MiB** |')
     expect(md).toContain('| `fwlog` | 50.8 MiB | 193 MiB | **+142 MiB** | RSS | 49% |')
-    expect(md).toContain('#### 1. fwlog: a librdkafka producer queue is building up')
+    expect(md).toContain('#### 1. Suspected: fwlog: a librdkafka producer queue is building up')
     expect(md).toContain('*queue buildup, confidence low (40%)*')
     expect(md).toContain('- suspect `rss.txt:7` (fwlog: rss 52052 KiB -\\> 197240 KiB (+145188 KiB, 1 instance(s))): `197240 … /usr/sbin/fwlog`')
     expect(md).toContain('- baseline `rss.txt:7`: `52052 … /usr/sbin/fwlog`')

@@ -51,7 +51,7 @@ function processDetail(d: Diagnosis, p: Diagnosis['processes'][number]): string 
 export function digest(d: Diagnosis, reportUrl: string): Digest {
   const line = (s: string) => clip(oneLine(s), LIMITS.line)
   const ranked = d.baseline
-    ? d.processes.filter((p) => p.deltaKib >= 1024) // under 1 MiB is noise in a chat message.sort((a, b) => b.deltaKib - a.deltaKib)
+    ? d.processes.filter((p) => p.deltaKib >= 1024).sort((a, b) => b.deltaKib - a.deltaKib) // under 1 MiB is noise in a chat message
     : [...d.processes].sort((a, b) => b.suspectKib - a.suspectKib)
   return {
     title: clip(oneLine(title(d)), LIMITS.title),
