@@ -27,6 +27,7 @@ export type Cite = z.infer<typeof Cite>
 /** One running process as the bundle saw it, merged from ps, status, smaps_rollup and pmap. */
 export const ProcessSample = z.object({
   pid: z.number().int().nullable(),
+  ppid: z.number().int().nullable().optional(), // from ps, when it printed PPID
   name: z.string(),
   exe: z.string(),
   rssKib: z.number().int().nullable(),

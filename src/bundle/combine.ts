@@ -86,7 +86,7 @@ export function combineProcesses(sources: ProcessSources): { processes: ProcessS
 }
 
 function fromPsRow(row: PsRow, file: string): ProcessSample {
-  const sample: ProcessSample = { pid: row.pid, name: row.name, exe: row.exe, rssKib: row.rssKib, pssKib: null, anonKib: null, sources: [file] }
+  const sample: ProcessSample = { pid: row.pid, ppid: row.ppid, name: row.name, exe: row.exe, rssKib: row.rssKib, pssKib: null, anonKib: null, sources: [file] }
   if (row.rssKib !== null) citeAs(sample, 'rss', cite(file, row.line, psExcerpt(row)))
   return sample
 }

@@ -18,6 +18,7 @@
 import type { Ps, PsRow } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { basename, excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
+import { programName } from './program.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 type Role = 'pid' | 'ppid' | 'rss' | 'vsz' | 'command' | 'other'
@@ -127,13 +128,13 @@ function readTable(lines: [string, number][], warn: Warn): Ps {
 }
 
 /**
- * smem cuts the command at a fixed width (`/root/.pyenv/versions/3.11.`): a one-word command as
- * long as the longest one may be a cut path, and its name wrong. Said, not guessed.
+ * smem cuts the command at a fixed width (`/root/.pyenv/versions/3.11.`, `/usr/bin/python3 /usr/bin/s`):
+ * a command as long as the longest one may be cut, and its name (a path or a script) wrong. Said, not guessed.
  */
 function warnCut(boxed: [PsRow, number][], warn: Warn): void {
   const width = boxed.reduce((max, [row]) => Math.max(max, row.args?.length ?? 0), 0)
   for (const [row, n] of boxed) {
-    if (width >= 16 && row.args?.length === width && !row.args.includes(' ')) {
+    if (width >= 16 && row.args?.length === width) {
       warn('ps_command_truncated', `the command may be cut at ${width} characters: name "${row.name}" may be wrong`, n)
     }
   }
@@ -235,8 +236,9 @@ function cutArgs(args: string, n: number, warn: Warn): string {
 }
 
 /**
- * name and exe from comm and args. The program path in args beats comm (which the kernel cuts
- * at 15 characters); `[kthreadd]` is a kernel thread; busybox prefixes `{comm}` when it differs.
+ * name and exe from comm and args. The name is the program (src/parsers/program.ts: the script
+ * an interpreter runs, a name the process set); `[kthreadd]` is a kernel thread; busybox
+ * prefixes `{comm}` when it differs.
  */
 export function identify(comm: string | null, rawArgs: string | null): { name: string; exe: string; args: string | null } {
   let args = rawArgs?.trim() || null
@@ -248,9 +250,10 @@ export function identify(comm: string | null, rawArgs: string | null): { name: s
   const kernel = /^\[(.+)\](\s+<defunct>)?$/.exec(args ?? comm ?? '')
   if (kernel) return { name: kernel[1]!, exe: kernel[1]!, args }
   const first = args?.split(/\s+/)[0]?.replace(/^-/, '') ?? ''
-  if (first.startsWith('/')) return { name: basename(first), exe: first, args }
-  if (comm) return { name: comm, exe: comm, args }
-  return { name: basename(first), exe: first, args }
+  const name = programName(comm, args) ?? ''
+  if (first.startsWith('/')) return { name, exe: first, args }
+  if (comm) return { name, exe: comm, args }
+  return { name, exe: first, args }
 }
 
 function readPairs(lines: [string, number][], warn: Warn): PsRow[] {
@@ -271,7 +274,7 @@ function readPairs(lines: [string, number][], warn: Warn): PsRow[] {
     }
     const command = match[1]!
     const exe = command.split(/\s+/)[0]!
-    rows.push({ pid: null, ppid: null, name: basename(exe), exe, args: command === exe ? null : command, rssKib: rss, vszKib: null, line: n })
+    rows.push({ pid: null, ppid: null, name: programName(null, command) ?? basename(exe), exe, args: command === exe ? null : command, rssKib: rss, vszKib: null, line: n })
   }
   return rows
 }
