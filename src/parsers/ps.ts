@@ -187,6 +187,8 @@ function readRow(line: string, n: number, header: Header, warn: Warn, rounded: {
     return i < 0 ? null : (values.get(i) ?? null)
   }
   const commands = header.columns.flatMap((c, i) => (c.role === 'command' ? [values.get(i) ?? ''] : []))
+  // `ps m` / `ps auxwwwm` list each process's threads under it, PID and command `-`: not processes.
+  if (get('pid') === '-' && commands.every((c) => c === '-')) return null
   const pid = readId(get('pid'))
   const ppid = readId(get('ppid'))
   const rss = readSize(get('rss'))
