@@ -8,6 +8,7 @@ import { measureGap } from './gap.ts'
 import { compareProcesses } from './processes.ts'
 import { compareRegions } from './regions.ts'
 import { hedgedTitle } from './hedge.ts'
+import { bundleNotices } from './notices.ts'
 import { writeSummary } from './summary.ts'
 
 // The whole analysis: pure, so the API, the Worker and the CLI give the same answer.
@@ -24,6 +25,7 @@ export function diagnose(baseline: ParsedBundle | null, suspect: ParsedBundle, o
     if (!bundle) continue
     if (bundle.error) warnings.push({ code: 'bundle_unreadable', message: `${side} bundle could not be read: ${bundle.error.detail}` })
     for (const w of bundle.warnings) warnings.push({ ...w, message: `${side}: ${w.message}` })
+    warnings.push(...bundleNotices(side, bundle))
   }
   if (!baseline) warnings.push({ code: 'no_baseline', message: 'one bundle alone: there is nothing to compare it with, so no gap and no growth' })
 

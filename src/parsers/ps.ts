@@ -101,7 +101,7 @@ function readTable(lines: [string, number][], warn: Warn): Ps {
       header = readHeader(line)
       format = header.format
       if (!header.columns.some((c) => c.role === 'rss')) {
-        warn('ps_no_rss', 'this ps printed no RSS column: rssKib is null, not guessed', n)
+        warn('ps_no_rss', 'this ps printed no RSS column: its processes have no size, so none of them can be compared (add rss to ps -o)', n)
       }
       continue
     }
