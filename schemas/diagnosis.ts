@@ -47,6 +47,17 @@ export type ProcessGrowth = z.infer<typeof ProcessGrowth>
 
 export const BundleRef = z.object({ bundleId: z.string(), host: z.string().nullable() })
 
+/** What a bundle says about where and when it was taken: its manifest, and the upload's metadata over it. */
+export const BundleContext = z.object({
+  host: z.string().nullable(),
+  role: z.string().nullable(),
+  collectedAt: z.string().nullable(),
+  firmware: z.string().nullable(),
+  kernel: z.string().nullable(),
+  notes: z.string().nullable(),
+})
+export type BundleContext = z.infer<typeof BundleContext>
+
 export const Diagnosis = z.object({
   id: z.string(),
   createdAt: z.string(),
@@ -60,6 +71,8 @@ export const Diagnosis = z.object({
   findings: z.array(Finding), // strongest first
   summary: z.string(),
   warnings: z.array(Warning),
+  // Optional: diagnoses stored before it was added still read.
+  context: z.object({ baseline: BundleContext.nullable(), suspect: BundleContext }).optional(),
 })
 export type Diagnosis = z.infer<typeof Diagnosis>
 

@@ -9,6 +9,7 @@ import { compareProcesses } from './processes.ts'
 import { compareRegions } from './regions.ts'
 import { hedgedTitle } from './hedge.ts'
 import { bundleNotices } from './notices.ts'
+import { contextOf, roleWarnings, sideNames } from './sides.ts'
 import { writeSummary } from './summary.ts'
 
 // The whole analysis: pure, so the API, the Worker and the CLI give the same answer.
@@ -37,7 +38,9 @@ export function diagnose(baseline: ParsedBundle | null, suspect: ParsedBundle, o
   const regions = compareRegions(baseline, suspect)
   const content = [...dumpContents(suspect, 'suspect'), ...(baseline ? dumpContents(baseline, 'baseline') : [])]
   const findings = runRules({ baseline, suspect, gap, processes, regions, content }).map((f) => ({ ...f, title: hedgedTitle(f) }))
-  const hosts = { baseline: baseline?.host ?? 'the baseline', suspect: suspect.host ?? 'the suspect' }
+  warnings.push(...roleWarnings(baseline, suspect, gap?.kib ?? null))
+  const context = { baseline: baseline ? contextOf(baseline) : null, suspect: contextOf(suspect) }
+  const hosts = sideNames(context.baseline, context.suspect, { baseline: 'the baseline', suspect: 'the suspect' })
 
   return {
     id: options.id,
@@ -52,5 +55,6 @@ export function diagnose(baseline: ParsedBundle | null, suspect: ParsedBundle, o
     findings,
     summary: writeSummary(hosts, gap, processes, findings, baseline !== null),
     warnings,
+    context,
   }
 }

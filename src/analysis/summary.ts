@@ -81,7 +81,7 @@ export function writeSummary(
     sentences.push(`One bundle from ${hosts.suspect}, with nothing to compare it with${top.length ? `: its largest programs are ${top.join(', ')}` : ''}.`)
   } else if (gap) {
     sentences.push(
-      `${hosts.suspect} uses ${mib(gap.kib)} (${gap.kib} KiB) ${gap.kib >= 0 ? 'more' : 'less'} memory than ${hosts.baseline}, by ${gap.basis}.`,
+      `${hosts.suspect} uses ${mib(Math.abs(gap.kib))} (${Math.abs(gap.kib)} KiB) ${gap.kib >= 0 ? 'more' : 'less'} memory than ${hosts.baseline}, by ${gap.basis}.`,
     )
     const detail = parts(gap)
     sentences.push(`${VERDICT_SENTENCES[gap.verdict]}${detail ? `: ${detail}` : ''}.`)
@@ -89,7 +89,7 @@ export function writeSummary(
     sentences.push(`The gap between ${hosts.suspect} and ${hosts.baseline} cannot be measured: meminfo is missing on a side.`)
   }
   const blameProcesses = paired && (!gap || gap.verdict === 'user-space' || gap.verdict === 'mixed')
-  const grown = processes.filter((p) => p.deltaKib > 0).slice(0, 3)
+  const grown = processes.filter((p) => p.deltaKib >= 1024).slice(0, 3) // under 1 MiB is noise, not growth
   if (blameProcesses && grown.length) {
     const names = grown.map((p) => `${p.name} (${signed(p.deltaKib)})`)
     const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]
