@@ -20,6 +20,7 @@ describe('/openapi.json and /docs', () => {
       '/v1/diagnoses', '/v1/diagnoses/{id}', '/v1/diagnoses/{id}/deliveries', '/v1/integrations/jira',
       '/v1/integrations/webhook', '/v1/integrations/zendesk', '/v1/uploads', '/v1/uploads/{id}/complete',
     ])
+    expect(Object.keys(doc.paths['/v1/diagnoses'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '404', '413', '415', '422']))
     const diagnosis = doc.components.schemas.Diagnosis
     expect(diagnosis.required).toEqual(expect.arrayContaining(['gap', 'processes', 'findings', 'summary']))
     expect(diagnosis.properties.findings.items.properties.kind.enum).toEqual(['queue-buildup', 'heap-growth', 'kernel-growth', 'oom-kill'])
