@@ -43,5 +43,12 @@ describe('/openapi.json and /docs', () => {
     expect(page).toContain('/v1/diagnoses/{id}/deliveries')
     expect(page).not.toMatch(/<(script|link)[^>]+(src|href)=["']?https?:/i)
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'")
+    // Curl lines that work as pasted: $KEY expands (double quotes), gzip goes only where archives go.
+    const curls = [...page.matchAll(/<pre>([^<]*)<\/pre>/g)].flatMap((m) => m[1]!.replace(/&#34;/g, '"').replace(/&#39;/g, "'").split('\n'))
+    expect(curls.filter((l) => l.includes('$KEY')).every((l) => l.includes('"authorization: Bearer $KEY"'))).toBe(true)
+    expect(curls.filter((l) => l.includes('application/gzip')).map((l) => l.split(' ').at(-1))).toEqual(['"$URL/v1/bundles"'])
+    expect(curls).toContain('curl -H "authorization: Bearer $KEY" -F baseline=@baseline.tar.gz -F suspect=@suspect.tar.gz "$URL/v1/diagnoses"')
+    expect(page).not.toContain('`')
+    expect(page).not.toMatch(/&#34;type&#34;: &#34;object&#34;/) // schemas as field tables, not raw JSON Schema
   })
 })
