@@ -49,7 +49,7 @@ function sideOf(sources: MapSource[]): { side: RegionSide; regions: Region[] } |
       dirtyAnonKib += dirty
       if (cls === 'arena' && dirty > 0) {
         const next = source.rows[i + 1]
-        arenas += arenaHeaps(row, next && next.mode.startsWith('---') ? next.kbytes : 0)
+        arenas += arenaHeaps(row, next?.mode.startsWith('---') ? next.kbytes : 0)
       }
       if (dirty > 0) {
         const excerpt = pmapExcerpt({ ...row, dirty: row.dirtyKib })
