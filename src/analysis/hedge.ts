@@ -25,7 +25,10 @@ export function assumedFigures(q: QueueEstimate): string[] {
   // A `default` limit is read when statistics report the limits in effect (they equal the default).
   const read = q.queuedSource === 'statistics'
   const defaults = read ? 0 : [q.maxMessagesSource, q.maxKbytesSource].filter((s) => s === 'default').length
-  if (defaults) out.push(`${q.library}'s default limit${defaults > 1 ? 's' : ''}, as no configuration or statistics gave ${defaults > 1 ? 'them' : 'it'}`)
+  if (defaults)
+    out.push(
+      `${q.library}'s default limit${defaults > 1 ? 's' : ''}, as no configuration or statistics gave ${defaults > 1 ? 'them' : 'it'}`,
+    )
   if (q.queuedSource === 'estimate') out.push('the queued size, estimated from the growth')
   return out
 }

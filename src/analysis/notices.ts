@@ -34,7 +34,10 @@ export function bundleNotices(side: 'baseline' | 'suspect', bundle: ParsedBundle
   }
   out.push(...problems.slice(0, MAX_PER_BUNDLE))
   if (problems.length > MAX_PER_BUNDLE) {
-    out.push({ code: 'more_file_warnings', message: `${side}: ${problems.length - MAX_PER_BUNDLE} more file warnings: see GET /v1/bundles/${bundle.id}` })
+    out.push({
+      code: 'more_file_warnings',
+      message: `${side}: ${problems.length - MAX_PER_BUNDLE} more file warnings: see GET /v1/bundles/${bundle.id}`,
+    })
   }
   return out
 }

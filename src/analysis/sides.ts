@@ -33,10 +33,12 @@ export function sideNames(
 export function roleWarnings(baseline: ParsedBundle | null, suspect: ParsedBundle, gapKib: number | null): Warning[] {
   if (!baseline || baseline.role !== 'suspect' || suspect.role !== 'baseline') return []
   const less = gapKib !== null && gapKib < 0 ? ' (and the suspect uses less memory)' : ''
-  return [{
-    code: 'roles_swapped',
-    message:
-      `the bundles declare the opposite roles${less}: the one given as baseline says it is the suspect. ` +
-      `Diagnose them the other way round: {"baseline":"${suspect.id}","suspect":"${baseline.id}"}`,
-  }]
+  return [
+    {
+      code: 'roles_swapped',
+      message:
+        `the bundles declare the opposite roles${less}: the one given as baseline says it is the suspect. ` +
+        `Diagnose them the other way round: {"baseline":"${suspect.id}","suspect":"${baseline.id}"}`,
+    },
+  ]
 }

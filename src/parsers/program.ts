@@ -18,12 +18,24 @@
 import { basename } from './common.ts'
 
 /** Interpreters and shells, by the base name of their binary (versions allowed: python3.11). */
-const INTERPRETER = /^(python[\d.]*|pypy[\d.]*|perl[\d.]*|ruby[\d.]*|node|nodejs|bun|deno|java|php[\d.]*|lua[\d.]*|luajit|tclsh[\d.]*|wish[\d.]*|Rscript|dotnet|mono|sh|bash|dash|ash|zsh|ksh|mksh)$/
+const INTERPRETER =
+  /^(python[\d.]*|pypy[\d.]*|perl[\d.]*|ruby[\d.]*|node|nodejs|bun|deno|java|php[\d.]*|lua[\d.]*|luajit|tclsh[\d.]*|wish[\d.]*|Rscript|dotnet|mono|sh|bash|dash|ash|zsh|ksh|mksh)$/
 
 /** Options whose value is the next token, per interpreter family. */
 const TAKES_VALUE: Record<string, Set<string>> = {
   python: new Set(['-W', '-X', '-Q', '--check-hash-based-pycs']),
-  java: new Set(['-cp', '-classpath', '--class-path', '-p', '--module-path', '--add-opens', '--add-exports', '--add-modules', '--add-reads', '-javaagent']),
+  java: new Set([
+    '-cp',
+    '-classpath',
+    '--class-path',
+    '-p',
+    '--module-path',
+    '--add-opens',
+    '--add-exports',
+    '--add-modules',
+    '--add-reads',
+    '-javaagent',
+  ]),
   node: new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '-C', '--conditions']),
   shell: new Set(['-o', '-O', '+o', '+O']),
   other: new Set(['-I', '-r', '-d', '-c', '-C']),

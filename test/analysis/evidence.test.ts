@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { diagnoseFixtures, diagnoseParsed, parsedBytes } from '../helpers/diagnose.ts'
 import { bundleFiles, uncheckable } from '../helpers/evidence.ts'
 import { fixture } from '../helpers/fixtures.ts'
-import { diagnoseFixtures, diagnoseParsed, parsedBytes } from '../helpers/diagnose.ts'
 import { tarGz } from '../helpers/tar.ts'
 
 // Every evidence pointer is checkable: for every finding of every fixture pair, and of each bundle
@@ -34,8 +34,10 @@ describe('evidence pointers open where they say', () => {
 
 describe('evidence of a program with two instances', async () => {
   // Two instances of one program, each with its own pmap: the grown arena is only in pid 20's.
-  const meminfo = (anon: number) => `MemTotal: 4000000 kB\nMemFree: ${1000000 - anon} kB\nMemAvailable: ${1500000 - anon} kB\nActive(anon): ${anon} kB\nInactive(anon): 0 kB\nActive(file): 100000 kB\nInactive(file): 100000 kB\nShmem: 0 kB\n`
-  const ps = (rss: number) => `  PID  PPID   RSS    VSZ COMMAND         COMMAND\n   10     1  20000 300000 appd            /usr/sbin/appd -c a\n   20     1 ${rss} 300000 appd            /usr/sbin/appd -c b\n`
+  const meminfo = (anon: number) =>
+    `MemTotal: 4000000 kB\nMemFree: ${1000000 - anon} kB\nMemAvailable: ${1500000 - anon} kB\nActive(anon): ${anon} kB\nInactive(anon): 0 kB\nActive(file): 100000 kB\nInactive(file): 100000 kB\nShmem: 0 kB\n`
+  const ps = (rss: number) =>
+    `  PID  PPID   RSS    VSZ COMMAND         COMMAND\n   10     1  20000 300000 appd            /usr/sbin/appd -c a\n   20     1 ${rss} 300000 appd            /usr/sbin/appd -c b\n`
   const pmap = (pid: number, dirty: number) =>
     `${pid}:   /usr/sbin/appd\nAddress           Kbytes     RSS   Dirty Mode  Mapping\n0000000000400000     100     100       0 r-x-- appd\n00007f0000000000   65536   ${dirty}   ${dirty} rw---   [ anon ]\n---------------- ------- ------- -------\ntotal kB           65636   ${dirty + 100}   ${dirty}\n`
   const bundle = (rss: number, dirty: number) =>
@@ -52,7 +54,10 @@ describe('evidence of a program with two instances', async () => {
     const f = d.findings.find((x) => x.process === 'appd')!
     expect(f.evidence.filter((e) => e.file.startsWith('pmap/')).map((e) => e.file)).toContain('pmap/20.txt')
     expect(f.evidence.filter((e) => e.file === 'ps.txt').map((e) => [e.bundle, e.line])).toEqual([
-      ['suspect', 2], ['suspect', 3], ['baseline', 2], ['baseline', 3],
+      ['suspect', 2],
+      ['suspect', 3],
+      ['baseline', 2],
+      ['baseline', 3],
     ])
     const files = { baseline: await bundleFiles(raw.baseline), suspect: await bundleFiles(raw.suspect) }
     expect(await uncheckable(d, files)).toEqual([])

@@ -50,7 +50,9 @@ describe('the kafka pair: statistics measured the queue', async () => {
     const fwlog = d.findings.find((f) => f.process === 'fwlog')!
     expect(fwlog.confidence).toBeGreaterThanOrEqual(CONFIDENT)
     expect(fwlog.title).not.toMatch(/Suspected/)
-    expect(d.summary).toMatch(/fwlog: a librdkafka producer queue is building up while the broker is down \(\d+ MiB, 100% full\); cap it with/)
+    expect(d.summary).toMatch(
+      /fwlog: a librdkafka producer queue is building up while the broker is down \(\d+ MiB, 100% full\); cap it with/,
+    )
     expect(renderHtml(d, {})).toContain('class="meter"')
   })
 })

@@ -17,7 +17,7 @@ describe('the seed pair given the wrong way round', async () => {
     expect(d.summary).toMatch(/^10\.222\.3\.49 uses 290 MiB \(297016 KiB\) less memory than 10\.222\.3\.18/)
   })
 
-  it('shows each manifest\'s firmware, role and notes in the diagnosis and the reports', () => {
+  it("shows each manifest's firmware, role and notes in the diagnosis and the reports", () => {
     expect(d.context!.suspect).toMatchObject({ host: '10.222.3.49', role: 'baseline', firmware: 'TS3.0.24.4474' })
     expect(d.context!.suspect.notes).toMatch(/healthy box/)
     expect(renderMarkdown(d, {})).toMatch(/- suspect: 10\.222\.3\.49, declared baseline, firmware TS3\.0\.24\.4474, notes: /)
@@ -32,10 +32,15 @@ describe('the seed pair given the wrong way round', async () => {
 
 describe('one host before and after', async () => {
   const bundle = (at: string, anon: number) =>
-    parsedBytes(tarGz([
-      { name: 'manifest.json', body: JSON.stringify({ host: 'vm', collectedAt: at, kernel: '6.1.0-13-amd64' }) },
-      { name: 'meminfo', body: `MemTotal: 4000000 kB\nMemFree: 100000 kB\nMemAvailable: ${2000000 - anon} kB\nActive(anon): ${anon} kB\n` },
-    ]))
+    parsedBytes(
+      tarGz([
+        { name: 'manifest.json', body: JSON.stringify({ host: 'vm', collectedAt: at, kernel: '6.1.0-13-amd64' }) },
+        {
+          name: 'meminfo',
+          body: `MemTotal: 4000000 kB\nMemFree: 100000 kB\nMemAvailable: ${2000000 - anon} kB\nActive(anon): ${anon} kB\n`,
+        },
+      ]),
+    )
   const d = diagnoseParsed(await bundle('2026-11-27T10:00:00Z', 100000), await bundle('2026-11-27T16:00:00Z', 400000))
 
   it('names the sides by when they were collected, not "vm … than vm"', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RunningServer } from '../../src/server.ts'
 import { build } from '../../src/integrations/chat/webhook.ts'
+import type { RunningServer } from '../../src/server.ts'
 import { fixture, form } from '../helpers/fixtures.ts'
 import { testBucket, testServer } from '../helpers/storage.ts'
 
@@ -26,7 +26,10 @@ describe('report links', () => {
   })
 
   it('a good link still opens the report', async () => {
-    const made = await fetch(`${server.url}/v1/diagnoses`, { method: 'POST', body: form({ baseline: fixture('seed/sta-49.tar.gz'), suspect: fixture('seed/sta-18.tar.gz') }) })
+    const made = await fetch(`${server.url}/v1/diagnoses`, {
+      method: 'POST',
+      body: form({ baseline: fixture('seed/sta-49.tar.gz'), suspect: fixture('seed/sta-18.tar.gz') }),
+    })
     const { id } = await made.json()
     const md = await (await fetch(`${server.url}/v1/diagnoses/${id}?format=md`)).text()
     const link = /\((http[^)]+\/r\/[^)]+)\)/.exec(md)![1]!

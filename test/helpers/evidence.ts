@@ -44,7 +44,12 @@ async function checkOffset(e: Evidence, bytes: Uint8Array): Promise<string | nul
   if (format === 'hexdump' || format === 'xxd') {
     const out = new Uint8Array(1 << 24)
     let end = 0
-    for await (const piece of decodeHexText((async function* () { yield bytes })(), format)) {
+    for await (const piece of decodeHexText(
+      (async function* () {
+        yield bytes
+      })(),
+      format,
+    )) {
       if (piece.kind !== 'bytes' || piece.offset + piece.bytes.length > out.length) continue
       out.set(piece.bytes, piece.offset)
       end = Math.max(end, piece.offset + piece.bytes.length)

@@ -81,10 +81,26 @@ describe('insights-core meminfo and dmesg samples', () => {
     const { data, warnings } = parseMeminfo(text)
     expect(warnings).toEqual([])
     expect(data.fields).toMatchObject({
-      MemTotal: 8009912, MemFree: 538760, MemAvailable: 6820236, Buffers: 157048, Cached: 4893932, SwapCached: 120,
-      'Active(anon)': 311596, 'Inactive(anon)': 505800, Shmem: 461316, Slab: 1982652, SReclaimable: 1945228,
-      SUnreclaim: 37424, KernelStack: 3568, PageTables: 8504, VmallocTotal: 34359738367, AnonHugePages: 135168,
-      HugePages_Total: 0, Hugepagesize: 2048, DirectMap4k: 71664, DirectMap2M: 8316928,
+      MemTotal: 8009912,
+      MemFree: 538760,
+      MemAvailable: 6820236,
+      Buffers: 157048,
+      Cached: 4893932,
+      SwapCached: 120,
+      'Active(anon)': 311596,
+      'Inactive(anon)': 505800,
+      Shmem: 461316,
+      Slab: 1982652,
+      SReclaimable: 1945228,
+      SUnreclaim: 37424,
+      KernelStack: 3568,
+      PageTables: 8504,
+      VmallocTotal: 34359738367,
+      AnonHugePages: 135168,
+      HugePages_Total: 0,
+      Hugepagesize: 2048,
+      DirectMap4k: 71664,
+      DirectMap2M: 8316928,
     })
     expect(Object.keys(data.fields)).toHaveLength(43)
   })
