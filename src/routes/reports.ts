@@ -5,6 +5,7 @@ import { html } from '../render/escape.ts'
 import { HTML_CSP } from '../render/index.ts'
 import { verifyReportLink } from '../report-links.ts'
 import { getDiagnosis } from '../services/diagnoses.ts'
+import { withDeletedBundles } from '../services/removal.ts'
 import { render } from '../services/reports.ts'
 
 /** A browser that follows a bad link gets a page saying so; programs keep problem+json. */
@@ -19,7 +20,8 @@ export const reports = new Hono<AppEnv>().get('/r/:token', async (c) => {
   try {
     if (!ctx.linkSecret) throw new AppError(404, 'report_link_invalid', 'report links are not enabled on this server')
     const { tenant, diagnosisId } = await verifyReportLink(ctx.linkSecret, c.req.param('token'))
-    diagnosis = await getDiagnosis({ storage: ctx.storage, tenant }, diagnosisId)
+    const scope = { storage: ctx.storage, tenant }
+    diagnosis = await withDeletedBundles(scope, await getDiagnosis(scope, diagnosisId)) // 404 once deleted
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500 || !c.req.header('accept')?.includes('text/html')) throw error
     return c.body(errorPage(error), error.status as 404, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': HTML_CSP, 'referrer-policy': 'no-referrer' })
@@ -27,7 +29,7 @@ export const reports = new Hono<AppEnv>().get('/r/:token', async (c) => {
   return c.body(render(diagnosis, 'html', new URL(c.req.url).href), 200, {
     'content-type': 'text/html; charset=utf-8',
     'content-security-policy': HTML_CSP,
-    'cache-control': 'private, max-age=300',
+    'cache-control': 'private, no-store', // a deleted diagnosis must not live on in a cache
     'referrer-policy': 'no-referrer',
   })
 })

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts'
 import type { Scope } from '../context.ts'
 import { keys } from '../storage/s3.ts'
 import { failIfUnreadable, getBundle } from './bundles.ts'
+import { addEntries, diagnosisEntries } from './catalog.ts'
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
@@ -14,6 +15,7 @@ export async function createDiagnosis(scope: Scope, baselineId: string | undefin
   if (baseline) failIfUnreadable(baseline, 'baseline')
   failIfUnreadable(suspect, 'suspect')
   const diagnosis = diagnose(baseline, suspect, { id: crypto.randomUUID(), createdAt: new Date().toISOString() })
+  await addEntries(scope.storage, diagnosisEntries(scope.tenant, diagnosis)) // entries first: storage/s3.ts
   await scope.storage.putJson(keys.diagnosis(scope.tenant, diagnosis.id), diagnosis)
   return diagnosis
 }
