@@ -20,15 +20,21 @@ export const FileSummary = z.object({
 })
 export type FileSummary = z.infer<typeof FileSummary>
 
+/** Where one figure of a process was read: file, line and the text there (see Evidence). */
+export const Cite = z.object({ file: z.string(), line: z.number().int().positive(), excerpt: z.string().max(400) })
+export type Cite = z.infer<typeof Cite>
+
 /** One running process as the bundle saw it, merged from ps, status, smaps_rollup and pmap. */
 export const ProcessSample = z.object({
   pid: z.number().int().nullable(),
+  ppid: z.number().int().nullable().optional(), // from ps, when it printed PPID
   name: z.string(),
   exe: z.string(),
   rssKib: z.number().int().nullable(),
   pssKib: z.number().int().nullable(),
   anonKib: z.number().int().nullable(),
   sources: z.array(z.string()), // files that said something about it
+  cites: z.object({ rss: Cite.optional(), pss: Cite.optional(), anon: Cite.optional() }).optional(), // where each figure was read
 })
 export type ProcessSample = z.infer<typeof ProcessSample>
 

@@ -52,6 +52,17 @@ export const BundleRef = z.object({
   deleted: z.boolean().optional(),
 })
 
+/** What a bundle says about where and when it was taken: its manifest, and the upload's metadata over it. */
+export const BundleContext = z.object({
+  host: z.string().nullable(),
+  role: z.string().nullable(),
+  collectedAt: z.string().nullable(),
+  firmware: z.string().nullable(),
+  kernel: z.string().nullable(),
+  notes: z.string().nullable(),
+})
+export type BundleContext = z.infer<typeof BundleContext>
+
 export const Diagnosis = z.object({
   id: z.string(),
   createdAt: z.string(),
@@ -65,6 +76,8 @@ export const Diagnosis = z.object({
   findings: z.array(Finding), // strongest first
   summary: z.string(),
   warnings: z.array(Warning),
+  // Optional: diagnoses stored before it was added still read.
+  context: z.object({ baseline: BundleContext.nullable(), suspect: BundleContext }).optional(),
 })
 export type Diagnosis = z.infer<typeof Diagnosis>
 

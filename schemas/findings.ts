@@ -4,13 +4,19 @@ import { LineFit, Projection } from './fit.ts'
 
 // Step 6 of the method: claims, each with its proof and its fix.
 
-/** Where a claim comes from: a file of one bundle, a line or byte offset, and what it says there. */
+/**
+ * Where a claim comes from: a file of one bundle, a line or byte offset, and what it says there.
+ * `excerpt` is text a reader finds at that place: the line's text (runs of blanks count as one),
+ * or pieces of it joined by ` … ` when columns between them are left out; at an `offset` of a dump,
+ * the bytes there as the report shows them (redacted). `note` is what memgap reads from it.
+ */
 export const Evidence = z.object({
   bundle: z.enum(['baseline', 'suspect']),
   file: z.string(),
   line: z.number().int().positive().optional(),
   offset: z.number().int().nonnegative().optional(),
   excerpt: z.string().max(400),
+  note: z.string().max(400).optional(),
 })
 export type Evidence = z.infer<typeof Evidence>
 

@@ -5,7 +5,10 @@ import { z } from 'zod'
 const kib = z.number().int()
 
 /** /proc/meminfo, whole or partial: field name -> value (kB, or a count for HugePages_*). */
-export const Meminfo = z.object({ fields: z.record(z.string(), z.number().int()) })
+export const Meminfo = z.object({
+  fields: z.record(z.string(), z.number().int()),
+  lines: z.record(z.string(), z.number().int().positive()).optional(), // field -> its 1-based line, for evidence
+})
 export type Meminfo = z.infer<typeof Meminfo>
 
 /** One process line of ps. `exe` is the program path when known, else the command name. */
@@ -17,6 +20,7 @@ export const PsRow = z.object({
   args: z.string().nullable(),
   rssKib: kib.nullable(), // null: this ps did not print RSS (busybox)
   vszKib: kib.nullable(),
+  line: z.number().int().positive().optional(), // 1-based, for evidence
 })
 export type PsRow = z.infer<typeof PsRow>
 
@@ -33,6 +37,7 @@ export const PmapRow = z.object({
   swap: kib.nullable(),
   mode: z.string(), // rw--- (procps) or rw-p (busybox)
   mapping: z.string(), // file name, "[ anon ]", "[ stack ]"...
+  line: z.number().int().positive().optional(), // 1-based, for evidence
 })
 export type PmapRow = z.infer<typeof PmapRow>
 
@@ -43,12 +48,15 @@ export const Pmap = z.object({
   residentMetric: z.enum(['rss', 'pss']), // busybox prints PSS in column 3
   dirtyIsPrivate: z.boolean(), // busybox counts private dirty pages only
   rows: z.array(PmapRow),
-  total: z.object({ kbytes: kib, resident: kib.nullable(), dirty: kib.nullable() }).nullable(),
+  total: z.object({ kbytes: kib, resident: kib.nullable(), dirty: kib.nullable(), line: z.number().int().positive().optional() }).nullable(),
 })
 export type Pmap = z.infer<typeof Pmap>
 
 /** /proc/PID/smaps_rollup: field name -> kB (Rss, Pss, Private_Dirty, Anonymous, Swap...). */
-export const SmapsRollup = z.object({ fields: z.record(z.string(), kib) })
+export const SmapsRollup = z.object({
+  fields: z.record(z.string(), kib),
+  lines: z.record(z.string(), z.number().int().positive()).optional(), // field -> its first line, for evidence
+})
 export type SmapsRollup = z.infer<typeof SmapsRollup>
 
 /** /proc/PID/status: Name, Pid and the Vm and Rss fields in kB. */
@@ -57,6 +65,7 @@ export const ProcStatus = z.object({
   pid: z.number().int().nullable(),
   ppid: z.number().int().nullable(),
   memory: z.record(z.string(), kib), // VmRSS, RssAnon, RssFile, RssShmem, VmSwap...
+  lines: z.record(z.string(), z.number().int().positive()).optional(), // field -> its line, for evidence
 })
 export type ProcStatus = z.infer<typeof ProcStatus>
 

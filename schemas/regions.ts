@@ -24,7 +24,9 @@ export const Region = z.object({
   dirtyKib: z.number().int(),
   class: RegionClass,
   mapping: z.string(),
-  excerpt: z.string(), // the row as a person would find it in the file
+  excerpt: z.string(), // the row as a person would find it in the file (see Evidence)
+  file: z.string().optional(), // the pmap it is in: a program's instances have one each
+  line: z.number().int().positive().optional(),
 })
 export type Region = z.infer<typeof Region>
 

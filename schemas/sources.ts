@@ -18,6 +18,7 @@ export const MapsRow = z.object({
   inode: int,
   path: z.string(), // file, [heap], [stack], [anon:name], ... (deleted)
   sizeKib: int, // (end - start) / 1024
+  line: z.number().int().positive().optional(), // 1-based, for evidence
 })
 export type MapsRow = z.infer<typeof MapsRow>
 

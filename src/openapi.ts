@@ -135,7 +135,13 @@ export function openApiDocument(serverUrl?: string) {
               },
             },
           },
-          responses: { 201: json('Diagnosis', 'Stored, then answered'), ...errors, 404: problem('`bundle_not_found`') },
+          responses: {
+            201: json('Diagnosis', 'Stored, then answered'), ...errors, 404: problem('`bundle_not_found`'),
+            // Multipart files are ingested first; a bundle given by id that could not be read is refused the same way.
+            413: problem('A file over a size limit (`upload_too_large`, `unpacked_too_large`, `file_too_large`); the detail names the field'),
+            415: problem('Not JSON or multipart (`unsupported_media_type`), or a file that is no archive (`archive_unsupported`)'),
+            422: problem('An unreadable bundle (`archive_corrupt`, `too_many_files`, `compression_ratio`): the detail names the side or field; the bytes are kept'),
+          },
         },
       },
       '/v1/diagnoses/{id}': {

@@ -7,6 +7,9 @@ import { dumpContents } from './content.ts'
 import { measureGap } from './gap.ts'
 import { compareProcesses } from './processes.ts'
 import { compareRegions } from './regions.ts'
+import { hedgedTitle } from './hedge.ts'
+import { bundleNotices } from './notices.ts'
+import { contextOf, roleWarnings, sideNames } from './sides.ts'
 import { writeSummary } from './summary.ts'
 
 // The whole analysis: pure, so the API, the Worker and the CLI give the same answer.
@@ -23,6 +26,7 @@ export function diagnose(baseline: ParsedBundle | null, suspect: ParsedBundle, o
     if (!bundle) continue
     if (bundle.error) warnings.push({ code: 'bundle_unreadable', message: `${side} bundle could not be read: ${bundle.error.detail}` })
     for (const w of bundle.warnings) warnings.push({ ...w, message: `${side}: ${w.message}` })
+    warnings.push(...bundleNotices(side, bundle))
   }
   if (!baseline) warnings.push({ code: 'no_baseline', message: 'one bundle alone: there is nothing to compare it with, so no gap and no growth' })
 
@@ -33,8 +37,10 @@ export function diagnose(baseline: ParsedBundle | null, suspect: ParsedBundle, o
   const processes = compareProcesses(baseline?.processes ?? [], suspect.processes, gap?.kib ?? null)
   const regions = compareRegions(baseline, suspect)
   const content = [...dumpContents(suspect, 'suspect'), ...(baseline ? dumpContents(baseline, 'baseline') : [])]
-  const findings = runRules({ baseline, suspect, gap, processes, regions, content })
-  const hosts = { baseline: baseline?.host ?? 'the baseline', suspect: suspect.host ?? 'the suspect' }
+  const findings = runRules({ baseline, suspect, gap, processes, regions, content }).map((f) => ({ ...f, title: hedgedTitle(f) }))
+  warnings.push(...roleWarnings(baseline, suspect, gap?.kib ?? null))
+  const context = { baseline: baseline ? contextOf(baseline) : null, suspect: contextOf(suspect) }
+  const hosts = sideNames(context.baseline, context.suspect, { baseline: 'the baseline', suspect: 'the suspect' })
 
   return {
     id: options.id,
@@ -49,5 +55,6 @@ export function diagnose(baseline: ParsedBundle | null, suspect: ParsedBundle, o
     findings,
     summary: writeSummary(hosts, gap, processes, findings, baseline !== null),
     warnings,
+    context,
   }
 }

@@ -1,5 +1,6 @@
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import type { Evidence } from '../../schemas/findings.ts'
+import { mapsExcerpt, pmapExcerpt } from '../bundle/cite.ts'
 
 // What a bundle says about one program's Kafka client: the library in its mappings, its
 // configuration, its statistics and its log. Files are tied to a program by name (the file's
@@ -35,12 +36,12 @@ function libraryMapping(
   for (const map of bundle.maps) {
     if (!mine(map.file, map.pid)) continue
     const row = map.pmap.rows.find((r) => LIBRARY.test(r.mapping))
-    if (row) return { bundle: side, file: map.file, excerpt: `${row.address} ${row.kbytes} ${row.mode} ${row.mapping}` }
+    if (row) return { bundle: side, file: map.file, ...(row.line ? { line: row.line } : {}), excerpt: pmapExcerpt(row) }
   }
   for (const source of [...bundle.procMaps, ...bundle.smaps]) {
     if (!mine(source.file, source.pid)) continue
     const row = source.rows.find((r) => LIBRARY.test(r.path))
-    if (row) return { bundle: side, file: source.file, excerpt: `${row.start}-${row.end} ${row.perms} ${row.path}` }
+    if (row) return { bundle: side, file: source.file, ...(row.line ? { line: row.line } : {}), excerpt: mapsExcerpt(row) }
   }
   return null
 }

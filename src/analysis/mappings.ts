@@ -15,6 +15,7 @@ export interface Mapping {
   dirtyKib: number | null
   mode: string // rw--- (procps), rw-p / rw-s (busybox, maps)
   mapping: string // '[ anon ]', '[heap]', '' (maps), '/usr/lib/libc.so.6', 'libc.so.6'
+  line?: number // in its pmap, for evidence
 }
 
 const ARENA_ALIGN = 64n * 1024n * 1024n

@@ -20,14 +20,60 @@ function total(samples: ProcessSample[], metric: Metric): number {
   return samples.reduce((n, s) => n + (valueOf(s, metric) ?? 0), 0)
 }
 
+/** The program a process is an instance of: its name (see src/parsers/ps.ts identify). */
+export function programOf(sample: ProcessSample): string {
+  return sample.name
+}
+
 function byProgram(samples: ProcessSample[]): Map<string, ProcessSample[]> {
   const groups = new Map<string, ProcessSample[]>()
   for (const sample of samples) {
-    const group = groups.get(sample.name) ?? []
+    const group = groups.get(programOf(sample)) ?? []
     group.push(sample)
-    groups.set(sample.name, group)
+    groups.set(programOf(sample), group)
   }
   return groups
+}
+
+/**
+ * The capture's own processes: the `ps` that printed the listing, the process that ran it (a
+ * collector script, or its subshell and the script), and everything that process started (its
+ * `cat`, `sh`, `pmap`). They exist because the bundle was taken: never growth. PID 1 stays: in a
+ * container the capture may be PID 1, but so is init.
+ */
+export function captureProcesses(samples: ProcessSample[]): Set<ProcessSample> {
+  const byPid = new Map(samples.filter((s) => s.pid !== null).map((s) => [s.pid!, s]))
+  const own = new Set<ProcessSample>()
+  for (const ps of samples.filter((s) => s.name === 'ps')) {
+    own.add(ps)
+    let top: ProcessSample | undefined
+    let parent = ps.ppid != null && ps.ppid > 1 ? byPid.get(ps.ppid) : undefined
+    while (parent && !own.has(parent)) {
+      own.add(parent)
+      top = parent
+      // A subshell has its parent's name: climb once more, to the script itself.
+      const up = parent.ppid != null && parent.ppid > 1 ? byPid.get(parent.ppid) : undefined
+      parent = up && up.name === parent.name ? up : undefined
+    }
+    if (top) for (const s of descendants(top, samples)) own.add(s)
+  }
+  return own
+}
+
+function descendants(root: ProcessSample, samples: ProcessSample[]): ProcessSample[] {
+  const out: ProcessSample[] = []
+  const pids = new Set([root.pid])
+  for (let grew = true; grew; ) {
+    grew = false
+    for (const s of samples) {
+      if (s.ppid != null && pids.has(s.ppid) && !pids.has(s.pid)) {
+        pids.add(s.pid)
+        out.push(s)
+        grew = true
+      }
+    }
+  }
+  return out
 }
 
 export function compareProcesses(
@@ -35,8 +81,9 @@ export function compareProcesses(
   suspect: ProcessSample[],
   gapKib: number | null,
 ): ProcessGrowth[] {
-  const before = byProgram(baseline)
-  const after = byProgram(suspect)
+  const own = new Set([...captureProcesses(baseline), ...captureProcesses(suspect)])
+  const before = byProgram(baseline.filter((s) => !own.has(s)))
+  const after = byProgram(suspect.filter((s) => !own.has(s)))
   const names = new Set([...before.keys(), ...after.keys()])
   const rows: ProcessGrowth[] = []
   for (const name of names) {

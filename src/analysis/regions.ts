@@ -1,5 +1,6 @@
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import { ANON_CLASSES, type ProcessRegions, type Region, type RegionClass, type RegionSide } from '../../schemas/regions.ts'
+import { pmapExcerpt } from '../bundle/cite.ts'
 import { arenaHeaps, classifyMappings, type Mapping } from './mappings.ts'
 
 // Step 3 of the method: per program, where its dirty anonymous memory sits on each side, and
@@ -22,7 +23,7 @@ export function mapSources(bundle: ParsedBundle): MapSource[] {
   return bundle.maps.map((map) => {
     const command = map.pmap.command?.trim().split(/\s+/)[0]?.split('/').pop() || null
     const process = (map.pid !== null ? nameOfPid.get(map.pid) : undefined) ?? map.name ?? command ?? map.file
-    const rows = map.pmap.rows.map((r) => ({ address: r.address, kbytes: r.kbytes, dirtyKib: r.dirty, mode: r.mode, mapping: r.mapping }))
+    const rows = map.pmap.rows.map((r) => ({ address: r.address, kbytes: r.kbytes, dirtyKib: r.dirty, mode: r.mode, mapping: r.mapping, line: r.line }))
     return { process, file: map.file, pid: map.pid, rows, privateOnly: map.pmap.dirtyIsPrivate }
   })
 }
@@ -31,9 +32,6 @@ function isAnonClass(c: RegionClass): boolean {
   return (ANON_CLASSES as readonly string[]).includes(c)
 }
 
-function excerptOf(row: Mapping): string {
-  return `${row.address} ${row.kbytes} ${row.dirtyKib ?? '-'} ${row.mode} ${row.mapping}`.trim()
-}
 
 function sideOf(sources: MapSource[]): { side: RegionSide; regions: Region[] } | null {
   if (!sources.length) return null
@@ -53,7 +51,10 @@ function sideOf(sources: MapSource[]): { side: RegionSide; regions: Region[] } |
         const next = source.rows[i + 1]
         arenas += arenaHeaps(row, next?.mode.startsWith('---') ? next.kbytes : 0)
       }
-      if (dirty > 0) regions.push({ address: row.address, kbytes: row.kbytes, dirtyKib: dirty, class: cls, mapping: row.mapping, excerpt: excerptOf(row) })
+      if (dirty > 0) {
+        const excerpt = pmapExcerpt({ ...row, dirty: row.dirtyKib })
+        regions.push({ address: row.address, kbytes: row.kbytes, dirtyKib: dirty, class: cls, mapping: row.mapping, excerpt, file: source.file, ...(row.line ? { line: row.line } : {}) })
+      }
     })
   }
   const first = sources[0]!

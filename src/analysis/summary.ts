@@ -1,5 +1,6 @@
 import type { Gap, ProcessGrowth } from '../../schemas/diagnosis.ts'
 import type { Finding } from '../../schemas/findings.ts'
+import { assumedFigures, fillMeasured, hedgedTitle, isSuspicion } from './hedge.ts'
 
 // Two or three plain sentences a support engineer can paste into a ticket.
 
@@ -50,15 +51,21 @@ const VERDICT_SENTENCES: Record<Gap['verdict'], string> = {
 function findingSentence(f: Finding): string {
   // The verdict sentence already names a kernel-side gap: say where to look instead.
   if (f.kind === 'kernel-growth') {
-    const caches = f.evidence.filter((e) => e.line !== undefined).slice(0, 2).map((e) => e.excerpt.split(':')[0])
+    const caches = f.evidence.flatMap((e) => /^slab cache (\S+):/.exec(e.note ?? '')?.[1] ?? []).slice(0, 2)
     const next = f.recommendation.split('. ')[0]!.replace(/\.$/, '')
     return `${caches.length ? `Slab caches that grew most: ${caches.join(', ')}. ` : ''}Next: ${next}.`
   }
   const q = f.queue
-  if (!q) return `${f.title}.`
-  const full = q.fill !== null ? `, ${Math.round(q.fill * 100)}% full` : ''
-  const size = q.queuedKib ? ` (${mib(q.queuedKib)}${full})` : full ? ` (${full.slice(2)})` : ''
-  return `${f.title}${size}; cap it with ${f.configLines.join(' and ')}.`
+  const title = hedgedTitle(f)
+  if (!q) return `${title}.`
+  // Only measured figures are stated; assumed ones are named as assumed.
+  const measured = fillMeasured(q)
+  const full = measured ? `, ${Math.round(q.fill! * 100)}% full` : ''
+  const size = measured && q.queuedKib ? ` (${mib(q.queuedKib)}${full})` : full ? ` (${full.slice(2)})` : ''
+  const assumed = assumedFigures(q)
+  const caveat = assumed.length && !measured ? ` Its size and fill are not measured (assumed: ${assumed.join('; ')}).` : ''
+  const fix = isSuspicion(f) ? 'if it is confirmed, cap it with' : 'cap it with'
+  return `${title}${size}; ${fix} ${f.configLines.join(' and ')}.${caveat}`
 }
 
 export function writeSummary(
@@ -74,7 +81,7 @@ export function writeSummary(
     sentences.push(`One bundle from ${hosts.suspect}, with nothing to compare it with${top.length ? `: its largest programs are ${top.join(', ')}` : ''}.`)
   } else if (gap) {
     sentences.push(
-      `${hosts.suspect} uses ${mib(gap.kib)} (${gap.kib} KiB) ${gap.kib >= 0 ? 'more' : 'less'} memory than ${hosts.baseline}, by ${gap.basis}.`,
+      `${hosts.suspect} uses ${mib(Math.abs(gap.kib))} (${Math.abs(gap.kib)} KiB) ${gap.kib >= 0 ? 'more' : 'less'} memory than ${hosts.baseline}, by ${gap.basis}.`,
     )
     const detail = parts(gap)
     sentences.push(`${VERDICT_SENTENCES[gap.verdict]}${detail ? `: ${detail}` : ''}.`)
@@ -82,7 +89,7 @@ export function writeSummary(
     sentences.push(`The gap between ${hosts.suspect} and ${hosts.baseline} cannot be measured: meminfo is missing on a side.`)
   }
   const blameProcesses = paired && (!gap || gap.verdict === 'user-space' || gap.verdict === 'mixed')
-  const grown = processes.filter((p) => p.deltaKib > 0).slice(0, 3)
+  const grown = processes.filter((p) => p.deltaKib >= 1024).slice(0, 3) // under 1 MiB is noise, not growth
   if (blameProcesses && grown.length) {
     const names = grown.map((p) => `${p.name} (${signed(p.deltaKib)})`)
     const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]
@@ -90,7 +97,7 @@ export function writeSummary(
     const share = gap && gap.kib > 0 ? `, ${Math.round((together / gap.kib) * 100)}% of the gap together` : ''
     sentences.push(`${list} grew most${share}.`)
   }
+  // The reports and chat messages list the findings themselves: no "more below" to count here.
   for (const finding of findings.slice(0, 2)) sentences.push(findingSentence(finding))
-  if (findings.length > 2) sentences.push(`${findings.length - 2} more finding(s) below.`)
   return sentences.join(' ')
 }

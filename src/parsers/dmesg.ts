@@ -11,9 +11,21 @@
  *   [ 8312.402254] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/fwlog.service,task=fwlog,pid=5,uid=0
  *   [ 8312.402257] Out of memory: Killed process 5 (fwlog) total-vm:1689432kB, anon-rss:1051184kB, file-rss:3456kB, shmem-rss:0kB, UID:0 pgtables:2212kB oom_score_adj:0
  *
- * Old kernels: `[ pid ] ... rss nr_ptes swapents ...` tables and `Killed process 2207 (fwlog)
- * total-vm:1573520kB, anon-rss:842316kB, file-rss:1204kB` (shmem-rss from 4.5). 6.x splits the
- * table's rss into rss_anon, rss_file, rss_shmem. Table columns are read from the header.
+ * Old kernels: `[ pid ] ... rss nr_ptes swapents ...` tables (2.6.32: `[ pid ]   uid  tgid
+ * total_vm      rss cpu oom_adj name`). The victim lines, as mm/oom_kill.c's format strings print them:
+ *
+ *   2.6.32 (__oom_kill_task)  "Killed process %d (%s) vsz:%lukB, anon-rss:%lukB, file-rss:%lukB\n"
+ *   2.6.35 to 4.4             "Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:%lukB\n"
+ *   vendor 2.6.32/3.10 trees  "Killed process %d, UID %d, (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:%lukB\n"
+ *   4.5 to 5.0                "… file-rss:%lukB, shmem-rss:%lukB\n"
+ *   5.1+                      "%s: Killed process %d (%s) total-vm:… shmem-rss:%lukB, UID:%u pgtables:%lukB oom_score_adj:%hd\n"
+ *
+ * 6.x splits the table's rss into rss_anon, rss_file, rss_shmem. Table columns are read from the header.
+ * RHEL 6's /var/log/dmesg and kernels built without CONFIG_PRINTK_TIME print no timestamps at all:
+ *
+ *   bnx2 0000:0b:00.0: irq 86 for MSI/MSI-X
+ *   scsi4 : hpsa
+ *   hpsa 0000:02:00.0: RAID              device c4b3t0l0 added.
  * Table memory is in pages: KiB assume 4 KiB pages (x86, most arm64 builds; not 16/64 KiB kernels).
  * Other kernel lines are not OOM reports and are skipped without a word.
  */
@@ -35,15 +47,24 @@ const STAMP = /^\[\s*(\d+\.\d+)\]\s?|^\[([^\]]{0,40}\d\d:\d\d:\d\d[^\]]{0,20})\]
 const INVOKED = /^(.+?) invoked oom-killer: (.*)$/
 const HEADER = /^\[\s*pid\s*\]\s+(.*\bname)\s*$/
 const ROW = /^\[\s*(\d+)\]\s+(.*)$/
-const KILLED = /^(?:(.{1,80}?): )?Killed process (\d+) \((.*)\)(.*)$/
+const KILLED = /^(?:(.{1,80}?): )?Killed process (\d+)(?:, UID (\d+),)? \((.*)\)(.*)$/
 const OOM_HINT = /oom|Killed process|Out of memory/i
+
+/**
+ * What only kernel messages say, for logs without timestamps: a PCI address, a SCSI address, the
+ * boot banner, or a subsystem's prefix.
+ */
+const KERNEL_MARK =
+  /\b[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.\d\b|^scsi\d*[ :]|^scsi \d+:\d+:\d+:\d+|^Linux version \d|^(Kernel )?[Cc]ommand line:|BIOS-e820|^(ACPI|PCI|pci|usb|ata\d+|sd \d|EXT[234]-fs|XFS|NET|TCP|IPv6|SELinux|audit|Freeing|Initializing cgroup|Memory|CPU\d*|e1000e?|bnx2x?|ixgbe|igb|virtio\w*|bonding|device-mapper|md|raid\d+)[:( ]/
 
 export function looksLikeDmesg(text: string): boolean {
   const head = text.slice(0, 16384)
-  if (/invoked oom-killer|Killed process \d+ \(|oom-kill:constraint=/.test(head)) return true
+  if (/invoked oom-killer|Killed process \d+[ ,]|oom-kill:constraint=/.test(head)) return true
   const lines = splitLines(head).filter((line) => line.trim()).slice(0, 40)
   const kernel = lines.filter((line) => /^(<\d>)?\[\s*\d+\.\d+\]/.test(line) || SYSLOG[0]!.test(line)).length
-  return lines.length > 0 && kernel >= lines.length * 0.6
+  if (lines.length > 0 && kernel >= lines.length * 0.6) return true
+  const marked = lines.filter((line) => KERNEL_MARK.test(line.trim())).length
+  return lines.length >= 5 && marked >= lines.length * 0.3
 }
 
 export function parseDmesg(text: string, file?: string): { data: Dmesg; warnings: Warning[] } {
@@ -179,9 +200,10 @@ function readTask(m: RegExpExecArray, columns: string[], n: number, warn: Warn):
 
 function readVictim(m: RegExpExecArray, n: number, time: string | null, report: OomReport, warn: Warn): OomVictim | null {
   const fields = new Map<string, number | 'nan' | 'range'>()
-  // `total-vm:123kB`, `UID:0` (5.x+), `(java), UID 0, total-vm:` (RHEL 7 backports the UID).
-  for (const f of m[4]!.matchAll(/\b(total-vm|anon-rss|file-rss|shmem-rss|pgtables|oom_score_adj|UID)[: ](-?\d+)/g)) {
-    fields.set(f[1]!, readInt(f[2]!))
+  // `total-vm:123kB` (2.6.32: `vsz:`), `UID:0` (5.x+), `Killed process N, UID U, (name)` (vendor trees).
+  if (m[3] !== undefined) fields.set('UID', readInt(m[3]))
+  for (const f of m[5]!.matchAll(/\b(total-vm|vsz|anon-rss|file-rss|shmem-rss|pgtables|oom_score_adj|UID)[: ](-?\d+)/g)) {
+    fields.set(f[1] === 'vsz' ? 'total-vm' : f[1]!, readInt(f[2]!))
   }
   const pid = readInt(m[2]!)
   const all = [pid, ...fields.values()]
@@ -207,10 +229,10 @@ function readVictim(m: RegExpExecArray, n: number, time: string | null, report: 
   return {
     line: n,
     time,
-    format: uid !== null || pgtablesKib !== null || oomScoreAdj !== null ? 'new' : 'old',
+    format: pgtablesKib !== null || oomScoreAdj !== null || (uid !== null && m[3] === undefined) ? 'new' : 'old',
     cgroup: /cgroup/i.test(message) || report.constraint === 'CONSTRAINT_MEMCG',
     pid,
-    name: m[3]!,
+    name: m[4]!,
     totalVmKib,
     anonRssKib,
     fileRssKib,

@@ -61,7 +61,7 @@ export function parseMaps(text: string, file?: string): { data: Maps; warnings: 
     const row = readMapsLine(line)
     if (row === 'range') warn('maps_value_out_of_range', `a number out of range: ${excerpt(line)}`, i + 1)
     else if (row === 'bad') warn('maps_bad_line', `not a maps line: ${excerpt(line)}`, i + 1)
-    else rows.push(row)
+    else rows.push({ ...row, line: i + 1 })
   })
   if (rows.length === 0) warn('maps_no_rows', 'no mapping found')
   return { data: { rows }, warnings }

@@ -56,13 +56,15 @@ export function looksLikeMeminfo(text: string): boolean {
 export function parseMeminfo(text: string, file?: string): { data: Meminfo; warnings: Warning[] } {
   const { warnings, warn } = warningList(file)
   const fields: Record<string, number> = {}
-  splitLines(text).forEach((line, i) => readLine(line.trim(), i + 1, fields, warn))
-  return { data: { fields: keepIfKnown(fields, warn) }, warnings }
+  const lines: Record<string, number> = {}
+  splitLines(text).forEach((line, i) => readLine(line.trim(), i + 1, fields, lines, warn))
+  const kept = keepIfKnown(fields, warn)
+  return { data: { fields: kept, lines: Object.keys(kept).length ? lines : {} }, warnings }
 }
 
 type Warn = ReturnType<typeof warningList>['warn']
 
-function readLine(line: string, n: number, fields: Record<string, number>, warn: Warn): void {
+function readLine(line: string, n: number, fields: Record<string, number>, lines: Record<string, number>, warn: Warn): void {
   if (!line) return
   const field = splitField(line)
   if (!field) {
@@ -79,6 +81,7 @@ function readLine(line: string, n: number, fields: Record<string, number>, warn:
     warn('meminfo_duplicate_field', `${field.key} appears again: the first value is kept`, n)
   } else {
     fields[field.key] = value.n
+    lines[field.key] = n
   }
 }
 

@@ -141,6 +141,7 @@ function readRow(line: string, header: Header, n: number, warn: Warn): PmapRow |
     swap: kib(sizes.swap),
     mode: values.mode,
     mapping: values.mapping ?? '',
+    line: n,
   }
 }
 
@@ -167,5 +168,5 @@ function readTotal(line: string, header: Header, n: number, warn: Warn): Pmap['t
     warn('pmap_bad_total', `unreadable total: ${excerpt(line)}`, n)
     return null
   }
-  return { kbytes, resident: typeof resident === 'number' ? resident : null, dirty: typeof dirty === 'number' ? dirty : null }
+  return { kbytes, resident: typeof resident === 'number' ? resident : null, dirty: typeof dirty === 'number' ? dirty : null, line: n }
 }

@@ -18,6 +18,7 @@
 import type { Ps, PsRow } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { basename, excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
+import { programName } from './program.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 type Role = 'pid' | 'ppid' | 'rss' | 'vsz' | 'command' | 'other'
@@ -100,7 +101,7 @@ function readTable(lines: [string, number][], warn: Warn): Ps {
       header = readHeader(line)
       format = header.format
       if (!header.columns.some((c) => c.role === 'rss')) {
-        warn('ps_no_rss', 'this ps printed no RSS column: rssKib is null, not guessed', n)
+        warn('ps_no_rss', 'this ps printed no RSS column: its processes have no size, so none of them can be compared (add rss to ps -o)', n)
       }
       continue
     }
@@ -127,13 +128,13 @@ function readTable(lines: [string, number][], warn: Warn): Ps {
 }
 
 /**
- * smem cuts the command at a fixed width (`/root/.pyenv/versions/3.11.`): a one-word command as
- * long as the longest one may be a cut path, and its name wrong. Said, not guessed.
+ * smem cuts the command at a fixed width (`/root/.pyenv/versions/3.11.`, `/usr/bin/python3 /usr/bin/s`):
+ * a command as long as the longest one may be cut, and its name (a path or a script) wrong. Said, not guessed.
  */
 function warnCut(boxed: [PsRow, number][], warn: Warn): void {
   const width = boxed.reduce((max, [row]) => Math.max(max, row.args?.length ?? 0), 0)
   for (const [row, n] of boxed) {
-    if (width >= 16 && row.args?.length === width && !row.args.includes(' ')) {
+    if (width >= 16 && row.args?.length === width) {
       warn('ps_command_truncated', `the command may be cut at ${width} characters: name "${row.name}" may be wrong`, n)
     }
   }
@@ -186,6 +187,8 @@ function readRow(line: string, n: number, header: Header, warn: Warn, rounded: {
     return i < 0 ? null : (values.get(i) ?? null)
   }
   const commands = header.columns.flatMap((c, i) => (c.role === 'command' ? [values.get(i) ?? ''] : []))
+  // `ps m` / `ps auxwwwm` list each process's threads under it, PID and command `-`: not processes.
+  if (get('pid') === '-' && commands.every((c) => c === '-')) return null
   const pid = readId(get('pid'))
   const ppid = readId(get('ppid'))
   const rss = readSize(get('rss'))
@@ -207,7 +210,7 @@ function readRow(line: string, n: number, header: Header, warn: Warn, rounded: {
     warn('ps_no_command', `no command on this row: ${excerpt(line)}`, n)
     return null
   }
-  return { pid, ppid, ...who, rssKib: rss?.kib ?? null, vszKib: vsz?.kib ?? null }
+  return { pid, ppid, ...who, rssKib: rss?.kib ?? null, vszKib: vsz?.kib ?? null, line: n }
 }
 
 function readId(token: string | null): number | null | 'nan' | 'range' {
@@ -235,8 +238,9 @@ function cutArgs(args: string, n: number, warn: Warn): string {
 }
 
 /**
- * name and exe from comm and args. The program path in args beats comm (which the kernel cuts
- * at 15 characters); `[kthreadd]` is a kernel thread; busybox prefixes `{comm}` when it differs.
+ * name and exe from comm and args. The name is the program (src/parsers/program.ts: the script
+ * an interpreter runs, a name the process set); `[kthreadd]` is a kernel thread; busybox
+ * prefixes `{comm}` when it differs.
  */
 export function identify(comm: string | null, rawArgs: string | null): { name: string; exe: string; args: string | null } {
   let args = rawArgs?.trim() || null
@@ -248,9 +252,10 @@ export function identify(comm: string | null, rawArgs: string | null): { name: s
   const kernel = /^\[(.+)\](\s+<defunct>)?$/.exec(args ?? comm ?? '')
   if (kernel) return { name: kernel[1]!, exe: kernel[1]!, args }
   const first = args?.split(/\s+/)[0]?.replace(/^-/, '') ?? ''
-  if (first.startsWith('/')) return { name: basename(first), exe: first, args }
-  if (comm) return { name: comm, exe: comm, args }
-  return { name: basename(first), exe: first, args }
+  const name = programName(comm, args) ?? ''
+  if (first.startsWith('/')) return { name, exe: first, args }
+  if (comm) return { name, exe: comm, args }
+  return { name, exe: first, args }
 }
 
 function readPairs(lines: [string, number][], warn: Warn): PsRow[] {
@@ -271,7 +276,7 @@ function readPairs(lines: [string, number][], warn: Warn): PsRow[] {
     }
     const command = match[1]!
     const exe = command.split(/\s+/)[0]!
-    rows.push({ pid: null, ppid: null, name: basename(exe), exe, args: command === exe ? null : command, rssKib: rss, vszKib: null })
+    rows.push({ pid: null, ppid: null, name: programName(null, command) ?? basename(exe), exe, args: command === exe ? null : command, rssKib: rss, vszKib: null, line: n })
   }
   return rows
 }

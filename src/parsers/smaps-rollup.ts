@@ -35,6 +35,7 @@ export function looksLikeSmapsRollup(text: string): boolean {
 export function parseSmapsRollup(text: string, file?: string): { data: SmapsRollup; warnings: Warning[] } {
   const { warnings, warn } = warningList(file)
   const fields: Record<string, number> = {}
+  const lines: Record<string, number> = {}
   const seen = new Set<string>()
   let blocks = 0
   splitLines(text).forEach((raw, i) => {
@@ -45,34 +46,36 @@ export function parseSmapsRollup(text: string, file?: string): { data: SmapsRoll
       seen.clear()
       return
     }
-    readLine(line, i + 1, fields, seen, warn)
+    if (readLine(line, i + 1, fields, seen, warn)) lines[splitField(line)!.key] ??= i + 1
   })
   if (blocks > 1) warn('smaps_summed', `a full smaps (${blocks} mappings): its fields are summed into a rollup`)
   if (Object.keys(fields).length === 0) warn('smaps_rollup_empty', 'no smaps_rollup field found')
-  return { data: { fields }, warnings }
+  // A full smaps summed has no one line per field to cite.
+  return { data: { fields, lines: blocks > 1 ? {} : lines }, warnings }
 }
 
-function readLine(line: string, n: number, fields: Record<string, number>, seen: Set<string>, warn: Warn): void {
+function readLine(line: string, n: number, fields: Record<string, number>, seen: Set<string>, warn: Warn): boolean {
   const field = splitField(line)
   if (!field) {
     warn('smaps_rollup_unknown_line', `not a smaps_rollup line: ${excerpt(line)}`, n)
-    return
+    return false
   }
-  if (NOT_SIZES.has(field.key)) return
+  if (NOT_SIZES.has(field.key)) return false
   const value = readKib(field.value)
   if (!value || value.n === 'nan' || !value.kB) {
     warn('smaps_rollup_bad_value', `${field.key}: not a kB value: ${excerpt(field.value)}`, n)
-    return
+    return false
   }
   if (seen.has(field.key)) {
     warn('smaps_rollup_duplicate_field', `${field.key} appears twice in one block: the first is kept`, n)
-    return
+    return false
   }
   const sum = (fields[field.key] ?? 0) + (value.n === 'range' ? Infinity : value.n)
   if (!Number.isSafeInteger(sum)) {
     warn('smaps_rollup_value_out_of_range', `${field.key}: ${excerpt(field.value)} is too large`, n)
-    return
+    return false
   }
   seen.add(field.key)
   fields[field.key] = sum
+  return true
 }

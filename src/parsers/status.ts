@@ -34,7 +34,7 @@ export function looksLikeStatus(text: string): boolean {
 
 export function parseStatus(text: string, file?: string): { data: ProcStatus; warnings: Warning[] } {
   const { warnings, warn } = warningList(file)
-  const data: ProcStatus = { name: null, pid: null, ppid: null, memory: {} }
+  const data: ProcStatus = { name: null, pid: null, ppid: null, memory: {}, lines: {} }
   splitLines(text).forEach((line, i) => readLine(line.trim(), i + 1, data, warn))
   if (data.name === null && data.pid === null && Object.keys(data.memory).length === 0) {
     warn('status_empty', 'no Name, Pid or memory field found')
@@ -50,7 +50,10 @@ function readLine(line: string, n: number, data: ProcStatus, warn: Warn): void {
     return
   }
   const { key, value } = field
-  if (key === 'Name') data.name ??= value.slice(0, 256) || null
+  if (key === 'Name') {
+    if (data.name === null && value) data.lines!.Name = n
+    data.name ??= value.slice(0, 256) || null
+  }
   else if (key === 'Pid' || key === 'PPid') readId(key, value, n, data, warn)
   else if (MEMORY_KEY.test(key)) readMemory(key, value, n, data, warn)
 }
@@ -75,5 +78,6 @@ function readMemory(key: string, value: string, n: number, data: ProcStatus, war
     warn('status_duplicate_field', `${key} appears again: the first value is kept`, n)
   } else {
     data.memory[key] = size.n
+    data.lines![key] = n
   }
 }

@@ -1,6 +1,7 @@
 // The findings of the HTML report: what is wrong, how sure, the evidence, and the fix to paste.
 
 import type { Evidence, Finding, QueueEstimate } from '../../schemas/findings.ts'
+import { assumedFigures, fillMeasured } from '../analysis/hedge.ts'
 import { type SafeHtml, html, trusted } from './escape.ts'
 import { KIND_LABEL, bytes, confidence, confidenceLevel, count, evidenceLocation, mib, percent } from './format.ts'
 
@@ -41,23 +42,34 @@ function fillMeter(fill: number): SafeHtml {
 function queueFacts(q: QueueEstimate): SafeHtml {
   const queued = q.queuedMessages !== null ? `${count(q.queuedMessages)} messages` : 'unknown'
   const size = q.queuedKib !== null ? ` · ${mib(q.queuedKib)}` : ''
-  const fill = q.fill !== null ? html`${percent(q.fill)}${fillMeter(q.fill)}` : 'unknown'
+  // The gauge is drawn only from measured figures; an assumed fill is written, and labelled so.
+  const assumed = assumedFigures(q)
+  const fill = fillMeasured(q)
+    ? html`${percent(q.fill!)}${fillMeter(q.fill!)}`
+    : q.fill !== null
+      ? `about ${percent(q.fill)}, not measured (assumed: ${assumed.join('; ')})`
+      : 'unknown'
   const brokers =
     q.brokers.length === 0
       ? 'no statistics'
       : q.brokers.map((b) => `${b.name} ${b.state ?? '?'}`).join(', ')
   const down = q.brokerDown === true ? ' (down)' : q.brokerDown === false ? ' (up)' : ''
   return html`<dl class="facts">
-${fact(`queued${q.queuedSource ? ` (${q.queuedSource})` : ''}`, `${queued}${size}`)}
+${fact(`queued${q.queuedSource ? ` (${q.queuedSource === 'estimate' ? 'estimated' : q.queuedSource})` : ''}`, `${queued}${size}`)}
 ${fact('fill', fill)}
-${fact('max messages', `${count(q.maxMessages)} (${q.maxMessagesSource})`)}
-${fact('max kbytes', `${count(q.maxKbytes)} (${q.maxKbytesSource})`)}
+${fact('max messages', `${count(q.maxMessages)} (${limitSource(q, q.maxMessagesSource)})`)}
+${fact('max kbytes', `${count(q.maxKbytes)} (${limitSource(q, q.maxKbytesSource)})`)}
 ${fact('full queue holds', q.boundKib !== null ? mib(q.boundKib) : 'unknown')}
 ${fact('mean message', q.meanMessageBytes !== null ? `${bytes(q.meanMessageBytes)}${q.meanMessageSource ? ` (${q.meanMessageSource})` : ''}` : 'unknown')}
 ${fact('rate', q.ratePerSecond !== null ? `${count(q.ratePerSecond)} msg/s` : 'not observed')}
 ${fact(`brokers${down}`, brokers)}
 ${fact('library', `${q.library}${q.libraryVersion ? ` ${q.libraryVersion}` : ''}`)}
 </dl>`
+}
+
+/** A default limit statistics did not confirm is an assumption, and says so. */
+function limitSource(q: QueueEstimate, source: QueueEstimate['maxKbytesSource']): string {
+  return source === 'default' && q.queuedSource !== 'statistics' ? 'assumed: the default' : source
 }
 
 /** The lines to paste, in a <pre> of their own; the copy button appears only where JS runs. */
@@ -68,7 +80,9 @@ function configBlock(lines: string[], i: number): SafeHtml {
 }
 
 function evidenceItem(e: Evidence): SafeHtml {
-  return html`<li><span class="where"><b>${e.bundle}</b> · <span class="mono">${evidenceLocation(e)}</span></span><code class="excerpt">${e.excerpt}</code></li>`
+  const note = e.note ? html` · ${e.note}` : ''
+  const quote = e.excerpt ? html`<code class="excerpt">${e.excerpt}</code>` : ''
+  return html`<li><span class="where"><b>${e.bundle}</b> · <span class="mono">${evidenceLocation(e)}</span>${note}</span>${quote}</li>`
 }
 
 function evidenceList(evidence: Evidence[], i: number): SafeHtml {

@@ -9,7 +9,7 @@ import { VERDICT_LABEL, confidence, mib, shortId, signedMib } from './format.ts'
 import { findingsSection } from './html-findings.ts'
 import { dumpSection, gapSection, processSection, regionSection, warningsSection } from './html-sections.ts'
 import type { RenderOptions } from './markdown.ts'
-import { compared, hosts, title } from './model.ts'
+import { compared, contextLines, hosts, title } from './model.ts'
 
 export function renderHtml(d: Diagnosis, opts: RenderOptions = {}): string {
   const page = html`<!doctype html>
@@ -28,7 +28,7 @@ export function renderHtml(d: Diagnosis, opts: RenderOptions = {}): string {
 <main>
 ${header(d)}
 ${cards(d)}
-<section class="summary" aria-label="Summary"><p>${d.summary}</p></section>
+<section class="summary" aria-label="Summary"><p>${d.summary}</p>${contextLines(d).length ? html`<ul class="context">${contextLines(d).map((l) => html`<li>${l}</li>`)}</ul>` : ''}</section>
 <div class="grid${d.gap ? ' two' : ''}">${gapSection(d)}${processSection(d)}</div>
 ${findingsSection(d.findings)}
 ${regionSection(d)}

@@ -17,7 +17,7 @@ import {
   percent,
   signedMib,
 } from './format.ts'
-import { type ClusterRow, bySize, clusterRows, compared, dumpTitle, gapRows, mainDumps, regionClasses, regionTotal, title, topProcesses } from './model.ts'
+import { type ClusterRow, bySize, clusterRows, compared, contextLines, dumpTitle, gapRows, mainDumps, regionClasses, regionTotal, title, topProcesses } from './model.ts'
 
 export interface RenderOptions {
   /** Where the HTML report lives; only http(s) URLs become links. */
@@ -40,6 +40,8 @@ export function renderMarkdown(d: Diagnosis, opts: RenderOptions = {}): string {
 
 function header(d: Diagnosis, opts: RenderOptions): string {
   const lines = [`## Memory diagnosis: ${md(title(d))}`, '', md(d.summary)]
+  const context = contextLines(d)
+  if (context.length) lines.push('', ...context.map((l) => `- ${md(l)}`))
   const facts: string[] = []
   if (d.gap) {
     facts.push(`**Gap:** ${signedMib(d.gap.kib)} (${count(d.gap.kib)} KiB) by ${md(d.gap.basis)}`)
@@ -141,7 +143,8 @@ function finding(f: Finding, i: number): string {
 }
 
 function evidence(e: Evidence): string {
-  return `- ${e.bundle} ${mdCode(evidenceLocation(e))}: ${mdCode(e.excerpt)}`
+  const quote = e.excerpt ? `: ${mdCode(e.excerpt)}` : ''
+  return `- ${e.bundle} ${mdCode(evidenceLocation(e))}${e.note ? ` (${md(e.note)})` : ''}${quote}`
 }
 
 export function warningsSection(warnings: Warning[]): string {

@@ -1,6 +1,7 @@
 // What every renderer shows, derived once from a Diagnosis: the same rows in Markdown, text and HTML.
 
 import type { Diagnosis, ProcessGrowth } from '../../schemas/diagnosis.ts'
+import { sideNames } from '../analysis/sides.ts'
 import type { DumpContent } from '../../schemas/findings.ts'
 import type { DumpScan, JsonCluster, TextCluster } from '../../schemas/content.ts'
 import { ANON_CLASSES, type ProcessRegions } from '../../schemas/regions.ts'
@@ -15,7 +16,27 @@ export interface Hosts {
 /** Host names, falling back to a short bundle id when a manifest gave none. */
 export function hosts(d: Diagnosis): Hosts {
   const name = (ref: { bundleId: string; host: string | null }) => ref.host ?? `bundle ${ref.bundleId.slice(0, 12)}`
-  return { suspect: name(d.suspect), baseline: d.baseline ? name(d.baseline) : null }
+  if (!d.baseline) return { suspect: name(d.suspect), baseline: null }
+  // One host before and after: the sides are named by time.
+  const fallback = { baseline: name(d.baseline), suspect: name(d.suspect) }
+  const c = d.context
+  const at = (ref: { host: string | null }, x: { collectedAt: string | null } | null | undefined) => ({ host: ref.host, collectedAt: x?.collectedAt ?? null })
+  return sideNames(at(d.baseline, c?.baseline), at(d.suspect, c?.suspect), fallback)
+}
+
+/** What each bundle says of itself (manifest and metadata): one line a side, plain text. */
+export function contextLines(d: Diagnosis): string[] {
+  const c = d.context
+  if (!c) return []
+  const sides = [['baseline', c.baseline], ['suspect', c.suspect]] as const
+  return sides.flatMap(([side, x]) => {
+    if (!x) return []
+    const parts = [
+      x.host, x.role && x.role !== side ? `declared ${x.role}` : null, x.collectedAt && `collected ${x.collectedAt}`,
+      x.firmware && `firmware ${x.firmware}`, x.kernel && `kernel ${x.kernel}`, x.notes && `notes: ${truncate(x.notes, 300)}`,
+    ].filter((p): p is string => Boolean(p))
+    return parts.length ? [`${side}: ${parts.join(', ')}`] : []
+  })
 }
 
 /** "host-a vs host-b", or the one host of a lone bundle. */

@@ -17,7 +17,7 @@ import {
   percent,
   signedMib,
 } from './format.ts'
-import { bySize, clusterRows, compared, dumpTitle, gapRows, mainDumps, regionClasses, regionTotal, title, topProcesses } from './model.ts'
+import { bySize, clusterRows, compared, contextLines, dumpTitle, gapRows, mainDumps, regionClasses, regionTotal, title, topProcesses } from './model.ts'
 import type { RenderOptions } from './markdown.ts'
 
 export function renderText(d: Diagnosis, opts: RenderOptions = {}): string {
@@ -43,6 +43,8 @@ export function heading(text: string): string[] {
 
 function header(d: Diagnosis, opts: RenderOptions): string[] {
   const lines = [...heading(`Memory diagnosis: ${t(title(d))}`), '', ...wrap(t(d.summary))]
+  const context = contextLines(d)
+  if (context.length) lines.push('', ...context.flatMap((l) => wrap(t(l), 2, 0)))
   lines.push('')
   if (d.gap) {
     lines.push(`Gap:       ${signedMib(d.gap.kib)} (${count(d.gap.kib)} KiB) by ${t(d.gap.basis)}`)
@@ -50,7 +52,8 @@ function header(d: Diagnosis, opts: RenderOptions): string[] {
   }
   lines.push(`Findings:  ${d.findings.length}`)
   const url = safeUrl(opts.reportUrl)
-  if (url) lines.push(...wrap(url, 11, 0).map((l, i) => (i === 0 ? `Report:    ${l.trimStart()}` : l)))
+  // A URL stays on one line, however long: wrapped, it cannot be clicked or copied whole.
+  if (url) lines.push(`Report:    ${url}`)
   lines.push(...wrap(`Diagnosis ${t(d.id)}, ${t(d.createdAt)}, memgap ${t(d.engineVersion)}`))
   return lines
 }
@@ -153,8 +156,8 @@ function finding(f: Finding, i: number): string[] {
   if (f.evidence.length > 0) {
     lines.push('', '   Evidence:')
     for (const e of f.evidence) {
-      lines.push(...wrap(`- ${e.bundle} ${t(evidenceLocation(e))}`, 7, 5))
-      lines.push(...wrap(t(e.excerpt), 7))
+      lines.push(...wrap(`- ${e.bundle} ${t(evidenceLocation(e))}${e.note ? ` (${t(e.note)})` : ''}`, 7, 5))
+      if (e.excerpt) lines.push(...wrap(t(e.excerpt), 7))
     }
   }
   lines.push('', ...wrap(`Recommendation: ${t(f.recommendation)}`, 3))

@@ -51,6 +51,16 @@ function defer(c: Context, work: Promise<void>): void {
   }
 }
 
+/** A refused upload says which form field it came in (storage failures stay as they are). */
+async function naming<T>(field: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status >= 500 || error.detail.startsWith(`field "${field}"`)) throw error
+    throw new AppError(error.status, error.code, `field "${field}": ${error.detail}`, error.issues, error.retryAfter)
+  }
+}
+
 export const diagnoses = new Hono<AppEnv>()
   .get('/v1/diagnoses', async (c) => {
     const query = DiagnosisListQuery.safeParse(c.req.query())
@@ -68,8 +78,8 @@ export const diagnoses = new Hono<AppEnv>()
       targets = notifyField(form.notify)
       await refuseBadTargets(ctx, targets)
       const maxBytes = ctx.config.MAX_UPLOAD_BYTES
-      const suspect = await ingestStream(scope, fileStream(form.suspect, 'suspect'), { maxBytes })
-      const baseline = form.baseline === undefined ? null : await ingestStream(scope, fileStream(form.baseline, 'baseline'), { maxBytes })
+      const suspect = await naming('suspect', () => ingestStream(scope, fileStream(form.suspect, 'suspect'), { maxBytes }))
+      const baseline = form.baseline === undefined ? null : await naming('baseline', () => ingestStream(scope, fileStream(form.baseline, 'baseline'), { maxBytes }))
       ids = { baseline: baseline?.bundle.id, suspect: suspect.bundle.id }
     } else if (type === 'application/json') {
       const request = await readJson(c)

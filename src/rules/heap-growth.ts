@@ -1,6 +1,6 @@
 import type { Evidence, Finding } from '../../schemas/findings.ts'
 import { mib } from '../analysis/summary.ts'
-import { candidates, growthEvidence, type Rule } from './context.ts'
+import { candidates, growthEvidence, regionEvidence, type Rule } from './context.ts'
 
 // A process grew and nothing says it holds messages: a plain leak or an unbounded cache.
 // Never called a queue; never raised for a gap the kernel holds.
@@ -21,12 +21,13 @@ export const heapGrowth: Rule = (context, earlier) => {
     .map((p): Finding => {
       const regions = context.regions.find((r) => r.process === p.name)
       const dumps = context.content.filter((c) => c.bundle === 'suspect' && c.process === p.name)
-      const evidence: Evidence[] = [growthEvidence(p, context)]
+      const evidence: Evidence[] = growthEvidence(p, context)
       if (regions?.suspect) {
-        evidence.push({ bundle: 'suspect', file: regions.suspect.file, excerpt: `dirty anonymous ${regions.baseline?.dirtyAnonKib ?? '?'} -> ${regions.suspect.dirtyAnonKib} KiB; largest: ${regions.top.slice(0, 2).map((r) => r.excerpt).join(' | ')}` })
+        evidence.push(...regionEvidence(regions, `dirty anonymous ${regions.baseline?.dirtyAnonKib ?? '?'} -> ${regions.suspect.dirtyAnonKib} KiB; the largest regions`))
       }
       for (const d of dumps.slice(0, 1)) {
-        evidence.push({ bundle: 'suspect', file: d.file, excerpt: `${Math.round(d.scan.recordShare * 100)}% readable records in ${mib(Math.round(d.scan.bytesScanned / 1024))}: not a buffer of messages` })
+        // A claim about the whole dump: no place in it to cite.
+        evidence.push({ bundle: 'suspect', file: d.file, excerpt: '', note: `${Math.round(d.scan.recordShare * 100)}% readable records in ${mib(Math.round(d.scan.bytesScanned / 1024))}: not a buffer of messages` })
       }
       const where = regions?.concentratedIn ? WHERE[regions.concentratedIn] : null
       return {

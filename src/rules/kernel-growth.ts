@@ -1,6 +1,7 @@
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import type { Evidence } from '../../schemas/findings.ts'
 import { mib } from '../analysis/summary.ts'
+import { fieldExcerpt } from '../bundle/cite.ts'
 import type { Rule } from './context.ts'
 
 // The gap is on the kernel side: slab, shared memory (tmpfs, SysV), page tables or kernel stacks.
@@ -55,7 +56,8 @@ function meminfoEvidence(baseline: ParsedBundle, suspect: ParsedBundle, field: s
   const out: Evidence[] = []
   for (const [side, bundle] of [['baseline', baseline], ['suspect', suspect]] as const) {
     const value = bundle.meminfo?.fields[field]
-    if (bundle.meminfo && value !== undefined) out.push({ bundle: side, file: bundle.meminfo.file, excerpt: `${field}: ${value} kB` })
+    const line = bundle.meminfo?.lines?.[field]
+    if (bundle.meminfo && value !== undefined) out.push({ bundle: side, file: bundle.meminfo.file, ...(line ? { line } : {}), excerpt: fieldExcerpt(field, value) })
   }
   return out
 }
@@ -73,6 +75,7 @@ function slabEvidence(baseline: ParsedBundle, suspect: ParsedBundle): Evidence[]
       bundle: 'suspect' as const,
       file: suspect.slabinfo!.file,
       line: c.line,
-      excerpt: `${c.name}: ${c.numObjs} objects of ${c.objSize} B = ${mib(c.slabsKib ?? c.sizeKib)} (+${mib(delta)})`,
+      excerpt: [c.name, c.numObjs, c.objSize].join(' … '),
+      note: `slab cache ${c.name}: ${c.numObjs} objects of ${c.objSize} B = ${mib(c.slabsKib ?? c.sizeKib)} (+${mib(delta)})`,
     }))
 }

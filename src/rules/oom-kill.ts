@@ -12,9 +12,9 @@ export const oomKill: Rule = (context: RuleContext, earlier: Finding[]) => {
         const victim = report.victim
         if (!victim) continue
         const top = [...report.tasks].sort((a, b) => b.rssKib - a.rssKib).slice(0, 3)
-        const evidence: Evidence[] = [{ bundle: side, file: dmesg.file, line: victim.line, excerpt: `Killed process ${victim.pid} (${victim.name}) anon-rss:${victim.anonRssKib}kB file-rss:${victim.fileRssKib}kB` }]
-        if (report.invocation) evidence.push({ bundle: side, file: dmesg.file, line: report.invocation.line, excerpt: `${report.invocation.process} invoked oom-killer, order=${report.invocation.order ?? '?'}` })
-        for (const t of top) evidence.push({ bundle: side, file: dmesg.file, line: t.line, excerpt: `task ${t.pid} ${t.name}: rss ${t.rssKib} KiB` })
+        const evidence: Evidence[] = [{ bundle: side, file: dmesg.file, line: victim.line, excerpt: `Killed process ${victim.pid} … (${victim.name}) … anon-rss:${victim.anonRssKib}kB`, note: `${victim.name}: anon-rss ${victim.anonRssKib} KiB, file-rss ${victim.fileRssKib} KiB` }]
+        if (report.invocation) evidence.push({ bundle: side, file: dmesg.file, line: report.invocation.line, excerpt: `${report.invocation.process} invoked oom-killer`, note: `order=${report.invocation.order ?? '?'}` })
+        for (const t of top) evidence.push({ bundle: side, file: dmesg.file, line: t.line, excerpt: [t.pid, t.rssPages, t.name].join(' … '), note: `task ${t.pid} ${t.name}: rss ${t.rssKib} KiB (${t.rssPages} pages)` })
         const cause = earlier.find((f) => f.process === victim.name || top.some((t) => t.name === f.process))
         findings.push({
           kind: 'oom-kill',

@@ -3,7 +3,7 @@ import type { DumpContent, Evidence, Finding, QueueEstimate } from '../../schema
 import type { KafkaStatsSample } from '../../schemas/sources.ts'
 import { kafkaEvidence, type KafkaEvidence } from '../analysis/kafka.ts'
 import { bytes, mib } from '../analysis/summary.ts'
-import { candidates, growthEvidence, kib, type Rule, type RuleContext } from './context.ts'
+import { candidates, growthEvidence, kib, regionEvidence, type Rule, type RuleContext } from './context.ts'
 import {
   capacity, DEFAULT_OVERHEAD_BYTES, fillRate, limitsOf, measuredOverhead, sizedLimits, type Limits,
 } from './queue-math.ts'
@@ -52,14 +52,14 @@ export const queueBuildup: Rule = (context) => {
 function queueFinding(context: RuleContext, p: ProcessGrowth, ev: KafkaEvidence, dumps: DumpContent[]): Finding {
   const regions = context.regions.find((r) => r.process === p.name)
   const inArenas = regions?.concentratedIn === 'arena'
-  const evidence: Evidence[] = [growthEvidence(p, context)]
+  const evidence: Evidence[] = growthEvidence(p, context)
   const missing: string[] = []
   let confidence = WEIGHTS.growth
 
   const stats = ev.stats?.latest
   if (stats && ev.stats) {
     confidence += WEIGHTS.stats
-    evidence.push({ bundle: 'suspect', file: ev.stats.file, line: stats.line, excerpt: `msg_cnt=${stats.msgCnt} msg_size=${stats.msgSize} msg_max=${stats.msgMax} msg_size_max=${stats.msgSizeMax} txmsgs=${stats.txmsgs}; brokers: ${stats.brokers.map((b) => `${b.name} ${b.state}`).join(', ')}` })
+    evidence.push({ bundle: 'suspect', file: ev.stats.file, line: stats.line, excerpt: `"msg_cnt":${stats.msgCnt} … "msg_size":${stats.msgSize}`, note: `msg_cnt=${stats.msgCnt} msg_size=${stats.msgSize} msg_max=${stats.msgMax} msg_size_max=${stats.msgSizeMax} txmsgs=${stats.txmsgs}; brokers: ${stats.brokers.map((b) => `${b.name} ${b.state}`).join(', ')}` })
   } else missing.push('librdkafka statistics (set statistics.interval.ms and keep the latest JSON): queued messages and broker state')
   if (ev.library) {
     confidence += WEIGHTS.library
@@ -67,14 +67,14 @@ function queueFinding(context: RuleContext, p: ProcessGrowth, ev: KafkaEvidence,
   } else missing.push('librdkafka in the process mappings (pmap -x or /proc/PID/maps of the process)')
   if (ev.config) {
     confidence += WEIGHTS.config
-    evidence.push({ bundle: 'suspect', file: ev.config.file, excerpt: Object.entries(ev.config.properties).filter(([k]) => k.startsWith('queue.') || k === 'bootstrap.servers' || k === 'message.timeout.ms').map(([k, v]) => `${k}=${v}`).join('; ') || 'no queue.buffering.* keys: librdkafka defaults apply' })
+    evidence.push(...configEvidence('suspect', ev.config, (k) => k.startsWith('queue.') || k === 'bootstrap.servers' || k === 'message.timeout.ms', ev.config.queueBufferingMaxMessages === null && ev.config.queueBufferingMaxKbytes === null ? 'no queue.buffering.* keys: librdkafka defaults apply' : undefined))
   } else missing.push('the client configuration (its .properties or equivalent)')
   const logEvents = ev.log?.events ?? []
   if (ev.log && logEvents.length) {
     confidence += WEIGHTS.log
     for (const kind of ['connection-refused', 'all-brokers-down', 'queue-full', 'message-timed-out'] as const) {
       const first = logEvents.find((e) => e.kind === kind)
-      if (first) evidence.push({ bundle: 'suspect', file: ev.log.file, line: first.line, excerpt: `${first.excerpt} (${ev.log.counts[kind]}x)` })
+      if (first) evidence.push({ bundle: 'suspect', file: ev.log.file, line: first.line, excerpt: first.excerpt, note: `${ev.log.counts[kind]}x ${kind}` })
     }
   } else missing.push('the client log (librdkafka errors: Connection refused, brokers down, Queue full)')
   if (dumps.length) {
@@ -83,13 +83,13 @@ function queueFinding(context: RuleContext, p: ProcessGrowth, ev: KafkaEvidence,
   } else missing.push('a dump of the grown region (gdb dump memory) to see the queued records')
   if (inArenas) {
     confidence += WEIGHTS.arenas
-    evidence.push({ bundle: 'suspect', file: regions!.suspect!.file, excerpt: `growth in glibc malloc arenas: ${regions!.top.slice(0, 2).map((r) => r.excerpt).join(' | ')}` })
+    evidence.push(...regionEvidence(regions, 'growth in glibc malloc arenas'))
   }
   if (!ev.library && !ev.stats && !ev.config) confidence = Math.min(confidence, NO_LIBRARY_CAP)
   const healthy = context.baseline ? kafkaEvidence(context.baseline, 'baseline', p.name).config : null
   if (healthy && (healthy.queueBufferingMaxMessages !== null || healthy.queueBufferingMaxKbytes !== null)) {
-    const keys = ['queue.buffering.max.messages', 'queue.buffering.max.kbytes'].filter((k) => k in healthy.properties)
-    evidence.push({ bundle: 'baseline', file: healthy.file, line: healthy.lines[keys[0]!], excerpt: `the baseline caps its queue: ${keys.map((k) => `${k}=${healthy.properties[k]}`).join(', ')}` })
+    const keys = ['queue.buffering.max.messages', 'queue.buffering.max.kbytes']
+    evidence.push(...configEvidence('baseline', healthy, (k) => keys.includes(k), 'the baseline caps its queue'))
   }
 
   const queue = estimate(p, ev, dumps, missing)
@@ -111,7 +111,17 @@ function dumpEvidence(d: DumpContent): Evidence {
   const what = top
     ? `${d.scan.jsonRecords} JSON records${d.scan.partialJsonRecords ? ` and ${d.scan.partialJsonRecords} cut short` : ''} (${Math.round(d.scan.recordShare * 100)}% of ${bytes(d.scan.bytesScanned)}), mean ${Math.round(top.meanBytes)} B${values ? `; ${values.field}: ${values.values.map((v) => `${v.value} ${v.count}${v.partial ? `+${v.partial} cut short` : ''}`).join(', ')}` : ''}`
     : `${d.scan.textRecords} text records (${Math.round(d.scan.recordShare * 100)}% of the dump)`
-  return { bundle: d.bundle, file: d.file, offset: top?.example?.offset, excerpt: `${what}${top?.example ? `: ${top.example.text.slice(0, 160)}` : ''}` }
+  if (!top?.example) return { bundle: d.bundle, file: d.file, excerpt: '', note: what }
+  return { bundle: d.bundle, file: d.file, offset: top.example.offset, excerpt: top.example.text.slice(0, 160), note: what }
+}
+
+/** The lines of a config that set the chosen keys, as written (`key=value` or `key = value`). */
+function configEvidence(side: Evidence['bundle'], config: KafkaEvidence['config'] & {}, keep: (key: string) => boolean, note?: string): Evidence[] {
+  const cited = Object.entries(config.lines)
+    .filter(([k]) => keep(k))
+    .map(([k, line]): Evidence => ({ bundle: side, file: config.file, line, excerpt: `${k} … ${config.properties[k]}` }))
+  if (note) cited[0] = cited[0] ? { ...cited[0], note } : { bundle: side, file: config.file, excerpt: '', note }
+  return cited
 }
 
 function estimate(p: ProcessGrowth, ev: KafkaEvidence, dumps: DumpContent[], missing: string[]): QueueEstimate {

@@ -13,10 +13,11 @@ export function summaryOf(parsed: ParsedBundle): BundleSummary {
 }
 
 /** An archive we could not read is kept, and the client told so with a 422. */
-export function failIfUnreadable(bundle: ParsedBundle): ParsedBundle {
+export function failIfUnreadable(bundle: ParsedBundle, side?: 'baseline' | 'suspect'): ParsedBundle {
   if (!bundle.error) return bundle
   const status = bundle.error.code === 'archive_unsupported' ? 415 : (LIMIT_STATUS[bundle.error.code] ?? 422)
-  throw new AppError(status, bundle.error.code, `${bundle.error.detail}; the upload is kept as bundle ${bundle.id}`)
+  const which = side ? `the ${side} bundle cannot be read: ` : ''
+  throw new AppError(status, bundle.error.code, `${which}${bundle.error.detail}; the upload is kept as bundle ${bundle.id}`)
 }
 
 export async function loadStored({ storage, tenant }: Pick<Scope, 'storage' | 'tenant'>, id: string): Promise<StoredBundle | null> {

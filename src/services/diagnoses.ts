@@ -3,7 +3,7 @@ import { diagnose } from '../analysis/diagnose.ts'
 import { AppError } from '../errors.ts'
 import type { Scope } from '../context.ts'
 import { keys } from '../storage/s3.ts'
-import { getBundle } from './bundles.ts'
+import { failIfUnreadable, getBundle } from './bundles.ts'
 import { addEntries, diagnosisEntries } from './catalog.ts'
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
@@ -11,6 +11,9 @@ const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /** Diagnoses stored bundles and stores the result before anyone is told of it. */
 export async function createDiagnosis(scope: Scope, baselineId: string | undefined, suspectId: string): Promise<Diagnosis> {
   const [baseline, suspect] = await Promise.all([baselineId ? getBundle(scope, baselineId) : null, getBundle(scope, suspectId)])
+  // One rule with multipart uploads: an unreadable bundle is refused, naming its side.
+  if (baseline) failIfUnreadable(baseline, 'baseline')
+  failIfUnreadable(suspect, 'suspect')
   const diagnosis = diagnose(baseline, suspect, { id: crypto.randomUUID(), createdAt: new Date().toISOString() })
   await addEntries(scope.storage, diagnosisEntries(scope.tenant, diagnosis)) // entries first: storage/s3.ts
   await scope.storage.putJson(keys.diagnosis(scope.tenant, diagnosis.id), diagnosis)

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/server.ts'
 import { startServer } from '../../src/server.ts'
 import { chunkedStream } from '../helpers/archive.ts'
-import { form, sha256 } from '../helpers/fixtures.ts'
+import { fixture, form, sha256 } from '../helpers/fixtures.ts'
 import { storedRaw, testBucket, testServer } from '../helpers/storage.ts'
 
 describe('errors are problem+json with a stable code, and nothing acknowledged is lost', () => {
@@ -55,6 +55,22 @@ describe('errors are problem+json with a stable code, and nothing acknowledged i
     expect(sha256((await storedRaw(storage, 'public', sha256(corrupt)))!)).toBe(sha256(corrupt))
     const summary = await (await fetch(`${server.url}/v1/bundles/${sha256(corrupt)}`)).json()
     expect(summary.error.code).toBe('archive_corrupt')
+  })
+
+  it('refuses a diagnosis of an unreadable bundle with 422 naming its side, by id and as multipart alike', async () => {
+    const corrupt = new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 9, 8, 7, 6, 5, 4, 3, 2, 1])
+    await post(corrupt, 'application/gzip') // stored, though unreadable
+    const good = fixture('seed/sta-49.tar.gz')
+    const goodId = (await (await post(good, 'application/gzip')).json()).id
+    const byId = await fetch(`${server.url}/v1/diagnoses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ baseline: goodId, suspect: sha256(corrupt) }),
+    })
+    const problem = await expectProblem(byId, 422, 'archive_corrupt')
+    expect(problem.detail).toMatch(/^the suspect bundle cannot be read: .*kept as bundle [0-9a-f]{64}$/)
+    const multipart = await fetch(`${server.url}/v1/diagnoses`, { method: 'POST', body: form({ baseline: corrupt as Uint8Array<ArrayBuffer>, suspect: good }) })
+    expect((await expectProblem(multipart, 422, 'archive_corrupt')).detail).toMatch(/^field "baseline": /)
   })
 
   it('answers 415 archive_unsupported for bytes that are no archive, and keeps them', async () => {

@@ -20,6 +20,7 @@ describe('/openapi.json and /docs', () => {
       '/v1/diagnoses', '/v1/diagnoses/{id}', '/v1/diagnoses/{id}/deliveries', '/v1/integrations/jira',
       '/v1/integrations/webhook', '/v1/integrations/zendesk', '/v1/uploads', '/v1/uploads/{id}/complete',
     ])
+    expect(Object.keys(doc.paths['/v1/diagnoses'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '404', '413', '415', '422']))
     // Listing and deleting (issue 11): each operation with its filters and answers.
     expect(doc.paths['/v1/bundles'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['host', 'since', 'until', 'limit', 'cursor'])
     expect(doc.paths['/v1/diagnoses'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['bundle', 'host', 'limit', 'cursor'])
@@ -48,5 +49,12 @@ describe('/openapi.json and /docs', () => {
     expect(page).toContain('/v1/diagnoses/{id}/deliveries')
     expect(page).not.toMatch(/<(script|link)[^>]+(src|href)=["']?https?:/i)
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'")
+    // Curl lines that work as pasted: $KEY expands (double quotes), gzip goes only where archives go.
+    const curls = [...page.matchAll(/<pre>([^<]*)<\/pre>/g)].flatMap((m) => m[1]!.replace(/&#34;/g, '"').replace(/&#39;/g, "'").split('\n'))
+    expect(curls.filter((l) => l.includes('$KEY')).every((l) => l.includes('"authorization: Bearer $KEY"'))).toBe(true)
+    expect(curls.filter((l) => l.includes('application/gzip')).map((l) => l.split(' ').at(-1))).toEqual(['"$URL/v1/bundles"'])
+    expect(curls).toContain('curl -H "authorization: Bearer $KEY" -F baseline=@baseline.tar.gz -F suspect=@suspect.tar.gz "$URL/v1/diagnoses"')
+    expect(page).not.toContain('`')
+    expect(page).not.toMatch(/&#34;type&#34;: &#34;object&#34;/) // schemas as field tables, not raw JSON Schema
   })
 })

@@ -202,3 +202,15 @@ describe('memgap upload', () => {
     expect(missing.stderr).toMatch(/gone\.tgz: no such file/)
   })
 })
+
+describe('memgap diagnose into a pipe that closes early', () => {
+  it('ends quietly with exit 0 when the reader is gone before it writes (| true, as | head when it has read enough)', async () => {
+    const { execFileSync } = await import('node:child_process')
+    const { BIN, ROOT } = await import('./run.ts')
+    const script = `"${process.execPath}" "${BIN}" diagnose test/fixtures/seed/sta-49.tar.gz test/fixtures/seed/sta-18.tar.gz --format json 2>/tmp/memgap-epipe.err | true; echo "\${PIPESTATUS[0]}"`
+    const status = execFileSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8' }).trim()
+    const { readFileSync } = await import('node:fs')
+    expect(readFileSync('/tmp/memgap-epipe.err', 'utf8')).toBe('')
+    expect(status).toBe('0')
+  })
+})

@@ -207,7 +207,7 @@ describe('memgap-collect.sh on this machine (root, PID namespace)', () => {
     expect(bundle.error).toBeNull()
     expect(bundle.meminfo?.file).toBe('proc/meminfo')
     expect(bundle.processes.length).toBeGreaterThan(0)
-    expect(bundle.processes.find((p) => p.pid === dump.pid)).toMatchObject({ name: 'node' })
+    expect(bundle.processes.find((p) => p.pid === dump.pid)).toMatchObject({ name: 'target.cjs' }) // the script node runs, not node
     expect(bundle.maps.map((m) => m.file)).toContain(`pmap/${dump.pid}.txt`)
     expect(bundle.kafkaConfigs).toHaveLength(1)
     expect(bundle.slabinfo).not.toBeNull()

@@ -133,3 +133,18 @@ describe('looksLikeDmesg', () => {
     expect(looksLikeDmesg('\u0000\u0001garbage')).toBe(false)
   })
 })
+
+describe('parseDmesg: 2.6.32 and vendor trees, no timestamps (RHEL 6 dmesg)', () => {
+  // Written from the format strings quoted at the top of src/parsers/dmesg.ts.
+  it('is recognised without timestamps, and reads both victim formats', () => {
+    const text = sample('dmesg-oom-2.6.32.txt')
+    expect(looksLikeDmesg(text)).toBe(true)
+    const { data, warnings } = parse('dmesg-oom-2.6.32.txt')
+    expect(warnings).toEqual([])
+    expect(data.reports.map((r) => r.victim && [r.victim.line, r.victim.pid, r.victim.name, r.victim.uid, r.victim.totalVmKib, r.victim.anonRssKib, r.victim.fileRssKib, r.victim.format])).toEqual([
+      [11, 2207, 'fwlog', 0, 1573520, 842316, 1204, 'old'],
+      [14, 2310, 'logsd', null, 1156048, 548212, 2176, 'old'],
+    ])
+    expect(data.reports[0]!.tasks.map((t) => [t.pid, t.name, t.rssKib])).toEqual([[812, 'udevd', 448], [2207, 'fwlog', 842316], [2310, 'logsd', 56488]])
+  })
+})

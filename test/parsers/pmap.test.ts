@@ -18,10 +18,10 @@ describe('parsePmap: procps', () => {
     expect(warnings).toEqual([])
     expect(data).toMatchObject({ pid: 5, variant: 'procps', residentMetric: 'rss', dirtyIsPrivate: false })
     expect(data.command).toMatch(/^\/opt\/sta\/apps\/bin\/fwlog \/opt\/sta\/apps\/gen\/producer.py --name fwlog/)
-    expect(data.total).toEqual({ kbytes: 389596, resident: 147124, dirty: 137440 })
+    expect(data.total).toEqual({ kbytes: 389596, resident: 147124, dirty: 137440, line: 182 })
     expect(sum(data, 'resident')).toBe(147124)
     expect(sum(data, 'dirty')).toBe(137440)
-    expect(data.rows.find((row) => row.address === '00007f2250000000')).toEqual({
+    expect(data.rows.find((row) => row.address === '00007f2250000000')).toMatchObject({
       address: '00007f2250000000', kbytes: 129032, resident: 129032, dirty: 129032, swap: null, mode: 'rw---', mapping: '[ anon ]',
     })
     expect(data.rows[0]).toMatchObject({ address: '0000000000400000', mode: 'r----', mapping: 'python3.11' })
@@ -44,7 +44,7 @@ describe('parsePmap: procps', () => {
 
   it('reads the same process as procps and busybox see it: RSS beside PSS', () => {
     const procps = parse('procps-pmap-x.txt').data
-    expect(procps.total).toEqual({ kbytes: 67788, resident: 64796, dirty: 58072 })
+    expect(procps.total).toMatchObject({ kbytes: 67788, resident: 64796, dirty: 58072 })
     expect(procps.rows.find((row) => row.address === '00007f1937eb2000')).toMatchObject({ kbytes: 52432, resident: 51936, mode: 'rw---' })
   })
 })
@@ -54,8 +54,8 @@ describe('parsePmap: busybox', () => {
     const { data, warnings } = parse('busybox-pmap-x.txt')
     expect(warnings).toEqual([])
     expect(data).toMatchObject({ pid: 2, variant: 'busybox', residentMetric: 'pss', dirtyIsPrivate: true })
-    expect(data.total).toEqual({ kbytes: 67788, resident: 63258, dirty: 58072 })
-    expect(data.rows.find((row) => row.address === '00007f1937eb2000')).toEqual({
+    expect(data.total).toMatchObject({ kbytes: 67788, resident: 63258, dirty: 58072 })
+    expect(data.rows.find((row) => row.address === '00007f1937eb2000')).toMatchObject({
       address: '00007f1937eb2000', kbytes: 52432, resident: 51936, dirty: 51936, swap: 0, mode: 'rw-p', mapping: '[ anon ]',
     })
     expect(data.rows.find((row) => row.mapping === '[heap]')).toMatchObject({ kbytes: 1612, mode: 'rw-p' })

@@ -20,10 +20,10 @@ describe('parsePs: procps', () => {
     expect(byPid(data, 5)).toEqual({
       pid: 5, ppid: 1, name: 'fwlog', exe: '/opt/sta/apps/bin/fwlog',
       args: '/opt/sta/apps/bin/fwlog /opt/sta/apps/gen/producer.py --name fwlog --rate 3000 --waf-ratio 0.4 --outdir /opt/sta/apps/run/kafka-suspect',
-      rssKib: 147124, vszKib: 389592,
+      rssKib: 147124, vszKib: 389592, line: 2,
     })
     // The program in args wins over comm; a relative args keeps comm.
-    expect(byPid(data, 1)).toMatchObject({ name: 'bash', exe: '/bin/bash' })
+    expect(byPid(data, 1)).toMatchObject({ name: 'run_kafka.sh', exe: '/bin/bash' })
     expect(byPid(data, 4)).toMatchObject({ name: 'sleep', exe: 'sleep', args: 'sleep 86400', rssKib: 1840 })
     expect(byPid(data, 214)).toMatchObject({ ppid: 211, name: 'ps', args: 'ps -eo pid,ppid,rss,vsz,comm,args --sort=-rss' })
   })
@@ -72,7 +72,7 @@ describe('parsePs: busybox', () => {
     expect(data.rows.every((row) => row.rssKib === null && row.vszKib === null)).toBe(true)
     expect(warnings).toEqual([{ code: 'ps_no_rss', message: expect.any(String), file: 'busybox-ps.txt', line: 1 }])
     // busybox shows `{comm} args` when they differ: the braces are not part of the command line.
-    expect(byPid(data, 1)).toMatchObject({ name: 'sh', exe: '/bin/sh', args: '/bin/sh /tmp/cap/run.sh' })
+    expect(byPid(data, 1)).toMatchObject({ name: 'run.sh', exe: '/bin/sh', args: '/bin/sh /tmp/cap/run.sh' })
   })
 
   it('busybox -o with VSZ but no RSS: VSZ read (66m rounded), RSS null', () => {
@@ -95,11 +95,14 @@ describe('parsePs: smem', () => {
   it('reads smem: the command between User and the sizes, RSS kept', () => {
     const { data, warnings } = parse('smem.txt')
     expect(data.rows.map((row) => [row.pid, row.name, row.rssKib])).toEqual([
-      [3, 'sleep', 1684], [1, 'sh', 1620], [45, 'python3', 13612], [2, '3.11.', 64776],
+      [3, 'sleep', 1684], [1, 'smem.sh', 1620], [45, 's', 13612], [2, '3.11.', 64776],
     ])
     expect(byPid(data, 1)!.args).toBe('/bin/sh /tmp/cap/smem.sh')
-    // smem cut `/root/.pyenv/versions/3.11.7/bin/python3` at 27 characters: said, not guessed.
-    expect(warnings).toEqual([expect.objectContaining({ code: 'ps_command_truncated', line: 5 })])
+    // smem cut `/root/.pyenv/versions/3.11.7/bin/python3` and `/usr/bin/smem` at 27 characters: said, not guessed.
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'ps_command_truncated', line: 4 }),
+      expect.objectContaining({ code: 'ps_command_truncated', line: 5 }),
+    ])
   })
 })
 
@@ -110,7 +113,7 @@ describe('parsePs: command rss pairs', () => {
     expect(data.format).toBe('pairs')
     expect(data.rows.filter((row) => row.name === 'ad_appd').map((row) => row.rssKib)).toEqual([547356, 526644])
     expect(data.rows.find((row) => row.name === 'logsd')).toEqual({
-      pid: null, ppid: null, name: 'logsd', exe: '/home/sharpknife/bin/sharpknife/logsd', args: null, rssKib: 148628, vszKib: null,
+      pid: null, ppid: null, name: 'logsd', exe: '/home/sharpknife/bin/sharpknife/logsd', args: null, rssKib: 148628, vszKib: null, line: 8,
     })
   })
 
@@ -178,5 +181,36 @@ describe('parsePs: pasted prompts', () => {
     const { data, warnings } = parsePs(text)
     expect(warnings).toEqual([])
     expect(data.rows).toEqual([expect.objectContaining({ pid: 9, name: 'sh', args: 'sh -c ps aux > /tmp/ps.txt' })])
+  })
+})
+
+describe('program identity: the process, not its interpreter', () => {
+  it('names a script, module, jar or main class by what runs, not by python3, java or node', () => {
+    expect(identify('python3', '/usr/bin/python3 -u /opt/x/app.py --port 80')).toMatchObject({ name: 'app.py', exe: '/usr/bin/python3' })
+    expect(identify(null, 'python3 -m http.server 8000')).toMatchObject({ name: 'http.server' })
+    expect(identify('java', '/usr/lib/jvm/bin/java -Xmx1g -cp /opt/lib/* org.acme.Main --x')).toMatchObject({ name: 'org.acme.Main' })
+    expect(identify('java', 'java -Dfoo=1 -jar /opt/kafka/kafka-ui.jar')).toMatchObject({ name: 'kafka-ui.jar' })
+    expect(identify('node', 'node --max-old-space-size=512 -r dotenv/config server.js')).toMatchObject({ name: 'server.js' })
+    expect(identify('run_kafka.sh', '/bin/bash /opt/sta/apps/gen/run_kafka.sh kafka suspect 150')).toMatchObject({ name: 'run_kafka.sh' })
+  })
+
+  it('keeps a name the process set for itself, and the interpreter for inline code', () => {
+    // prctl(PR_SET_NAME): three daemons running one producer.py are three programs.
+    expect(identify('fwlog', '/usr/bin/python3 /opt/gen/producer.py --name fwlog')).toMatchObject({ name: 'fwlog' })
+    // comm cut at 15 characters is the script's name, not a name of its own.
+    expect(identify('a_very_long_scr', '/usr/bin/python3 /opt/a_very_long_script_name.py')).toMatchObject({ name: 'a_very_long_script_name.py' })
+    expect(identify('sh', 'sh -c ps aux > /tmp/x')).toMatchObject({ name: 'sh' })
+    expect(identify(null, 'node -e console.log(1)')).toMatchObject({ name: 'node' })
+  })
+
+  it('keeps unrelated programs of one interpreter apart and instances of one program together', () => {
+    const text = [
+      '  PID  PPID   RSS COMMAND',
+      '  100     1 40000 /usr/bin/python3 /opt/a/ingest.py',
+      '  101     1 50000 /usr/bin/python3 /opt/b/report.py --daily',
+      '  102     1 41000 /usr/bin/python3 /opt/a/ingest.py --worker 2',
+    ].join('\n')
+    const names = parsePs(text).data.rows.map((r) => r.name)
+    expect(names).toEqual(['ingest.py', 'report.py', 'ingest.py'])
   })
 })

@@ -36,7 +36,7 @@ describe('parseStatus', () => {
       'VmSwap:\t5 kB',
     ].join('\n')
     const { data, warnings } = parseStatus(text, 's')
-    expect(data).toEqual({ name: 'fw log', pid: null, ppid: 1, memory: { VmSwap: 0 } })
+    expect(data).toEqual({ name: 'fw log', pid: null, ppid: 1, memory: { VmSwap: 0 }, lines: { Name: 1, VmSwap: 7 } })
     expect(warnings.map((w) => [w.code, w.line])).toEqual([
       ['status_bad_value', 2],
       ['status_value_out_of_range', 4],

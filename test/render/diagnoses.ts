@@ -23,6 +23,7 @@ export async function hostile(): Promise<Diagnosis> {
   const p0 = d.processes[0]
   if (p0) p0.name = EVIL.name
   d.suspect.host = EVIL.host
+  if (d.context) d.context.suspect.notes = EVIL.host
   d.summary = `${EVIL.script} [click](javascript:alert(7)) | # heading \u001b]0;title\u0007`
   for (const r of d.regions) {
     r.process = EVIL.name

@@ -38,7 +38,7 @@ describe('renderHtml', () => {
     expect(page).toContain('-48.2 MiB')
     expect(page).toContain('<pre id="config-0">queue.buffering.max.messages=38000\nqueue.buffering.max.kbytes=30000</pre>')
     expect(page).toContain('<button type="button" data-copy="config-0" hidden')
-    expect(page).toContain('<code class="excerpt">fwlog: rss 52052 KiB -&gt; 197240 KiB (+145188 KiB, 1 instance(s))</code>')
+    expect(page).toContain('rss.txt:7</span> · fwlog: rss 52052 KiB -&gt; 197240 KiB (+145188 KiB, 1 instance(s))</span><code class="excerpt">197240 … /usr/sbin/fwlog</code>')
     expect(page).toContain('meminfo has no Shmem line')
   })
 

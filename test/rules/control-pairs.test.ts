@@ -18,8 +18,12 @@ describe('leak control pair: a process leaking binary records, no messaging clie
     const leak = d.findings.find((f) => f.kind === 'heap-growth')!
     expect(leak).toMatchObject({ process: 'cached', confidence: 0.7, configLines: [] })
     expect(leak.detail).toMatch(/glibc malloc arenas/)
-    expect(leak.evidence.map((e) => e.file)).toEqual(['ps.txt', 'pmap/4.txt', 'dumps/4-7f8d20000000-7f8d21000000.bin'])
-    expect(leak.evidence[2]!.excerpt).toMatch(/not a buffer of messages/)
+    // PSS is compared, so PSS is cited where it was read: smaps_rollup, not ps.txt.
+    expect(leak.evidence.map((e) => `${e.bundle}:${e.file}`)).toEqual([
+      'suspect:proc/4/smaps_rollup', 'baseline:proc/4/smaps_rollup', 'suspect:pmap/4.txt', 'suspect:pmap/4.txt', 'suspect:dumps/4-7f8d20000000-7f8d21000000.bin',
+    ])
+    expect(leak.evidence[0]!.excerpt).toMatch(/^Pss: \d+ kB$/)
+    expect(leak.evidence.at(-1)!.note).toMatch(/not a buffer of messages/)
     expect(d.regions.find((r) => r.process === 'cached')!.concentratedIn).toBe('arena')
     const dump = d.content.find((c) => c.process === 'cached' && c.bundle === 'suspect')!
     expect(dump.scan.jsonRecords).toBe(0)
@@ -49,7 +53,7 @@ describe('slab control pair: inodes and dentries of a million files, no process 
     expect(d.gap!.breakdown.slab).toBe(264748)
     const kernel = d.findings.find((f) => f.kind === 'kernel-growth')!
     expect(kernel.process).toBeNull()
-    const caches = kernel.evidence.filter((e) => e.file === 'proc/slabinfo').map((e) => e.excerpt.split(':')[0])
+    const caches = kernel.evidence.filter((e) => e.file === 'proc/slabinfo').map((e) => e.excerpt.split(' … ')[0])
     expect(caches.slice(0, 2)).toEqual(['shmem_inode_cache', 'dentry'])
     expect(d.findings.filter((f) => f.kind === 'heap-growth' || f.kind === 'queue-buildup')).toEqual([])
     expect(d.summary).toMatch(/Slab caches that grew most: shmem_inode_cache, dentry/)

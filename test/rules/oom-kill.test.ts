@@ -36,7 +36,7 @@ describe('oom-kill', () => {
     const kills = d.findings.filter((f) => f.kind === 'oom-kill')
     expect(kills).toHaveLength(2)
     expect(kills[0]!.title).toMatch(/killed fwlog \(pid 2207\)/)
-    expect(kills[0]!.evidence.some((e) => /^task \d+ /.test(e.excerpt))).toBe(true)
+    expect(kills[0]!.evidence.some((e) => /^task \d+ /.test(e.note ?? ''))).toBe(true)
   })
 
   it('says nothing when dmesg has no OOM report', async () => {

@@ -74,7 +74,7 @@ describe('queue-buildup: the kafka capture (librdkafka 2.0.2, broker unreachable
     ]))
     expect(fwlog.evidence.find((e) => e.file === 'pmap/5.txt')!.excerpt).toContain('librdkafka.so.1')
     expect(fwlog.evidence.find((e) => e.file === 'logs/fwlog.log' && /Queue full/.test(e.excerpt))!.line).toBe(12)
-    expect(fwlog.evidence.find((e) => e.bundle === 'baseline')!.excerpt).toContain('queue.buffering.max.messages=2000')
+    expect(fwlog.evidence.find((e) => e.bundle === 'baseline' && e.file === 'config/fwlog.properties')).toMatchObject({ line: 8, excerpt: 'queue.buffering.max.messages … 2000' })
     expect(fwlog.confidence).toBeGreaterThan(0.9)
     expect(fwlog.queue!.missing).toEqual([])
   })
@@ -97,7 +97,7 @@ describe('queue-buildup: the seed incident (records in the heap, no client evide
     expect(fwlog.queue!.missing.join(' ')).toMatch(/statistics/)
     expect(fwlog.queue!.missing.join(' ')).toMatch(/mappings/)
     expect(fwlog.evidence.map((e) => e.file)).toContain('dumps/fwlog-7f21b8000000-7f21bbfff000.strings.txt')
-    expect(fwlog.evidence.find((e) => e.file.startsWith('dumps/'))!.excerpt).toMatch(/LogType: netflow 1, waf 0\+1 cut short/)
+    expect(fwlog.evidence.find((e) => e.file.startsWith('dumps/'))!.note).toMatch(/LogType: netflow 1, waf 0\+1 cut short/)
     expect(fwlog.configLines.join('\n')).toMatch(/queue\.buffering\.max\.kbytes=\d+/)
   })
 

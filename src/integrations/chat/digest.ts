@@ -1,6 +1,7 @@
 import type { Diagnosis } from '../../../schemas/diagnosis.ts'
 import { mib } from '../../analysis/summary.ts'
 import { VERDICT_LABEL } from '../../render/format.ts'
+import { hosts } from '../../render/model.ts'
 import { clip, oneLine } from './text.ts'
 
 // What every chat message says, picked once from the diagnosis: the summary, the top findings
@@ -34,11 +35,11 @@ export interface Digest {
 const hostOf = (ref: { bundleId: string; host: string | null }) => ref.host ?? `bundle ${ref.bundleId.slice(0, 12)}`
 
 function title(d: Diagnosis): string {
-  const suspect = hostOf(d.suspect)
-  if (!d.baseline) return `memgap: ${suspect}, one bundle`
-  if (!d.gap) return `memgap: ${suspect} compared with ${hostOf(d.baseline)}`
+  if (!d.baseline) return `memgap: ${hostOf(d.suspect)}, one bundle`
+  const names = hosts(d)
+  if (!d.gap) return `memgap: ${names.suspect} compared with ${names.baseline}`
   const more = d.gap.kib >= 0 ? 'more' : 'less'
-  return `memgap: ${suspect} uses ${mib(Math.abs(d.gap.kib))} ${more} memory than ${hostOf(d.baseline)}`
+  return `memgap: ${names.suspect} uses ${mib(Math.abs(d.gap.kib))} ${more} memory than ${names.baseline}`
 }
 
 function processDetail(d: Diagnosis, p: Diagnosis['processes'][number]): string {
@@ -51,7 +52,7 @@ function processDetail(d: Diagnosis, p: Diagnosis['processes'][number]): string 
 export function digest(d: Diagnosis, reportUrl: string): Digest {
   const line = (s: string) => clip(oneLine(s), LIMITS.line)
   const ranked = d.baseline
-    ? d.processes.filter((p) => p.deltaKib >= 1024) // under 1 MiB is noise in a chat message.sort((a, b) => b.deltaKib - a.deltaKib)
+    ? d.processes.filter((p) => p.deltaKib >= 1024).sort((a, b) => b.deltaKib - a.deltaKib) // under 1 MiB is noise in a chat message
     : [...d.processes].sort((a, b) => b.suspectKib - a.suspectKib)
   return {
     title: clip(oneLine(title(d)), LIMITS.title),

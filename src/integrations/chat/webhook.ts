@@ -2,7 +2,8 @@ import type { Diagnosis } from '../../../schemas/diagnosis.ts'
 import { hmacSha256, toHex } from '../sign.ts'
 import type { BuildContext, OutgoingRequest } from '../types.ts'
 
-// Generic webhook: the diagnosis JSON itself, as GET /v1/diagnoses/{id} returns it.
+// Generic webhook: the diagnosis JSON, as GET /v1/diagnoses/{id} returns it, with `reportUrl`
+// (the HTML report's link; also in the X-Memgap-Report-Url header).
 // X-Memgap-Timestamp: unix seconds. With a secret, X-Memgap-Signature:
 // sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>; a receiver recomputes it over the raw
 // body and rejects old timestamps, so a captured request cannot be replayed later.
@@ -12,7 +13,7 @@ export async function webhookSignature(secret: string, timestamp: string, body: 
 }
 
 export async function build(d: Diagnosis, ctx: BuildContext): Promise<OutgoingRequest> {
-  const body = JSON.stringify(d)
+  const body = JSON.stringify({ ...d, reportUrl: ctx.reportUrl })
   const timestamp = String(Math.floor(ctx.now.getTime() / 1000))
   const headers: Record<string, string> = {
     'content-type': 'application/json',
