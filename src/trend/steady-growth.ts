@@ -59,7 +59,7 @@ export function steadyGrowth(p: ProgramTrend, series: ProgramSeries, snapshots: 
       confidence,
       title: firm ? `${p.name} grows steadily: ${rate}` : `${p.name} may be growing: about ${rate}, a loose fit`,
       detail: sentences.join(' '),
-      evidence: growth ? [growthEvidence(growth, context)] : [],
+      evidence: growth ? growthEvidence(growth, context) : [],
       recommendation: linked
         ? `Act on the linked ${linked.kind} finding; ${p.projection ? `do it before ${p.projection.earliest} (the band's earliest exhaustion), or restart ${p.name} to buy time.` : `restarting ${p.name} only buys time.`}`
         : `Find what ${p.name} keeps: diagnose its first bundle against the latest (memgap diagnose first latest), collected with ` +
