@@ -1,8 +1,15 @@
+import { AppError } from '../errors.ts'
 import { startServer } from '../server.ts'
 
 // `npm start`: serve the API on Node until interrupted.
 
-const server = await startServer(process.env)
+// A configuration that cannot serve (bad keys, no public address for links) is refused here,
+// in one line that says what to change, rather than a stack or a server answering 500.
+const server = await startServer(process.env).catch((error: unknown) => {
+  if (!(error instanceof AppError)) throw error
+  console.error(`memgap cannot start: ${error.detail}`)
+  process.exit(1)
+})
 console.log(`memgap listening on ${server.url}`)
 console.log(`storage: ${server.storage}`)
 console.log(`auth: ${server.auth}`)
