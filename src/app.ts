@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { keyRing, tenantOf, type KeyRing } from './auth.ts'
 import type { AppContext, AppEnv } from './context.ts'
+import { limitBodies } from './body-limit.ts'
 import { AppError } from './errors.ts'
 import { rateLimiter } from './rate-limit.ts'
 import { bundles } from './routes/bundles.ts'
@@ -56,6 +57,8 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
     c.set('scope', { storage, tenant, limits, gunzip })
     await next()
   })
+
+  app.use('/v1/*', limitBodies())
 
   app.route('/', health)
   app.route('/', meta)
