@@ -16,7 +16,7 @@ import { uploads } from './routes/uploads.ts'
 
 interface Guard {
   ring: Promise<KeyRing>
-  take: (key: string) => number
+  take: ReturnType<typeof rateLimiter>
 }
 
 export function createApp(contextFor: (env: unknown) => AppContext | Promise<AppContext>) {
@@ -39,15 +39,31 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
   })
 
   // Every /v1 route: who is asking (the key's tenant), and not too often. The Zendesk and Jira
-  // webhooks cannot send our keys: they prove themselves by their signatures instead, and land in
-  // INTEGRATIONS_TENANT. The generic ticket webhook takes an API key like any other route.
+  // webhooks cannot send our keys: they prove themselves by their signatures instead, land in
+  // INTEGRATIONS_TENANT, and are counted only once verified (their routes call `admit`), so that
+  // unsigned requests cannot use up that tenant's requests. Failed authentication, by key or by
+  // signature, is counted apart, per client address: a flood of bad keys or signatures is
+  // answered 429 without touching anyone's limit. The generic ticket webhook takes an API key.
   app.use('/v1/*', async function authenticate(c: Context<AppEnv>, next) {
     const { config, storage, gunzip } = c.var.ctx
     const guard = guardOf(c.var.ctx)
+    const failures = `failed-authentication:${c.var.ctx.clientAddress?.(c.env) ?? c.req.header('cf-connecting-ip') ?? 'unknown'}`
+    const refuse = (wait: number, what: string) => {
+      if (wait > 0) throw new AppError(429, 'rate_limited', `over ${config.RATE_LIMIT_PER_MINUTE} ${what} a minute`, undefined, wait)
+    }
+    refuse(guard.take(failures, 0), 'failed authentications from this address')
     const integration = c.req.path === '/v1/integrations/zendesk' || c.req.path === '/v1/integrations/jira'
-    const tenant = integration ? config.INTEGRATIONS_TENANT : await tenantOf(await guard.ring, c.req.header('authorization'))
-    const wait = guard.take(tenant)
-    if (wait > 0) throw new AppError(429, 'rate_limited', `over ${config.RATE_LIMIT_PER_MINUTE} requests a minute for this key`, undefined, wait)
+    let tenant = config.INTEGRATIONS_TENANT
+    if (!integration) {
+      try {
+        tenant = await tenantOf(await guard.ring, c.req.header('authorization'))
+      } catch (error) {
+        if (error instanceof AppError && error.status === 401) guard.take(failures)
+        throw error
+      }
+    }
+    const admit = () => refuse(guard.take(tenant), 'requests for this key')
+    if (!integration) admit()
     const limits = {
       maxUnpackedBytes: config.MAX_UNPACKED_BYTES,
       maxFileBytes: config.MAX_FILE_BYTES,
@@ -55,7 +71,9 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
       maxCompressionRatio: config.MAX_COMPRESSION_RATIO,
     }
     c.set('scope', { storage, tenant, limits, gunzip })
+    c.set('admit', integration ? admit : () => {})
     await next()
+    if (c.error instanceof AppError && c.error.status === 401) guard.take(failures) // a bad signature
   })
 
   app.use('/v1/*', limitBodies())

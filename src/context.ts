@@ -15,6 +15,8 @@ export interface AppContext {
   gunzip?: Gunzip
   /** The request body from the runtime's own request (`c.env`), where that saves a copy (Node). */
   requestBody?: (env: unknown) => ReadableStream<Uint8Array> | null
+  /** The client's address from the runtime's own connection (Node); Workers read cf-connecting-ip. */
+  clientAddress?: (env: unknown) => string | undefined
 }
 
 /** One tenant's view of storage, with the limits its uploads are read under. */
@@ -27,5 +29,6 @@ export interface Scope {
 
 export type Gunzip = (input: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>
 
-export type AppEnv = { Variables: { ctx: AppContext; scope: Scope } }
+/** `admit` counts the request against its tenant's rate limit (429 past it): routes that authenticate themselves call it once they have. */
+export type AppEnv = { Variables: { ctx: AppContext; scope: Scope; admit: () => void } }
 export type { KeyRing }

@@ -50,6 +50,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     resolve: resolveWithDns,
     gunzip: gunzipNode,
     requestBody: (env) => incomingBody((env as HttpBindings).incoming),
+    clientAddress: (env) => (env as HttpBindings).incoming.socket.remoteAddress,
   }
   const app = createApp(() => context)
 
