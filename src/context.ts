@@ -9,6 +9,8 @@ export interface AppContext {
   storage: Storage
   /** Signs report links; null leaves chat links pointing at the API (which asks for a key). */
   linkSecret: string | null
+  /** Where links point (PUBLIC_BASE_URL, no trailing slash; on a loopback Node server its own address); null: links stay relative. */
+  publicBaseUrl: string | null
   /** Resolves callback host names to check where they point (Node); Workers cannot reach private networks anyway. */
   resolve?: (host: string) => Promise<string[]>
   /** A faster gunzip than DecompressionStream where the runtime has one (node:zlib on Node). */

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve, type HttpBindings } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
+import { AppError } from './errors.ts'
 import type { AppContext } from './context.ts'
 import { EMBEDDED_CREDENTIALS, forkEmbeddedS3, type EmbeddedS3 } from './entry/embedded-s3.ts'
 import { createStorage } from './storage/s3.ts'
@@ -26,6 +27,13 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   // Self-hosted default: with no keys and no word either way, the server is open, and says so.
   const open = !env.MEMGAP_API_KEYS && env.MEMGAP_ANONYMOUS === undefined
   const config = loadConfig(open ? { ...env, MEMGAP_ANONYMOUS: 'true' } : env)
+  // Report links are always signed on Node (a secret is generated): they point at PUBLIC_BASE_URL,
+  // never at the request's Host header, which the client writes. Only a loopback server (npm
+  // start on a laptop) may go without, its links then naming the address it listens on.
+  const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(config.HOST)
+  if (!config.PUBLIC_BASE_URL && !loopback) {
+    throw new AppError(500, 'not_configured', `HOST is ${config.HOST}, not loopback: set PUBLIC_BASE_URL to the address users reach (report links point there)`)
+  }
   let embedded: EmbeddedS3 | null = null
   let credentials = { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY }
   let endpoint = config.S3_ENDPOINT
@@ -47,6 +55,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     config,
     storage,
     linkSecret: await linkSecret(config),
+    publicBaseUrl: config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null, // a loopback server's own address once it listens
     resolve: resolveWithDns,
     gunzip: gunzipNode,
     requestBody: (env) => incomingBody((env as HttpBindings).incoming),
@@ -58,6 +67,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s))
   })
   const { port } = server.address() as AddressInfo
+  context.publicBaseUrl ??= `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
   return {
     url: `http://${config.HOST}:${port}`,
     auth: config.MEMGAP_API_KEYS

@@ -13,7 +13,7 @@ export const reports = new Hono<AppEnv>().get('/r/:token', async (c) => {
   const token = c.req.param('token')
   const { tenant, diagnosisId } = await verifyReportLink(ctx.linkSecret, token)
   const diagnosis = await getDiagnosis({ storage: ctx.storage, tenant }, diagnosisId)
-  return c.body(render(diagnosis, 'html', new URL(c.req.url).href), 200, {
+  return c.body(render(diagnosis, 'html', `${ctx.publicBaseUrl ?? ''}/r/${token}`), 200, {
     'content-type': 'text/html; charset=utf-8',
     'content-security-policy': HTML_CSP,
     'cache-control': 'private, max-age=300',
