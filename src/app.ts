@@ -88,7 +88,9 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
 
   app.notFound((c) => problem(new AppError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)))
 
-  app.onError((error) => {
+  app.onError((error, c) => {
+    // Nothing of the upload is kept (ingest aborts its write); one line says so. (ops: log format)
+    if (error instanceof AppError && error.code === 'client_closed') console.warn(`${c.req.method} ${c.req.path}: ${error.detail}; nothing was stored`)
     if (error instanceof AppError) return problem(error)
     console.error('unhandled error', error)
     return problem(new AppError(500, 'internal', 'memgap failed on this request; the error is logged'))

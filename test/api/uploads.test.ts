@@ -62,11 +62,19 @@ describe('POST /v1/uploads', () => {
     expect(BundleSummary.parse(await done.json()).id).toBe(sha256(bundle))
   })
 
-  it('refuses, and deletes, more bytes than the upload declared', async () => {
-    // S3 and R2 refuse them at the PUT (the length is signed); s3rver does not check, so the
-    // server's own check is what this proves.
+  it('the store refuses a PUT longer than the URL signs, as S3 and R2 do', async () => {
     const ticket = await open({ bytes: 1000 })
-    expect((await fetch(ticket.put!.url, { method: 'PUT', body: kafka })).status).toBe(200)
+    const put = await fetch(ticket.put!.url, { method: 'PUT', body: kafka.subarray(0, 2000) })
+    expect(put.status).toBe(403)
+    expect(await put.text()).toContain('SignatureDoesNotMatch')
+    expect(await storage.exists(keys.incoming('public', ticket.id))).toBe(false)
+    expect((await fetch(ticket.put!.url, { method: 'PUT', body: kafka.subarray(0, 999) })).status).toBe(403) // shorter too
+    expect((await fetch(ticket.put!.url, { method: 'PUT', body: kafka.subarray(0, 1000) })).status).toBe(200)
+  })
+
+  it('refuses, and deletes, more bytes than the upload declared, where a store let them in', async () => {
+    const ticket = await open({ bytes: 1000 })
+    await storage.put(keys.incoming('public', ticket.id), kafka, 'application/gzip') // a store that checks no length
     const done = await fetch(`${server.url}${ticket.complete}`, { method: 'POST' })
     expect(done.status).toBe(413)
     expect(await done.json()).toMatchObject({ code: 'upload_too_large' })
