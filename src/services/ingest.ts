@@ -9,6 +9,7 @@ import { readTar } from '../bundle/tar.ts'
 import type { Scope } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { keys } from '../storage/s3.ts'
+import { keyLock } from '../key-lock.ts'
 import { failIfUnreadable, loadStored, type UploadMeta } from './bundles.ts'
 
 // Streaming ingest: the request body is read once; each chunk is hashed, counted against
@@ -129,19 +130,28 @@ async function readFlowing(
 async function commit(scope: Scope, upload: string, bundle: ParsedBundle, incoming?: string): Promise<Ingested> {
   const { storage, tenant } = scope
   const raw = keys.raw(tenant, upload)
-  const known = await loadStored(scope, bundle.id)
-  if (known) {
-    await storage.remove(incoming ?? raw)
-    return { bundle: failIfUnreadable(known), created: false }
-  }
-  if (incoming) {
-    await storage.copy(incoming, raw)
-    await storage.remove(incoming)
-  }
-  const stored: StoredBundle = { ...bundle, upload }
-  await storage.putJson(keys.bundleParsed(tenant, bundle.id), stored)
-  return { bundle: failIfUnreadable(stored), created: true }
+  // The same bytes sent many times at once are one bundle, recorded by the first to get here:
+  // the lock orders this process's uploads, the conditional write orders everyone's.
+  return oneCommitAtATime(`${tenant}/${bundle.id}`, async () => {
+    const dropOurs = async (known: StoredBundle, ours: string): Promise<Ingested> => {
+      await storage.remove(ours)
+      return { bundle: failIfUnreadable(known), created: false }
+    }
+    const known = await loadStored(scope, bundle.id)
+    if (known) return dropOurs(known, incoming ?? raw)
+    if (incoming) {
+      await storage.copy(incoming, raw)
+      await storage.remove(incoming)
+    }
+    const stored: StoredBundle = { ...bundle, upload }
+    if (await storage.putJsonOnce(keys.bundleParsed(tenant, bundle.id), stored)) return { bundle: failIfUnreadable(stored), created: true }
+    const first = await loadStored(scope, bundle.id)
+    if (!first) throw new AppError(503, 'storage_unavailable', 'another upload of these bytes is being recorded; try again')
+    return dropOurs(first, raw)
+  })
 }
+
+const oneCommitAtATime = keyLock()
 
 async function readHead(next: () => Promise<Uint8Array | null>, want: number): Promise<Uint8Array[]> {
   const head: Uint8Array[] = []

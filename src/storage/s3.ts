@@ -191,6 +191,26 @@ export function createStorage(options: StorageOptions) {
       await this.put(key, JSON.stringify(value), 'application/json')
     },
 
+    /**
+     * Writes the object only if there is none (`If-None-Match: *`, honoured by S3 and R2): false
+     * when one was there first. s3rver ignores the condition; the embedded path relies on the
+     * caller's in-process lock instead.
+     */
+    async putJsonOnce(key: string, value: unknown): Promise<boolean> {
+      const Body = new TextEncoder().encode(JSON.stringify(value))
+      return call('store the object', async () => {
+        try {
+          await client.send(new PutObjectCommand({ Bucket, Key: key, Body, ContentType: 'application/json', ContentLength: Body.byteLength, IfNoneMatch: '*' }))
+          return true
+        } catch (error) {
+          // 412: the object exists; 409: another conditional write of it is under way.
+          const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode
+          if (status === 412 || status === 409) return false
+          throw error
+        }
+      })
+    },
+
     /** Writes an object as it streams: one PUT when its length is known, else multipart (writers.ts). */
     openWrite(key: string, contentType: string, bytes?: number): ObjectWriter {
       if (bytes !== undefined && options.requestBody) {

@@ -1,12 +1,7 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { EMBEDDED_CREDENTIALS, type EmbeddedS3 } from '../../src/entry/embedded-s3.ts'
-import { startEmbeddedS3 } from '../../src/entry/s3rver.ts'
-import { startServer, type RunningServer } from '../../src/server.ts'
 import { bigBundle } from '../helpers/big-bundle.ts'
+import { serverOnOwnStore } from '../helpers/own-store.ts'
 
 // Issue 12, item 5: a client that closes mid-body leaves nothing in storage (no partial raw/
 // object, no multipart upload) and one log line. The embedded store runs on a folder of this
@@ -33,39 +28,27 @@ function abandon(url: string, sendBytes: number, body: Uint8Array, chunked: bool
   })
 }
 
-async function filesUnder(directory: string): Promise<string[]> {
-  return (await readdir(directory, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(directory.length))
-}
-
 describe('an upload abandoned midway', () => {
-  let directory: string
-  let s3: EmbeddedS3
-  let server: RunningServer
+  let own: Awaited<ReturnType<typeof serverOnOwnStore>>
   beforeAll(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'memgap-aborted-'))
-    s3 = await startEmbeddedS3({ directory, bucket: 'memgap' })
-    server = await startServer({ PORT: '0', S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId, S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey, MEMGAP_ANONYMOUS: 'true', REPORT_LINK_SECRET: 'x'.repeat(32) })
+    own = await serverOnOwnStore()
   })
-  afterAll(async () => {
-    await server?.close()
-    await s3?.close()
-    await rm(directory, { recursive: true, force: true })
-  })
+  afterAll(() => own?.close())
 
   it.each([
     ['with a Content-Length (one streamed PUT)', false],
     ['chunked (a multipart upload, one part stored)', true],
   ])('%s leaves no object and one log line', async (_, chunked) => {
-    const before = await filesUnder(directory)
+    const before = await own.files()
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     try {
       const body = bigBundle()
-      await abandon(server.url, 5.5 * 1024 * 1024, body, chunked)
+      await abandon(own.server.url, 5.5 * 1024 * 1024, body, chunked)
       const deadline = Date.now() + 10_000
       while (warn.mock.calls.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
       await new Promise((r) => setTimeout(r, 300)) // the store's own cleanup after the abort
-      const left = (await filesUnder(directory)).filter((f) => !before.includes(f))
+      const left = (await own.files()).filter((f) => !before.includes(f))
       expect(left).toEqual([])
       expect(error).not.toHaveBeenCalled()
       expect(warn.mock.calls.map((c) => c.join(' '))).toEqual(['POST /v1/bundles: the client closed the connection before the body ended; nothing was stored'])
