@@ -28,8 +28,8 @@ export interface Upload {
 
 type Ingested = { bundle: ParsedBundle; created: boolean }
 
-export async function ingestStream(scope: Scope, { body, bytes }: Upload, meta: UploadMeta & { maxBytes: number }): Promise<Ingested> {
-  const upload = crypto.randomUUID()
+/** `upload` names the raw/ object: a new UUID, or a presigned upload's own id. */
+export async function ingestStream(scope: Scope, { body, bytes }: Upload, meta: UploadMeta & { maxBytes: number }, upload: string = crypto.randomUUID()): Promise<Ingested> {
   const writer = scope.storage.openWrite(keys.raw(scope.tenant, upload), 'application/octet-stream', bytes)
   let bundle: ParsedBundle
   try {
@@ -48,20 +48,25 @@ export function ingestBundle(scope: Scope, raw: Uint8Array, meta: UploadMeta): P
   return ingestStream(scope, { body, bytes: raw.byteLength }, { ...meta, maxBytes: Number.MAX_SAFE_INTEGER })
 }
 
-/** The same for a presigned upload, in storage under incoming/: read once, hashed and parsed. */
+/**
+ * The same for a presigned upload, in storage under incoming/: read once, hashed, parsed and
+ * written to raw/ from that one stream. The URL stays valid after the first PUT: a copy of
+ * incoming/ after hashing could copy a second PUT's bytes, under the first one's id.
+ */
 export async function ingestStored(scope: Scope, upload: string, meta: UploadMeta & { maxBytes: number }): Promise<Ingested> {
   const incoming = keys.incoming(scope.tenant, upload)
   const stored = await scope.storage.get(incoming)
   if (!stored) throw new AppError(404, 'upload_not_found', 'nothing was uploaded to this URL, or it was completed already')
-  let bundle: ParsedBundle
   try {
-    bundle = await readFlowing(scope, stored.body, meta, async () => {})
+    const result = await ingestStream(scope, { body: stored.body, bytes: stored.bytes }, meta, upload)
+    await scope.storage.remove(incoming)
+    return result
   } catch (error) {
-    // Bytes over the limit are refused for good: they are not kept to fill storage.
-    if (error instanceof AppError && error.status === 413) await scope.storage.remove(incoming).catch(() => {})
+    // Refused for good (over the limit, or kept as an unreadable bundle): not kept to fill
+    // storage. A storage failure keeps it, for the client to complete again.
+    if (error instanceof AppError && error.status < 500) await scope.storage.remove(incoming).catch(() => {})
     throw error
   }
-  return commit(scope, upload, bundle, incoming)
 }
 
 /** Hashes, counts and parses a body as it flows, handing every chunk to `sink` on the way. */
@@ -124,30 +129,25 @@ async function readFlowing(
 
 /**
  * Records the bundle under its hash, naming the upload its raw bytes are in, unless the same
- * bytes were recorded before: then this copy is deleted. A presigned upload is first copied
- * from incoming/ (where a lifecycle rule may expire what is never completed) to raw/.
+ * bytes were recorded before: then this copy is deleted. The same bytes sent many times at once
+ * are one bundle, recorded by the first to get here: the lock orders this process's uploads,
+ * the conditional write everyone's.
  */
-async function commit(scope: Scope, upload: string, bundle: ParsedBundle, incoming?: string): Promise<Ingested> {
+async function commit(scope: Scope, upload: string, bundle: ParsedBundle): Promise<Ingested> {
   const { storage, tenant } = scope
   const raw = keys.raw(tenant, upload)
-  // The same bytes sent many times at once are one bundle, recorded by the first to get here:
-  // the lock orders this process's uploads, the conditional write orders everyone's.
+  const dropOurs = async (known: StoredBundle): Promise<Ingested> => {
+    await storage.remove(raw)
+    return { bundle: failIfUnreadable(known), created: false }
+  }
   return oneCommitAtATime(`${tenant}/${bundle.id}`, async () => {
-    const dropOurs = async (known: StoredBundle, ours: string): Promise<Ingested> => {
-      await storage.remove(ours)
-      return { bundle: failIfUnreadable(known), created: false }
-    }
     const known = await loadStored(scope, bundle.id)
-    if (known) return dropOurs(known, incoming ?? raw)
-    if (incoming) {
-      await storage.copy(incoming, raw)
-      await storage.remove(incoming)
-    }
+    if (known) return dropOurs(known)
     const stored: StoredBundle = { ...bundle, upload }
     if (await storage.putJsonOnce(keys.bundleParsed(tenant, bundle.id), stored)) return { bundle: failIfUnreadable(stored), created: true }
     const first = await loadStored(scope, bundle.id)
     if (!first) throw new AppError(503, 'storage_unavailable', 'another upload of these bytes is being recorded; try again')
-    return dropOurs(first, raw)
+    return dropOurs(first)
   })
 }
 

@@ -27,7 +27,6 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
-  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -54,7 +53,7 @@ export const keys = {
   bundleParsed: (tenant: string, id: string) => `${tenantPrefix(tenant)}/bundles/${id}/parsed.json`,
   diagnosis: (tenant: string, id: string) => `${tenantPrefix(tenant)}/diagnoses/${id}.json`,
   deliveries: (tenant: string, id: string) => `${tenantPrefix(tenant)}/diagnoses/${id}.deliveries.json`,
-  /** A presigned upload, until it is completed: then copied to raw/ and deleted. */
+  /** A presigned upload, until it is completed: then written to raw/ from the stream that is hashed, and deleted. */
   incoming: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/incoming/${upload}`,
   /** What a presigned upload was promised (size, multipart id, expiry), until it is completed. */
   upload: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/uploads/${upload}.json`,
@@ -233,12 +232,6 @@ export function createStorage(options: StorageOptions) {
           put: (body) => this.put(key, body, contentType),
         },
         PART_BYTES,
-      )
-    },
-
-    async copy(from: string, to: string): Promise<void> {
-      await call('copy the object', () =>
-        client.send(new CopyObjectCommand({ Bucket, Key: to, CopySource: `${Bucket}/${from.split('/').map(encodeURIComponent).join('/')}` })),
       )
     },
 
