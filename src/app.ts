@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono'
 import { keyRing, tenantOf, type KeyRing } from './auth.ts'
 import type { AppContext, AppEnv } from './context.ts'
 import { limitBodies } from './body-limit.ts'
-import { AppError } from './errors.ts'
+import { AppError, fromStorage } from './errors.ts'
+import { StorageError } from './storage/storage-error.ts'
 import { rateLimiter } from './rate-limit.ts'
 import { bundles } from './routes/bundles.ts'
 import { diagnoses } from './routes/diagnoses.ts'
@@ -92,6 +93,7 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
     // Nothing of the upload is kept (ingest aborts its write); one line says so. (ops: log format)
     if (error instanceof AppError && error.code === 'client_closed') console.warn(`${c.req.method} ${c.req.path}: ${error.detail}; nothing was stored`)
     if (error instanceof AppError) return problem(error)
+    if (error instanceof StorageError) return problem(fromStorage(error))
     console.error('unhandled error', error)
     return problem(new AppError(500, 'internal', 'memgap failed on this request; the error is logged'))
   })

@@ -9,6 +9,7 @@ import { readTar } from '../bundle/tar.ts'
 import type { Scope } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { keys } from '../storage/s3.ts'
+import { StorageError } from '../storage/storage-error.ts'
 import { keyLock } from '../key-lock.ts'
 import { failIfUnreadable, loadStored, type UploadMeta } from './bundles.ts'
 
@@ -64,7 +65,8 @@ export async function ingestStored(scope: Scope, upload: string, meta: UploadMet
   } catch (error) {
     // Refused for good (over the limit, or kept as an unreadable bundle): not kept to fill
     // storage. A storage failure keeps it, for the client to complete again.
-    if (error instanceof AppError && error.status < 500) await scope.storage.remove(incoming).catch(() => {})
+    const refused = error instanceof AppError ? error.status < 500 : error instanceof StorageError && error.code !== 'storage_unavailable'
+    if (refused) await scope.storage.remove(incoming).catch(() => {})
     throw error
   }
 }
@@ -146,7 +148,7 @@ async function commit(scope: Scope, upload: string, bundle: ParsedBundle): Promi
     const stored: StoredBundle = { ...bundle, upload }
     if (await storage.putJsonOnce(keys.bundleParsed(tenant, bundle.id), stored)) return { bundle: failIfUnreadable(stored), created: true }
     const first = await loadStored(scope, bundle.id)
-    if (!first) throw new AppError(503, 'storage_unavailable', 'another upload of these bytes is being recorded; try again')
+    if (!first) throw new StorageError('storage_unavailable', 'another upload of these bytes is being recorded; try again')
     return dropOurs(first)
   })
 }

@@ -40,7 +40,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
-import { AppError } from '../errors.ts'
+import { StorageError } from './storage-error.ts'
 import { partWriter, putWriter, type ObjectWriter } from './writers.ts'
 
 export type { ObjectWriter }
@@ -109,14 +109,14 @@ export function createStorage(options: StorageOptions) {
   })
   const Bucket = options.bucket
 
-  /** Runs one SDK call; a storage failure becomes a 503 the client may retry. */
+  /** Runs one SDK call; a failure becomes a StorageError (storage_unavailable, unless the call said otherwise). */
   async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run()
     } catch (error) {
-      if (error instanceof AppError) throw error
+      if (error instanceof StorageError) throw error
       const reason = error instanceof Error ? error.message : String(error)
-      throw new AppError(503, 'storage_unavailable', `storage did not ${what}: ${reason}`)
+      throw new StorageError('storage_unavailable', `storage did not ${what}: ${reason}`)
     }
   }
 
@@ -263,7 +263,7 @@ export function createStorage(options: StorageOptions) {
         } catch (error) {
           // Wrong ETags or part numbers are the client's to fix, not a storage outage.
           const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
-          if (status === 400 || status === 404) throw new AppError(400, 'invalid_parts', `storage refused the parts: ${(error as Error).message}`)
+          if (status === 400 || status === 404) throw new StorageError('invalid_parts', `storage refused the parts: ${(error as Error).message}`)
           throw error
         }
       })
