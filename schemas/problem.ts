@@ -17,7 +17,7 @@ export const ErrorCode = z.enum([
   ...StorageErrorCode.options,
   'attachment_refused', 'body_too_large', 'bundle_not_found', 'callback_refused', 'client_closed', 'diagnosis_not_found',
   'empty_body', 'field_missing', 'field_not_file', 'internal', 'invalid_format', 'invalid_json', 'invalid_request',
-  'multipart_malformed', 'not_configured', 'not_found', 'rate_limited', 'report_link_invalid', 'signature_invalid',
+  'method_not_allowed', 'multipart_malformed', 'not_configured', 'not_found', 'rate_limited', 'report_link_invalid', 'signature_invalid',
   'unauthorized', 'unsupported_media_type', 'upload_not_found', 'upload_too_large', 'webhook_too_large',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -29,6 +29,7 @@ export const Problem = z.object({
   status: z.number().int(),
   detail: z.string(),
   code: ErrorCode,
+  requestId: z.string().optional(), // the X-Request-Id sent or made: quote it to find the request's log line
   issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
 })
 export type Problem = z.infer<typeof Problem>

@@ -13,6 +13,9 @@ import { incomingBody } from './incoming-body.ts'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Config } from '../schemas/config.ts'
+import { classifyIP } from './integrations/ip.ts'
+import { createLog } from './observe/log.ts'
+import { createMetrics } from './observe/metrics.ts'
 
 // The Node server: configuration from the environment, embedded storage when no S3 is named.
 
@@ -23,14 +26,20 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-export async function startServer(env: Record<string, string | undefined>): Promise<RunningServer> {
-  // Self-hosted default: with no keys and no word either way, the server is open, and says so.
-  const open = !env.MEMGAP_API_KEYS && env.MEMGAP_ANONYMOUS === undefined
+export interface StartOptions {
+  /** `npm start`: with no keys and no word either way, serve openly on loopback, and say so. */
+  openOnLoopback?: boolean
+}
+
+export async function startServer(env: Record<string, string | undefined>, options: StartOptions = {}): Promise<RunningServer> {
+  // Anywhere else a server without keys is closed (not_configured) unless MEMGAP_ANONYMOUS=true:
+  // one started by a unit file or a container must not come up open by omission.
+  const loopback = (env.HOST ?? '127.0.0.1') === 'localhost' || classifyIP(env.HOST ?? '127.0.0.1')?.class === 'loopback'
+  const open = options.openOnLoopback === true && loopback && !env.MEMGAP_API_KEYS && env.MEMGAP_ANONYMOUS === undefined
   const config = loadConfig(open ? { ...env, MEMGAP_ANONYMOUS: 'true' } : env)
   // Report links are always signed on Node (a secret is generated): they point at PUBLIC_BASE_URL,
   // never at the request's Host header, which the client writes. Only a loopback server (npm
   // start on a laptop) may go without, its links then naming the address it listens on.
-  const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(config.HOST)
   if (!config.PUBLIC_BASE_URL && !loopback) {
     throw new AppError(500, 'not_configured', `HOST is ${config.HOST}, not loopback: set PUBLIC_BASE_URL to the address users reach (report links point there)`)
   }
@@ -51,8 +60,12 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     requestBody: nodeRequestBody,
   })
   if (embedded) await storage.ensureBucket()
+  // One JSON line a record on stdout; /metrics counts them when a token is there to guard it.
+  const metrics = config.METRICS_TOKEN ? createMetrics() : undefined
   const context: AppContext = {
     config,
+    log: createLog(config.LOG_LEVEL, (line) => console.log(line), metrics?.observe),
+    metrics,
     storage,
     linkSecret: await linkSecret(config),
     publicBaseUrl: config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null, // a loopback server's own address once it listens
@@ -77,7 +90,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     auth: config.MEMGAP_API_KEYS
       ? 'API keys required (MEMGAP_API_KEYS)'
       : config.MEMGAP_ANONYMOUS
-        ? `open to anyone who reaches it (MEMGAP_ANONYMOUS=true${open ? ', the default without MEMGAP_API_KEYS' : ''}); set MEMGAP_API_KEYS to require keys`
+        ? `open to anyone who reaches it (MEMGAP_ANONYMOUS=true${open ? ', npm start\'s default on loopback without MEMGAP_API_KEYS' : ''}); set MEMGAP_API_KEYS to require keys`
         : 'refusing /v1 requests: set MEMGAP_API_KEYS or MEMGAP_ANONYMOUS=true',
     storage: embedded
       ? `embedded S3 at ${endpoint}, bucket ${config.S3_BUCKET}, files in ${embedded.directory}`

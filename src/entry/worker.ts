@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts'
 import type { AppContext } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { createStorage } from '../storage/s3.ts'
+import { createLog } from '../observe/log.ts'
 
 // Cloudflare Workers entry: bindings are the configuration; one context per isolate and env.
 
@@ -31,7 +32,9 @@ function contextFor(env: unknown): AppContext {
       throw new AppError(500, 'not_configured', 'REPORT_LINK_SECRET is set without PUBLIC_BASE_URL: signed report links need the public address they point at')
     }
     const publicBaseUrl = config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null
-    context = { config, storage, linkSecret: config.REPORT_LINK_SECRET ?? null, publicBaseUrl }
+    // Workers Logs keeps what console.log writes, and reads JSON lines as fields: they are the metrics.
+    const log = createLog(config.LOG_LEVEL, (line) => console.log(line))
+    context = { config, storage, linkSecret: config.REPORT_LINK_SECRET ?? null, publicBaseUrl, log }
     contexts.set(bindings, context)
   }
   return context

@@ -140,13 +140,17 @@ async function commit(scope: Scope, upload: string, bundle: ParsedBundle): Promi
   const raw = keys.raw(tenant, upload)
   const dropOurs = async (known: StoredBundle): Promise<Ingested> => {
     await storage.remove(raw)
+    logIngest(scope, bundle, false)
     return { bundle: failIfUnreadable(known), created: false }
   }
   return oneCommitAtATime(`${tenant}/${bundle.id}`, async () => {
     const known = await loadStored(scope, bundle.id)
     if (known) return dropOurs(known)
     const stored: StoredBundle = { ...bundle, upload }
-    if (await storage.putJsonOnce(keys.bundleParsed(tenant, bundle.id), stored)) return { bundle: failIfUnreadable(stored), created: true }
+    if (await storage.putJsonOnce(keys.bundleParsed(tenant, bundle.id), stored)) {
+      logIngest(scope, bundle, true)
+      return { bundle: failIfUnreadable(stored), created: true }
+    }
     const first = await loadStored(scope, bundle.id)
     if (!first) throw new StorageError('storage_unavailable', 'another upload of these bytes is being recorded; try again')
     return dropOurs(first)
@@ -154,10 +158,24 @@ async function commit(scope: Scope, upload: string, bundle: ParsedBundle): Promi
 }
 
 const oneCommitAtATime = keyLock()
+/** The ingest's log line, timed from its first bytes (receivedAt) to its record in storage. */
+function logIngest(scope: Scope, bundle: ParsedBundle, created: boolean): void {
+  scope.log?.({
+    event: 'ingest',
+    requestId: scope.requestId ?? null,
+    tenant: scope.tenant,
+    bundleId: bundle.id,
+    created,
+    bytes: bundle.bytes,
+    files: bundle.files.length,
+    warnings: bundle.warnings.length,
+    seconds: (Date.now() - Date.parse(bundle.receivedAt)) / 1000,
+  })
+}
 
 async function readHead(next: () => Promise<Uint8Array | null>, want: number): Promise<Uint8Array[]> {
   const head: Uint8Array[] = []
-  for (let held = 0, chunk; held < want && (chunk = await next()); held += chunk.byteLength) head.push(chunk)
+  for (let held = 0, chunk: Uint8Array | null; held < want && (chunk = await next()); held += chunk.byteLength) head.push(chunk)
   return head
 }
 
