@@ -15,7 +15,11 @@ const rfc3986 = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (
 const hmac = (key: Buffer | string, text: string) => createHmac('sha256', key).update(text).digest()
 
 /** Why a presigned request is refused, or null when its signature, expiry and signed headers hold. */
-export function presignedProblem(request: SignedRequest, secretOf: (accessKeyId: string) => string | undefined, now = Date.now()): string | null {
+export function presignedProblem(
+  request: SignedRequest,
+  secretOf: (accessKeyId: string) => string | undefined,
+  now = Date.now(),
+): string | null {
   const url = new URL(request.url, 'http://host')
   const query = url.searchParams
   const [accessKeyId, date, region, service, terminal] = (query.get('X-Amz-Credential') ?? '').split('/')
@@ -23,15 +27,24 @@ export function presignedProblem(request: SignedRequest, secretOf: (accessKeyId:
   const expires = Number(query.get('X-Amz-Expires'))
   const signedHeaders = query.get('X-Amz-SignedHeaders') ?? ''
   const signature = query.get('X-Amz-Signature') ?? ''
-  if (query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || terminal !== 'aws4_request' || !/^\d{8}T\d{6}Z$/.test(amzDate)) return 'not a SigV4 presigned URL'
+  if (query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || terminal !== 'aws4_request' || !/^\d{8}T\d{6}Z$/.test(amzDate))
+    return 'not a SigV4 presigned URL'
   const secret = secretOf(accessKeyId!)
   if (!secret) return 'unknown access key'
-  const signedAt = Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`)
+  const signedAt = Date.parse(
+    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+  )
   if (!(expires > 0) || now > signedAt + expires * 1000) return 'the URL has expired'
 
   // The canonical request: what the signer hashed, rebuilt from what arrived.
-  const path = url.pathname.split('/').map((s) => rfc3986(decodeURIComponent(s))).join('/')
-  const params = [...query].filter(([name]) => name !== 'X-Amz-Signature').map(([n, v]) => `${rfc3986(n)}=${rfc3986(v)}`).sort()
+  const path = url.pathname
+    .split('/')
+    .map((s) => rfc3986(decodeURIComponent(s)))
+    .join('/')
+  const params = [...query]
+    .filter(([name]) => name !== 'X-Amz-Signature')
+    .map(([n, v]) => `${rfc3986(n)}=${rfc3986(v)}`)
+    .sort()
   const names = signedHeaders.split(';')
   const headerLines = names.map((name) => {
     const value = request.headers[name]
@@ -45,7 +58,9 @@ export function presignedProblem(request: SignedRequest, secretOf: (accessKeyId:
   const expected = hmac(key, toSign)
   const given = Buffer.from(signature, 'hex')
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return names.includes('content-length') ? 'the signature does not match (a body of another length than the URL signs?)' : 'the signature does not match'
+    return names.includes('content-length')
+      ? 'the signature does not match (a body of another length than the URL signs?)'
+      : 'the signature does not match'
   }
   return null
 }

@@ -51,7 +51,9 @@ describe('an upload abandoned midway', () => {
       const left = (await own.files()).filter((f) => !before.includes(f))
       expect(left).toEqual([])
       expect(error).not.toHaveBeenCalled()
-      expect(warn.mock.calls.map((c) => c.join(' '))).toEqual(['POST /v1/bundles: the client closed the connection before the body ended; nothing was stored'])
+      expect(warn.mock.calls.map((c) => c.join(' '))).toEqual([
+        'POST /v1/bundles: the client closed the connection before the body ended; nothing was stored',
+      ])
     } finally {
       warn.mockRestore()
       error.mockRestore()

@@ -37,7 +37,11 @@ describe('request body limits', () => {
   })
 
   it('still takes a JSON body under the limit', async () => {
-    const res = await fetch(`${server.url}/v1/uploads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bytes: 1000 }) })
+    const res = await fetch(`${server.url}/v1/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ bytes: 1000 }),
+    })
     expect(res.status).toBe(201)
   })
 })

@@ -23,7 +23,12 @@ describe('concurrent uploads of the same bytes', () => {
     const results = await Promise.all(
       Array.from({ length: AT_ONCE }, async () => {
         const body = chunked ? new Blob([bytes]).stream() : bytes
-        const res = await fetch(`${own.server.url}/v1/bundles`, { method: 'POST', headers: { 'content-type': 'application/gzip' }, body, duplex: 'half' } as RequestInit)
+        const res = await fetch(`${own.server.url}/v1/bundles`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/gzip' },
+          body,
+          duplex: 'half',
+        } as RequestInit)
         return { status: res.status, text: await res.text() }
       }),
     )

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import worker from '../../src/entry/worker.ts'
 import { loadConfig } from '../../src/config.ts'
+import worker from '../../src/entry/worker.ts'
 import { npmStartArgs } from '../helpers/npm-start.ts'
 
 // Key configurations that cannot work are refused when the server starts, with a message that
@@ -37,12 +37,19 @@ describe('MEMGAP_API_KEYS checked at startup', () => {
       timeout: 30_000,
     })
     expect(run.status).toBe(1)
-    expect(run.stderr.trim()).toMatch(/^memgap cannot start: configuration is invalid: MEMGAP_API_KEYS: entry 1 \(tenant "acme"\): the key is shorter than 16 characters$/)
+    expect(run.stderr.trim()).toMatch(
+      /^memgap cannot start: configuration is invalid: MEMGAP_API_KEYS: entry 1 \(tenant "acme"\): the key is shorter than 16 characters$/,
+    )
     expect(run.stdout).not.toContain('listening')
   }, 60_000)
 
   it('a Worker answers not_configured on every route, /healthz included', async () => {
-    const env = { MEMGAP_API_KEYS: 'acme:short', S3_ENDPOINT: 'http://127.0.0.1:9', REPORT_LINK_SECRET: 'x'.repeat(32), PUBLIC_BASE_URL: 'https://memgap.example.com' }
+    const env = {
+      MEMGAP_API_KEYS: 'acme:short',
+      S3_ENDPOINT: 'http://127.0.0.1:9',
+      REPORT_LINK_SECRET: 'x'.repeat(32),
+      PUBLIC_BASE_URL: 'https://memgap.example.com',
+    }
     for (const path of ['/healthz', '/v1/bundles/' + '0'.repeat(64)]) {
       const res = await worker.fetch(new Request(`http://127.0.0.1${path}`), env)
       expect(res.status, path).toBe(500)

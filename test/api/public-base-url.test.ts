@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import worker from '../../src/entry/worker.ts'
 import type { RunningServer } from '../../src/server.ts'
 import { fixture, sha256 } from '../helpers/fixtures.ts'
-import { startReceiver, type Receiver } from '../helpers/receiver.ts'
+import { type Receiver, startReceiver } from '../helpers/receiver.ts'
 import { testBucket, testServer } from '../helpers/storage.ts'
 import { signZendesk, startTicketSystems, type TicketSystems } from '../helpers/tickets.ts'
 
@@ -13,7 +13,10 @@ import { signZendesk, startTicketSystems, type TicketSystems } from '../helpers/
 const EVIL = 'evil.example'
 
 /** A request whose Host header says evil.example (fetch will not let a caller set Host). */
-function asEvil(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; text: string }> {
+function asEvil(
+  url: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const headers = { ...init.headers, host: EVIL, ...(init.body ? { 'content-length': String(Buffer.byteLength(init.body)) } : {}) }
     const req = request(url, { method: init.method ?? 'GET', headers }, (res) => {
@@ -49,7 +52,12 @@ describe('report links never come from the Host header', () => {
     systems.addFile('sta-18.tar.gz', seed.suspect)
     systems.addZendeskTicket('501', [{ at: '2026-11-27T08:00:00Z', files: ['sta-49.tar.gz', 'sta-18.tar.gz'] }])
     const { bucket } = await testBucket('baseurl')
-    server = await testServer(bucket, { ...systems.env, MEMGAP_ANONYMOUS: 'true', MEMGAP_ALLOW_PRIVATE_CALLBACKS: 'true', REPORT_LINK_SECRET: 'test-link-secret-0123456789' })
+    server = await testServer(bucket, {
+      ...systems.env,
+      MEMGAP_ANONYMOUS: 'true',
+      MEMGAP_ALLOW_PRIVATE_CALLBACKS: 'true',
+      REPORT_LINK_SECRET: 'test-link-secret-0123456789',
+    })
   })
   afterAll(async () => {
     await server?.close()
@@ -60,7 +68,11 @@ describe('report links never come from the Host header', () => {
   it('a loopback server without PUBLIC_BASE_URL links to its own address in JSON, md, text, html, chat and tickets', async () => {
     const ours = `${server.url}/r/`
     for (const name of ['baseline', 'suspect'] as const) {
-      const res = await fetch(`${server.url}/v1/bundles`, { method: 'POST', headers: { 'content-type': 'application/gzip' }, body: seed[name] })
+      const res = await fetch(`${server.url}/v1/bundles`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/gzip' },
+        body: seed[name],
+      })
       expect(res.status).toBeLessThan(300)
     }
     const slack = receiver.endpoint('slack')
@@ -96,13 +108,24 @@ describe('report links never come from the Host header', () => {
 
   it('a server on all interfaces refuses to start without PUBLIC_BASE_URL, and links there with it', async () => {
     const { bucket } = await testBucket('baseurl-any')
-    await expect(testServer(bucket, { HOST: '0.0.0.0', MEMGAP_ANONYMOUS: 'true' })).rejects.toMatchObject({ code: 'not_configured', detail: expect.stringMatching(/PUBLIC_BASE_URL/) })
+    await expect(testServer(bucket, { HOST: '0.0.0.0', MEMGAP_ANONYMOUS: 'true' })).rejects.toMatchObject({
+      code: 'not_configured',
+      detail: expect.stringMatching(/PUBLIC_BASE_URL/),
+    })
     const open = await testServer(bucket, { HOST: '0.0.0.0', MEMGAP_ANONYMOUS: 'true', PUBLIC_BASE_URL: 'https://memgap.example.com/' })
     try {
       const port = new URL(open.url).port
-      const res = await fetch(`http://127.0.0.1:${port}/v1/bundles`, { method: 'POST', headers: { 'content-type': 'application/gzip' }, body: seed.suspect })
+      const res = await fetch(`http://127.0.0.1:${port}/v1/bundles`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/gzip' },
+        body: seed.suspect,
+      })
       expect(res.status).toBe(201)
-      const created = await fetch(`http://127.0.0.1:${port}/v1/diagnoses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ suspect: sha256(seed.suspect) }) })
+      const created = await fetch(`http://127.0.0.1:${port}/v1/diagnoses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ suspect: sha256(seed.suspect) }),
+      })
       const md = await asEvil(`http://127.0.0.1:${port}/v1/diagnoses/${((await created.json()) as { id: string }).id}?format=md`)
       expect(md.text).toContain('https://memgap.example.com/r/')
       expect(md.text).not.toContain(EVIL)
@@ -112,7 +135,10 @@ describe('report links never come from the Host header', () => {
   })
 
   it('a Worker that signs links refuses to serve without PUBLIC_BASE_URL', async () => {
-    const res = await worker.fetch(new Request('http://evil.example/healthz'), { MEMGAP_ANONYMOUS: 'true', REPORT_LINK_SECRET: 'x'.repeat(32) })
+    const res = await worker.fetch(new Request('http://evil.example/healthz'), {
+      MEMGAP_ANONYMOUS: 'true',
+      REPORT_LINK_SECRET: 'x'.repeat(32),
+    })
     expect(res.status).toBe(500)
     expect(await res.json()).toMatchObject({ code: 'not_configured', detail: expect.stringMatching(/PUBLIC_BASE_URL/) })
   })

@@ -14,10 +14,14 @@ const PER_MINUTE = 30
 /** A POST from a chosen local address. */
 function postFrom(localAddress: string, url: string, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', localAddress, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode!))
-    })
+    const req = request(
+      url,
+      { method: 'POST', localAddress, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode!))
+      },
+    )
     req.on('error', reject)
     req.end(body)
   })
@@ -46,12 +50,23 @@ describe('webhook signatures before rate limits', () => {
     const body = JSON.stringify({ ticket_id: 301 })
     const flood: number[] = []
     for (let i = 0; i < PER_MINUTE + 10; i++) {
-      flood.push(await postFrom('127.0.0.2', `${server.url}/v1/integrations/zendesk`, body, { 'content-type': 'application/json', 'x-zendesk-webhook-signature': 'AAAA', 'x-zendesk-webhook-signature-timestamp': new Date().toISOString() }))
+      flood.push(
+        await postFrom('127.0.0.2', `${server.url}/v1/integrations/zendesk`, body, {
+          'content-type': 'application/json',
+          'x-zendesk-webhook-signature': 'AAAA',
+          'x-zendesk-webhook-signature-timestamp': new Date().toISOString(),
+        }),
+      )
     }
     expect(flood.filter((s) => s === 401)).toHaveLength(PER_MINUTE)
     expect(flood.slice(PER_MINUTE).every((s) => s === 429)).toBe(true)
     // Bad API keys from the same address count toward the same failures: already throttled.
-    expect(await postFrom('127.0.0.2', `${server.url}/v1/uploads`, '{"bytes":1}', { 'content-type': 'application/json', authorization: 'Bearer wrong-key-0123456789abcdef' })).toBe(429)
+    expect(
+      await postFrom('127.0.0.2', `${server.url}/v1/uploads`, '{"bytes":1}', {
+        'content-type': 'application/json',
+        authorization: 'Bearer wrong-key-0123456789abcdef',
+      }),
+    ).toBe(429)
 
     const signed = await fetch(`${server.url}/v1/integrations/zendesk`, { method: 'POST', body, headers: signZendesk(body) })
     expect(signed.status).toBe(202)

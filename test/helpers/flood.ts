@@ -4,7 +4,11 @@ import { request } from 'node:http'
  * POSTs `total` bytes chunked (no Content-Length), 64 KiB a write, and stops writing as soon as
  * an answer comes: `sent` is how much the server let in before it answered.
  */
-export function postChunked(url: string, headers: Record<string, string>, total: number): Promise<{ status: number; body: string; sent: number; error?: string }> {
+export function postChunked(
+  url: string,
+  headers: Record<string, string>,
+  total: number,
+): Promise<{ status: number; body: string; sent: number; error?: string }> {
   const chunk = Buffer.alloc(64 * 1024, 0x20) // JSON whitespace: a valid prefix of any JSON text
   return new Promise((resolve) => {
     let sent = 0
@@ -21,7 +25,9 @@ export function postChunked(url: string, headers: Record<string, string>, total:
     })
     // A server that answers and closes while the body still comes may reset the connection
     // before its answer is read: that is a refusal too, reported as status 0 with the error.
-    req.on('error', (error) => (answered ? undefined : resolve({ status: 0, body: '', sent, error: (error as NodeJS.ErrnoException).code ?? error.message })))
+    req.on('error', (error) =>
+      answered ? undefined : resolve({ status: 0, body: '', sent, error: (error as NodeJS.ErrnoException).code ?? error.message }),
+    )
     const pump = () => {
       while (!answered && sent < total) {
         sent += chunk.byteLength

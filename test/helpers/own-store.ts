@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EMBEDDED_CREDENTIALS, type EmbeddedS3 } from '../../src/entry/embedded-s3.ts'
 import { startEmbeddedS3 } from '../../src/entry/s3rver.ts'
-import { startServer, type RunningServer } from '../../src/server.ts'
+import { type RunningServer, startServer } from '../../src/server.ts'
 
 /**
  * The Node server on its own embedded store, on a folder of the test's own: what is left on disk
