@@ -26,6 +26,37 @@ const Retention = z
   })
 export type Retention = z.output<typeof Retention>
 
+export const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/
+const MIN_KEY_CHARS = 16
+
+/**
+ * MEMGAP_API_KEYS as `tenant:key` pairs (comma or newline separated), and what is wrong with it.
+ * A key with whitespace in it can never be presented (Bearer tokens have none), a short one is
+ * guessable, and one key for two tenants would hand the second the first's data: all are refused
+ * at startup. Problems name the entry and tenant, never the key.
+ */
+export function apiKeyPairs(text: string | undefined): { pairs: { tenant: string; key: string }[]; problems: string[] } {
+  const pairs: { tenant: string; key: string }[] = []
+  const problems: string[] = []
+  const owner = new Map<string, string>()
+  const entries = (text ?? '').split(/[\n,]/).map((p) => p.trim()).filter(Boolean)
+  for (const [i, entry] of entries.entries()) {
+    const at = entry.indexOf(':')
+    const tenant = entry.slice(0, at)
+    const key = entry.slice(at + 1)
+    const where = `entry ${i + 1}${at > 0 ? ` (tenant ${JSON.stringify(tenant)})` : ''}`
+    if (at < 1 || !TENANT.test(tenant)) problems.push(`${where} is not tenant:key with a tenant of a-z0-9_-`)
+    else if (/\s/.test(key)) problems.push(`${where}: the key holds whitespace, so no request could ever present it`)
+    else if (key.length < MIN_KEY_CHARS) problems.push(`${where}: the key is shorter than ${MIN_KEY_CHARS} characters`)
+    else if (owner.has(key) && owner.get(key) !== tenant) problems.push(`${where}: the key is also tenant ${JSON.stringify(owner.get(key))}'s; each tenant needs its own`)
+    else {
+      owner.set(key, tenant)
+      pairs.push({ tenant, key })
+    }
+  }
+  return { pairs, problems }
+}
+
 export const Config = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default('127.0.0.1'),
@@ -42,7 +73,12 @@ export const Config = z.object({
   MAX_FILES: bytes.default(10_000),
   MAX_COMPRESSION_RATIO: z.coerce.number().positive().default(250),
   // Auth: `tenant:key` pairs separated by commas or newlines. With none, only MEMGAP_ANONYMOUS=true serves.
-  MEMGAP_API_KEYS: z.string().optional(),
+  MEMGAP_API_KEYS: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      for (const message of apiKeyPairs(text).problems) ctx.addIssue({ code: 'custom', message })
+    }),
   MEMGAP_ANONYMOUS: bool.default(false),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600), // per key; 0 turns it off
   // Delivery: where reports are linked from chat, and how callbacks may be reached.
@@ -52,7 +88,7 @@ export const Config = z.object({
   REPORT_LINK_TTL_DAYS: z.coerce.number().positive().default(30),
   // Ticket systems: webhooks are verified by their own signatures, not API keys; their bundles
   // and diagnoses go to this tenant.
-  INTEGRATIONS_TENANT: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/).default('tickets'),
+  INTEGRATIONS_TENANT: z.string().regex(TENANT).default('tickets'),
   ZENDESK_BASE_URL: z.url().optional(), // https://<subdomain>.zendesk.com
   ZENDESK_EMAIL: z.string().optional(),
   ZENDESK_API_TOKEN: z.string().optional(),

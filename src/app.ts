@@ -1,7 +1,9 @@
 import { Hono, type Context } from 'hono'
 import { keyRing, tenantOf, type KeyRing } from './auth.ts'
 import type { AppContext, AppEnv } from './context.ts'
-import { AppError } from './errors.ts'
+import { limitBodies } from './body-limit.ts'
+import { AppError, fromStorage } from './errors.ts'
+import { StorageError } from './storage/storage-error.ts'
 import { rateLimiter } from './rate-limit.ts'
 import { bundles } from './routes/bundles.ts'
 import { diagnoses } from './routes/diagnoses.ts'
@@ -18,7 +20,7 @@ import { uploads } from './routes/uploads.ts'
 
 interface Guard {
   ring: Promise<KeyRing>
-  take: (key: string) => number
+  take: ReturnType<typeof rateLimiter>
 }
 
 export function createApp(contextFor: (env: unknown) => AppContext | Promise<AppContext>) {
@@ -45,15 +47,31 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
   })
 
   // Every /v1 route: who is asking (the key's tenant), and not too often. The Zendesk and Jira
-  // webhooks cannot send our keys: they prove themselves by their signatures instead, and land in
-  // INTEGRATIONS_TENANT. The generic ticket webhook takes an API key like any other route.
+  // webhooks cannot send our keys: they prove themselves by their signatures instead, land in
+  // INTEGRATIONS_TENANT, and are counted only once verified (their routes call `admit`), so that
+  // unsigned requests cannot use up that tenant's requests. Failed authentication, by key or by
+  // signature, is counted apart, per client address: a flood of bad keys or signatures is
+  // answered 429 without touching anyone's limit. The generic ticket webhook takes an API key.
   app.use('/v1/*', async function authenticate(c: Context<AppEnv>, next) {
     const { config, storage, gunzip } = c.var.ctx
     const guard = guardOf(c.var.ctx)
+    const failures = `failed-authentication:${c.var.ctx.clientAddress?.(c.env) ?? c.req.header('cf-connecting-ip') ?? 'unknown'}`
+    const refuse = (wait: number, what: string) => {
+      if (wait > 0) throw new AppError(429, 'rate_limited', `over ${config.RATE_LIMIT_PER_MINUTE} ${what} a minute`, undefined, wait)
+    }
+    refuse(guard.take(failures, 0), 'failed authentications from this address')
     const integration = c.req.path === '/v1/integrations/zendesk' || c.req.path === '/v1/integrations/jira'
-    const tenant = integration ? config.INTEGRATIONS_TENANT : await tenantOf(await guard.ring, c.req.header('authorization'))
-    const wait = guard.take(tenant)
-    if (wait > 0) throw new AppError(429, 'rate_limited', `over ${config.RATE_LIMIT_PER_MINUTE} requests a minute for this key`, undefined, wait)
+    let tenant = config.INTEGRATIONS_TENANT
+    if (!integration) {
+      try {
+        tenant = await tenantOf(await guard.ring, c.req.header('authorization'))
+      } catch (error) {
+        if (error instanceof AppError && error.status === 401) guard.take(failures)
+        throw error
+      }
+    }
+    const admit = () => refuse(guard.take(tenant), 'requests for this key')
+    if (!integration) admit()
     const limits = {
       maxUnpackedBytes: config.MAX_UNPACKED_BYTES,
       maxFileBytes: config.MAX_FILE_BYTES,
@@ -61,8 +79,12 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
       maxCompressionRatio: config.MAX_COMPRESSION_RATIO,
     }
     c.set('scope', { storage, tenant, limits, gunzip, redact: config.REDACT === 'on', log: c.var.ctx.log, requestId: c.var.requestId })
+    c.set('admit', integration ? admit : () => {})
     await next()
+    if (c.error instanceof AppError && c.error.status === 401) guard.take(failures) // a bad signature
   })
+
+  app.use('/v1/*', limitBodies())
 
   app.route('/', health)
   app.route('/', meta)
@@ -87,7 +109,10 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
   })
 
   app.onError((error, c) => {
+    // Nothing of the upload is kept (ingest aborts its write); one line says so. (ops: log format)
+    if (error instanceof AppError && error.code === 'client_closed') console.warn(`${c.req.method} ${c.req.path}: ${error.detail}; nothing was stored`)
     if (error instanceof AppError) return problem(c, error)
+    if (error instanceof StorageError) return problem(c, fromStorage(error))
     ;(c.var.ctx?.log ?? consoleLog)(errorEntry(c.var.requestId ?? null, 'unhandled error', error))
     return problem(c, new AppError(500, 'internal', 'memgap failed on this request; the error is logged with its request id'))
   })

@@ -1,4 +1,4 @@
-import type { Config } from '../schemas/config.ts'
+import { apiKeyPairs, type Config } from '../schemas/config.ts'
 import { AppError, notConfigured } from './errors.ts'
 
 // API keys: `tenant:key` pairs from MEMGAP_API_KEYS (a Worker secret in production). A request
@@ -6,7 +6,6 @@ import { AppError, notConfigured } from './errors.ts'
 // storage prefix. Keys are compared as SHA-256 digests in constant time, against every key.
 
 export const ANONYMOUS_TENANT = 'public'
-const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/
 
 export interface KeyRing {
   entries: { tenant: string; digest: Uint8Array }[]
@@ -18,17 +17,9 @@ async function digest(text: string): Promise<Uint8Array> {
 }
 
 export async function keyRing(config: Config): Promise<KeyRing> {
-  const pairs = (config.MEMGAP_API_KEYS ?? '').split(/[\n,]/).map((p) => p.trim()).filter(Boolean)
+  // loadConfig has refused a MEMGAP_API_KEYS with problems; only its good pairs reach here.
   const entries: KeyRing['entries'] = []
-  for (const pair of pairs) {
-    const at = pair.indexOf(':')
-    const tenant = pair.slice(0, at)
-    const key = pair.slice(at + 1)
-    if (at < 1 || !TENANT.test(tenant) || key.length < 16) {
-      throw notConfigured('MEMGAP_API_KEYS holds an entry that is not tenant:key (tenant a-z0-9_-, key 16+ characters)')
-    }
-    entries.push({ tenant, digest: await digest(key) })
-  }
+  for (const { tenant, key } of apiKeyPairs(config.MEMGAP_API_KEYS).pairs) entries.push({ tenant, digest: await digest(key) })
   return { entries, anonymous: entries.length === 0 && config.MEMGAP_ANONYMOUS }
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
-import type { Problem } from '../schemas/problem.ts'
+import type { ArchiveErrorCode, ErrorCode, Problem, StorageErrorCode } from '../schemas/problem.ts'
+import type { StorageError } from './storage/storage-error.ts'
 
 // One error type for the whole app: a stable machine code, an HTTP status and a sentence.
 // Handlers throw it; app.ts turns it into application/problem+json.
@@ -20,7 +21,7 @@ const TITLES: Record<number, string> = {
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly detail: string,
     readonly issues?: Problem['issues'],
     /** Seconds a client should wait before trying again (429, 503). */
@@ -56,3 +57,23 @@ export function invalidInput(error: z.ZodError, what: string): AppError {
   const where = first?.path.length ? ` at ${first.path.join('.')}` : ''
   return new AppError(400, 'invalid_request', `${what} is not valid${where}: ${first?.message ?? 'unknown'}`, issues)
 }
+
+/** The status of each error raised below HTTP: archives (src/bundle/) and storage (src/storage/). */
+const STATUS: Record<ArchiveErrorCode | StorageErrorCode, number> = {
+  unpacked_too_large: 413,
+  file_too_large: 413,
+  too_many_files: 422,
+  compression_ratio: 422,
+  archive_corrupt: 422,
+  archive_unsupported: 415,
+  storage_unavailable: 503, // with Retry-After: storage may be back soon
+  invalid_parts: 400, // wrong ETags or part numbers are the client's to fix
+  length_mismatch: 400,
+}
+
+/** An archive's or storage's error as the API answers it. */
+export function answerOf(code: ArchiveErrorCode | StorageErrorCode, detail: string): AppError {
+  return new AppError(STATUS[code], code, detail)
+}
+
+export const fromStorage = (error: StorageError) => answerOf(error.code, error.detail)

@@ -1,5 +1,8 @@
 import type { IncomingMessage } from 'node:http'
 import { finished } from 'node:stream'
+import { AppError } from './errors.ts'
+
+const clientClosed = () => new AppError(400, 'client_closed', 'the client closed the connection before the body ended')
 
 /** Held ahead of the reader before the request is paused (TCP then holds the sender back). */
 const HIGH_WATER_BYTES = 1024 * 1024
@@ -23,7 +26,9 @@ export function incomingBody(incoming: IncomingMessage): ReadableStream<Uint8Arr
         const stop = finished(incoming, (error) => {
           stop()
           if (cancelled) return
-          if (error) controller.error(error)
+          // A client gone midway is the client's doing, not a failure of ours: a problem with
+          // its own code, which app.ts logs in one line instead of a stack.
+          if (error) controller.error(incoming.aborted || (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? clientClosed() : error)
           else controller.close()
         })
       },

@@ -4,8 +4,8 @@
 
 export function rateLimiter(perMinute: number, now: () => number = Date.now) {
   const buckets = new Map<string, { tokens: number; at: number }>()
-  /** 0 when the request may go, else the seconds to wait. */
-  return function take(key: string): number {
+  /** 0 when the request may go, else the seconds to wait. `cost` 0 asks without taking. */
+  return function take(key: string, cost = 1): number {
     if (perMinute <= 0) return 0
     const t = now()
     const bucket = buckets.get(key) ?? { tokens: perMinute, at: t }
@@ -13,7 +13,7 @@ export function rateLimiter(perMinute: number, now: () => number = Date.now) {
     bucket.at = t
     buckets.set(key, bucket)
     if (bucket.tokens >= 1) {
-      bucket.tokens -= 1
+      bucket.tokens -= cost
       return 0
     }
     return Math.max(1, Math.ceil(((1 - bucket.tokens) * 60) / perMinute))

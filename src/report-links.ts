@@ -16,9 +16,15 @@ function base64url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
+/**
+ * Only the one encoding base64url() gives: its alphabet, no padding, and no spare bits set in the
+ * last character (atob ignores them), so that a token has exactly one spelling.
+ */
 function fromBase64url(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/')
-  return Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0))
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new Error('not base64url')
+  const bytes = Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4)), (c) => c.charCodeAt(0))
+  if (base64url(bytes) !== text) throw new Error('not canonical base64url')
+  return bytes
 }
 
 async function hmac(secret: string, message: string): Promise<Uint8Array> {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve, type HttpBindings } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { loadConfig } from './config.ts'
+import { AppError } from './errors.ts'
 import type { AppContext } from './context.ts'
 import { EMBEDDED_CREDENTIALS, forkEmbeddedS3, type EmbeddedS3 } from './entry/embedded-s3.ts'
 import { createStorage } from './storage/s3.ts'
@@ -37,6 +38,12 @@ export async function startServer(env: Record<string, string | undefined>, optio
   const loopback = (env.HOST ?? '127.0.0.1') === 'localhost' || classifyIP(env.HOST ?? '127.0.0.1')?.class === 'loopback'
   const open = options.openOnLoopback === true && loopback && !env.MEMGAP_API_KEYS && env.MEMGAP_ANONYMOUS === undefined
   const config = loadConfig(open ? { ...env, MEMGAP_ANONYMOUS: 'true' } : env)
+  // Report links are always signed on Node (a secret is generated): they point at PUBLIC_BASE_URL,
+  // never at the request's Host header, which the client writes. Only a loopback server (npm
+  // start on a laptop) may go without, its links then naming the address it listens on.
+  if (!config.PUBLIC_BASE_URL && !loopback) {
+    throw new AppError(500, 'not_configured', `HOST is ${config.HOST}, not loopback: set PUBLIC_BASE_URL to the address users reach (report links point there)`)
+  }
   let embedded: EmbeddedS3 | null = null
   let credentials = { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY }
   let endpoint = config.S3_ENDPOINT
@@ -62,18 +69,25 @@ export async function startServer(env: Record<string, string | undefined>, optio
     metrics,
     storage,
     linkSecret: await linkSecret(config),
+    publicBaseUrl: config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null, // a loopback server's own address once it listens
     resolve: resolveWithDns,
     gunzip: gunzipNode,
     requestBody: (env) => incomingBody((env as HttpBindings).incoming),
+    clientAddress: (env) => (env as HttpBindings).incoming.socket.remoteAddress,
   }
   const app = createApp(() => context)
   // RETENTION_DAYS: a sweep at start and every hour, stopped with the server.
   const sweeper = config.RETENTION_DAYS ? startSweeper(storage, config.RETENTION_DAYS) : null
 
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s))
+    // Node closes an idle keep-alive connection after 5 s, and a client (undici, curl) that sends
+    // the next request on it just then sees ECONNRESET, unretried for a streamed body: seen on
+    // 19 of 20 concurrent chunked uploads after a first batch. Idle connections stay a minute.
+    const serverOptions = { keepAliveTimeout: 65_000 }
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions }, () => resolveServer(s))
   })
   const { port } = server.address() as AddressInfo
+  context.publicBaseUrl ??= `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
   return {
     url: `http://${config.HOST}:${port}`,
     auth: config.MEMGAP_API_KEYS

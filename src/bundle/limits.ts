@@ -21,14 +21,6 @@ export const DEFAULT_LIMITS: UnpackLimits = {
 /** Below this much unpacked data any ratio is fine: small text compresses very well. */
 const RATIO_FLOOR_BYTES = 64 * 1024 * 1024
 
-/** Error codes of the limits, and the HTTP status each is answered with. */
-export const LIMIT_STATUS: Record<string, number> = {
-  unpacked_too_large: 413,
-  file_too_large: 413,
-  too_many_files: 422,
-  compression_ratio: 422,
-}
-
 export function unpackGuard(limits: UnpackLimits, archiveBytes: number) {
   let files = 0
   let unpacked = 0

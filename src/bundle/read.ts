@@ -125,7 +125,7 @@ async function readFile(path: string, size: number, body: AsyncIterable<Uint8Arr
   }
   if (!PARSED_KINDS.has(kind)) return summary // the archive reader skips the rest
   if (size > TEXT_LIMIT) {
-    summary.warnings.push({ code: 'file_too_large', message: `over ${TEXT_LIMIT} bytes: listed, not parsed`, file: path })
+    summary.warnings.push({ code: 'text_not_parsed', message: `over ${TEXT_LIMIT} bytes: listed, not parsed`, file: path })
     return summary
   }
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) held.push(next.value)

@@ -91,7 +91,7 @@ export const diagnoses = new Hono<AppEnv>()
     }
     const diagnosis = await createDiagnosis(scope, ids.baseline, ids.suspect)
     if (targets.length) {
-      const link = await reportUrl(ctx, new URL(c.req.url).origin, scope.tenant, diagnosis.id)
+      const link = await reportUrl(ctx, scope.tenant, diagnosis.id)
       defer(c, deliver(ctx, scope, diagnosis, targets, link))
     }
     c.header('Location', `/v1/diagnoses/${diagnosis.id}`)
@@ -103,7 +103,7 @@ export const diagnoses = new Hono<AppEnv>()
     const diagnosis = await withDeletedBundles(c.var.scope, await getDiagnosis(c.var.scope, c.req.param('id')))
     c.header('Vary', 'Accept')
     if (format === 'json') return c.json(diagnosis)
-    const link = await reportUrl(c.var.ctx, new URL(c.req.url).origin, c.var.scope.tenant, diagnosis.id)
+    const link = await reportUrl(c.var.ctx, c.var.scope.tenant, diagnosis.id)
     if (format === 'html') c.header('Content-Security-Policy', HTML_CSP)
     return c.body(render(diagnosis, format, link), 200, { 'content-type': CONTENT_TYPES[format] })
   })

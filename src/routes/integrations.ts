@@ -46,8 +46,6 @@ function defer(c: Context, work: Promise<void>): void {
   }
 }
 
-const originOf = (c: Context) => new URL(c.req.url).origin
-
 export const integrations = new Hono<AppEnv>()
   .post('/v1/integrations/zendesk', async (c) => {
     const settings = zendeskSettings(c.var.ctx.config)
@@ -57,8 +55,9 @@ export const integrations = new Hono<AppEnv>()
     const timestamp = c.req.header('x-zendesk-webhook-signature-timestamp')
     const invalid = await verifyZendesk(settings.webhookSecret, signature, timestamp, body, Date.now())
     if (invalid) throw new AppError(401, 'signature_invalid', invalid)
+    c.var.admit() // counted once verified: unsigned floods never use up the tenant's requests
     const ticketId = parseJson(body, ZendeskWebhook, 'the Zendesk webhook body')
-    defer(c, diagnoseZendeskTicket(c.var.ctx, c.var.scope, ticketId, originOf(c)))
+    defer(c, diagnoseZendeskTicket(c.var.ctx, c.var.scope, ticketId))
     return c.json({ accepted: true, ticketId }, 202)
   })
   .post('/v1/integrations/jira', async (c) => {
@@ -67,17 +66,18 @@ export const integrations = new Hono<AppEnv>()
     const body = await rawBody(c)
     const invalid = await verifyJira(settings.webhookSecret, c.req.header('x-hub-signature'), body)
     if (invalid) throw new AppError(401, 'signature_invalid', invalid)
+    c.var.admit()
     const { webhookEvent } = parseJson(body, JiraEvent, 'the Jira webhook body')
     // Acknowledged, so that Jira does not count it as a failed delivery.
     if (!JIRA_EVENTS.has(webhookEvent)) return c.json({ accepted: false, ignored: webhookEvent }, 200)
     const hook = parseJson(body, JiraWebhook, 'the Jira webhook body')
-    defer(c, diagnoseJiraIssue(c.var.ctx, c.var.scope, hook, originOf(c)))
+    defer(c, diagnoseJiraIssue(c.var.ctx, c.var.scope, hook))
     return c.json({ accepted: true, ticketId: hook.issue.key }, 202)
   })
   .post('/v1/integrations/webhook', async (c) => {
     if (!c.var.ctx.config.WEBHOOK_ATTACHMENT_BASE_URL) throw integrationOff('generic ticket webhook', 'WEBHOOK_ATTACHMENT_BASE_URL')
     const ticket = parseJson(await rawBody(c), GenericTicket, 'the ticket webhook body')
     await checkGenericTicket(c.var.ctx, ticket)
-    defer(c, diagnoseGenericTicket(c.var.ctx, c.var.scope, ticket, originOf(c)))
+    defer(c, diagnoseGenericTicket(c.var.ctx, c.var.scope, ticket))
     return c.json({ accepted: true, ticketId: ticket.ticketId }, 202)
   })

@@ -5,7 +5,7 @@ import { openApiDocument } from '../openapi.ts'
 
 // The API describing itself: no key needed, nothing stored.
 export const meta = new Hono<AppEnv>()
-  .get('/openapi.json', (c) => c.json(openApiDocument(c.var.ctx.config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin)))
+  .get('/openapi.json', (c) => c.json(openApiDocument(c.var.ctx.publicBaseUrl ?? undefined)))
   .get('/docs', (c) =>
     c.html(renderDocs(openApiDocument()), 200, { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }),
   )

@@ -16,17 +16,18 @@ function errorPage(error: AppError): string {
 // GET /r/<token>: the HTML report behind a signed, expiring link. No API key: the link is the key.
 export const reports = new Hono<AppEnv>().get('/r/:token', async (c) => {
   const { ctx } = c.var
+  const token = c.req.param('token')
   let diagnosis
   try {
     if (!ctx.linkSecret) throw new AppError(404, 'report_link_invalid', 'report links are not enabled on this server')
-    const { tenant, diagnosisId } = await verifyReportLink(ctx.linkSecret, c.req.param('token'))
+    const { tenant, diagnosisId } = await verifyReportLink(ctx.linkSecret, token)
     const scope = { storage: ctx.storage, tenant }
     diagnosis = await withDeletedBundles(scope, await getDiagnosis(scope, diagnosisId)) // 404 once deleted
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500 || !c.req.header('accept')?.includes('text/html')) throw error
     return c.body(errorPage(error), error.status as 404, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': HTML_CSP, 'referrer-policy': 'no-referrer' })
   }
-  return c.body(render(diagnosis, 'html', new URL(c.req.url).href), 200, {
+  return c.body(render(diagnosis, 'html', `${ctx.publicBaseUrl ?? ''}/r/${token}`), 200, {
     'content-type': 'text/html; charset=utf-8',
     'content-security-policy': HTML_CSP,
     'cache-control': 'private, no-store', // a deleted diagnosis must not live on in a cache

@@ -1,6 +1,6 @@
 import { BundleSummary, StoredBundle, type BundleMetadata, type ParsedBundle } from '../../schemas/bundle.ts'
-import { LIMIT_STATUS } from '../bundle/limits.ts'
-import { AppError } from '../errors.ts'
+import { ArchiveErrorCode } from '../../schemas/problem.ts'
+import { AppError, answerOf } from '../errors.ts'
 import type { Scope } from '../context.ts'
 import { keys } from '../storage/s3.ts'
 
@@ -15,9 +15,9 @@ export function summaryOf(parsed: ParsedBundle): BundleSummary {
 /** An archive we could not read is kept, and the client told so with a 422. */
 export function failIfUnreadable(bundle: ParsedBundle, side?: 'baseline' | 'suspect'): ParsedBundle {
   if (!bundle.error) return bundle
-  const status = bundle.error.code === 'archive_unsupported' ? 415 : (LIMIT_STATUS[bundle.error.code] ?? 422)
+  const code = ArchiveErrorCode.catch('archive_corrupt').parse(bundle.error.code) // parses stored by older engines
   const which = side ? `the ${side} bundle cannot be read: ` : ''
-  throw new AppError(status, bundle.error.code, `${which}${bundle.error.detail}; the upload is kept as bundle ${bundle.id}`)
+  throw answerOf(code, `${which}${bundle.error.detail}; the upload is kept as bundle ${bundle.id}`)
 }
 
 export async function loadStored({ storage, tenant }: Pick<Scope, 'storage' | 'tenant'>, id: string): Promise<StoredBundle | null> {

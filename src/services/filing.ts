@@ -8,11 +8,11 @@ import { addEntries, bundleEntries, removeEntries } from './catalog.ts'
 // them), index entries written before parsed.json (storage/s3.ts says why). The raw bytes are
 // not touched: they are the evidence, read only by their tenant.
 
-export async function fileBundle(scope: Scope, bundle: ParsedBundle, upload: string, metadata: BundleMetadata): Promise<StoredBundle> {
+/** Null when another upload of the same bytes recorded them first (a conditional write: S3, R2). */
+export async function fileBundle(scope: Scope, bundle: ParsedBundle, upload: string, metadata: BundleMetadata): Promise<StoredBundle | null> {
   const stored: StoredBundle = masked(scope, { ...bundle, upload, metadata: definedFields(metadata) })
   await addEntries(scope.storage, [...bundleEntries(scope.tenant, stored), keys.tenantEntry(scope.tenant)])
-  await scope.storage.putJson(keys.bundleParsed(scope.tenant, stored.id), stored)
-  return stored
+  return (await scope.storage.putJsonOnce(keys.bundleParsed(scope.tenant, stored.id), stored)) ? stored : null
 }
 
 /**

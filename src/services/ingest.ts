@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { concatBytes } from '../bytes.ts'
-import type { ParsedBundle } from '../../schemas/bundle.ts'
+import type { ParsedBundle, StoredBundle } from '../../schemas/bundle.ts'
 import { gunzip } from '../bundle/gzip.ts'
 import { readArchive, sniffArchive, type ArchiveEntry } from '../bundle/archive.ts'
 import { ratioGuard } from '../bundle/limits.ts'
@@ -9,6 +9,8 @@ import { readTar } from '../bundle/tar.ts'
 import type { Scope } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { keys } from '../storage/s3.ts'
+import { StorageError } from '../storage/storage-error.ts'
+import { keyLock } from '../key-lock.ts'
 import { failIfUnreadable, loadStored, type UploadMeta } from './bundles.ts'
 import { fileBundle, refileBundle } from './filing.ts'
 
@@ -28,8 +30,8 @@ export interface Upload {
 
 type Ingested = { bundle: ParsedBundle; created: boolean }
 
-export async function ingestStream(scope: Scope, { body, bytes }: Upload, meta: UploadMeta & { maxBytes: number }): Promise<Ingested> {
-  const upload = crypto.randomUUID()
+/** `upload` names the raw/ object: a new UUID, or a presigned upload's own id. */
+export async function ingestStream(scope: Scope, { body, bytes }: Upload, meta: UploadMeta & { maxBytes: number }, upload: string = crypto.randomUUID()): Promise<Ingested> {
   const writer = scope.storage.openWrite(keys.raw(scope.tenant, upload), 'application/octet-stream', bytes)
   let bundle: ParsedBundle
   try {
@@ -48,20 +50,26 @@ export function ingestBundle(scope: Scope, raw: Uint8Array, meta: UploadMeta): P
   return ingestStream(scope, { body, bytes: raw.byteLength }, { ...meta, maxBytes: Number.MAX_SAFE_INTEGER })
 }
 
-/** The same for a presigned upload, in storage under incoming/: read once, hashed and parsed. */
+/**
+ * The same for a presigned upload, in storage under incoming/: read once, hashed, parsed and
+ * written to raw/ from that one stream. The URL stays valid after the first PUT: a copy of
+ * incoming/ after hashing could copy a second PUT's bytes, under the first one's id.
+ */
 export async function ingestStored(scope: Scope, upload: string, meta: UploadMeta & { maxBytes: number }): Promise<Ingested> {
   const incoming = keys.incoming(scope.tenant, upload)
   const stored = await scope.storage.get(incoming)
   if (!stored) throw new AppError(404, 'upload_not_found', 'nothing was uploaded to this URL, or it was completed already')
-  let bundle: ParsedBundle
   try {
-    bundle = await readFlowing(scope, stored.body, meta, async () => {})
+    const result = await ingestStream(scope, { body: stored.body, bytes: stored.bytes }, meta, upload)
+    await scope.storage.remove(incoming)
+    return result
   } catch (error) {
-    // Bytes over the limit are refused for good: they are not kept to fill storage.
-    if (error instanceof AppError && error.status === 413) await scope.storage.remove(incoming).catch(() => {})
+    // Refused for good (over the limit, or kept as an unreadable bundle): not kept to fill
+    // storage. A storage failure keeps it, for the client to complete again.
+    const refused = error instanceof AppError ? error.status < 500 : error instanceof StorageError && error.code !== 'storage_unavailable'
+    if (refused) await scope.storage.remove(incoming).catch(() => {})
     throw error
   }
-  return commit(scope, upload, bundle, meta, incoming)
 }
 
 /** Hashes, counts and parses a body as it flows, handing every chunk to `sink` on the way. */
@@ -124,28 +132,34 @@ async function readFlowing(
 
 /**
  * Records the bundle under its hash, naming the upload its raw bytes are in, unless the same
- * bytes were recorded before: then this copy is deleted. A presigned upload is first copied
- * from incoming/ (where a lifecycle rule may expire what is never completed) to raw/.
+ * bytes were recorded before: then this copy is deleted. The same bytes sent many times at once
+ * are one bundle, recorded by the first to get here: the lock orders this process's uploads,
+ * the conditional write everyone's.
  */
-async function commit(scope: Scope, upload: string, bundle: ParsedBundle, meta: UploadMeta, incoming?: string): Promise<Ingested> {
+async function commit(scope: Scope, upload: string, bundle: ParsedBundle, meta: UploadMeta): Promise<Ingested> {
   const { storage, tenant } = scope
   const raw = keys.raw(tenant, upload)
   const { maxBytes: _limit, ...metadata } = meta as UploadMeta & { maxBytes?: number }
-  const known = await loadStored(scope, bundle.id)
-  if (known) {
-    await storage.remove(incoming ?? raw)
+  const dropOurs = async (known: StoredBundle): Promise<Ingested> => {
+    await storage.remove(raw)
     logIngest(scope, bundle, false)
     return { bundle: failIfUnreadable(await refileBundle(scope, known, metadata)), created: false }
   }
-  if (incoming) {
-    await storage.copy(incoming, raw)
-    await storage.remove(incoming)
-  }
-  const stored = await fileBundle(scope, bundle, upload, metadata)
-  logIngest(scope, bundle, true)
-  return { bundle: failIfUnreadable(stored), created: true }
+  return oneCommitAtATime(`${tenant}/${bundle.id}`, async () => {
+    const known = await loadStored(scope, bundle.id)
+    if (known) return dropOurs(known)
+    const stored = await fileBundle(scope, bundle, upload, metadata)
+    if (stored) {
+      logIngest(scope, bundle, true)
+      return { bundle: failIfUnreadable(stored), created: true }
+    }
+    const first = await loadStored(scope, bundle.id)
+    if (!first) throw new StorageError('storage_unavailable', 'another upload of these bytes is being recorded; try again')
+    return dropOurs(first)
+  })
 }
 
+const oneCommitAtATime = keyLock()
 /** The ingest's log line, timed from its first bytes (receivedAt) to its record in storage. */
 function logIngest(scope: Scope, bundle: ParsedBundle, created: boolean): void {
   scope.log?.({

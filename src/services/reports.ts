@@ -7,9 +7,13 @@ import { signReportLink } from '../report-links.ts'
 
 export type ReportFormat = 'json' | 'html' | 'md' | 'text'
 
-/** PUBLIC_BASE_URL/r/<signed token> when links can be signed, else the API's own HTML URL. */
-export async function reportUrl(ctx: AppContext, origin: string, tenant: string, id: string): Promise<string> {
-  const base = (ctx.config.PUBLIC_BASE_URL ?? origin).replace(/\/+$/, '')
+/**
+ * PUBLIC_BASE_URL/r/<signed token> when links can be signed, else the API's own HTML URL. Never
+ * from the request's Host header, which the client writes: the entries refuse to sign links
+ * without a base URL (ctx.publicBaseUrl), and an unsigned link without one stays relative.
+ */
+export async function reportUrl(ctx: AppContext, tenant: string, id: string): Promise<string> {
+  const base = ctx.publicBaseUrl ?? ''
   if (!ctx.linkSecret) return `${base}/v1/diagnoses/${id}?format=html`
   return `${base}/r/${await signReportLink(ctx.linkSecret, tenant, id, ctx.config.REPORT_LINK_TTL_DAYS)}`
 }

@@ -56,7 +56,6 @@ const SEND: SendOptions = { timeoutMs: 10_000, retries: 2, maxDelayMs: 5000 }
 interface Job {
   system: TicketSystem
   ticketId: string
-  origin: string // this API's, for report links without PUBLIC_BASE_URL
   dedupe: boolean // re-fired webhooks (our own comment may re-trigger) must not comment again
   replyWhenNoBundle: boolean
   list(): Promise<{ attachments: Attachment[]; skipped: Skipped[] }>
@@ -93,7 +92,7 @@ async function diagnoseBundles(ctx: AppContext, scope: Scope, job: Job, chosen: 
         { name: pair.suspect.a.name, role: 'suspect', bundleId: pair.suspect.bundle.id },
       ]
     : [{ name: suspect.a.name, role: 'suspect', bundleId: suspect.bundle.id }]
-  return { kind: 'diagnosed', diagnosis: d, reportUrl: await reportUrl(ctx, job.origin, scope.tenant, d.id), used, skipped }
+  return { kind: 'diagnosed', diagnosis: d, reportUrl: await reportUrl(ctx, scope.tenant, d.id), used, skipped }
 }
 
 async function runTicket(ctx: AppContext, scope: Scope, job: Job): Promise<void> {
@@ -164,11 +163,11 @@ function offOrigin(ctx: AppContext) {
 
 const notUnder = (base: string, setting: string) => `not under ${setting} (${new URL(base).origin}), so it was not fetched`
 
-export function diagnoseZendeskTicket(ctx: AppContext, scope: Scope, ticketId: string, origin: string): Promise<void> {
+export function diagnoseZendeskTicket(ctx: AppContext, scope: Scope, ticketId: string): Promise<void> {
   const s = zendeskSettings(ctx.config)!
   const auth = { origin: new URL(s.baseUrl).origin, headers: { authorization: s.auth } }
   return runTicket(ctx, scope, {
-    system: 'zendesk', ticketId, origin, dedupe: true, replyWhenNoBundle: true,
+    system: 'zendesk', ticketId, dedupe: true, replyWhenNoBundle: true,
     async list() {
       // Newest first, so the two newest bundles are usually on the first page.
       let url: string | null = `${commentsUrl(s, ticketId)}?sort_order=desc`
@@ -191,14 +190,14 @@ export function diagnoseZendeskTicket(ctx: AppContext, scope: Scope, ticketId: s
   })
 }
 
-export function diagnoseJiraIssue(ctx: AppContext, scope: Scope, hook: JiraWebhook, origin: string): Promise<void> {
+export function diagnoseJiraIssue(ctx: AppContext, scope: Scope, hook: JiraWebhook): Promise<void> {
   const s = jiraSettings(ctx.config)!
   const auth = { origin: new URL(s.baseUrl).origin, headers: { authorization: s.auth } }
   const key = hook.issue.key
   return runTicket(ctx, scope, {
     // No comment on an issue without a bundle: every new issue in the webhook's scope fires, and
     // attachment_created follows when a bundle arrives.
-    system: 'jira', ticketId: key, origin, dedupe: true, replyWhenNoBundle: false,
+    system: 'jira', ticketId: key, dedupe: true, replyWhenNoBundle: false,
     async list() {
       const listed = hook.issue.fields?.attachment ?? (await getJson(issueUrl(s, key), JiraIssue, { ...auth, timeoutMs: API_TIMEOUT_MS })).fields.attachment
       return { attachments: jiraAttachments(listed ?? []), skipped: [] }
@@ -220,10 +219,10 @@ export async function checkGenericTicket(ctx: AppContext, ticket: GenericTicket)
   if (!checked.ok) throw new AppError(400, 'callback_refused', `replyUrl: ${checked.reason}`)
 }
 
-export function diagnoseGenericTicket(ctx: AppContext, scope: Scope, ticket: GenericTicket, origin: string): Promise<void> {
+export function diagnoseGenericTicket(ctx: AppContext, scope: Scope, ticket: GenericTicket): Promise<void> {
   const base = ctx.config.WEBHOOK_ATTACHMENT_BASE_URL!
   return runTicket(ctx, scope, {
-    system: 'webhook', ticketId: ticket.ticketId, origin, dedupe: false, replyWhenNoBundle: true,
+    system: 'webhook', ticketId: ticket.ticketId, dedupe: false, replyWhenNoBundle: true,
     list: async () => ({
       attachments: ticket.attachments.map((a) => ({ key: redactUrl(a.url), name: a.filename, url: a.url, created: null, size: null })),
       skipped: [],

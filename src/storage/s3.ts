@@ -50,7 +50,6 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
-  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -65,7 +64,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
-import { AppError } from '../errors.ts'
+import { StorageError } from './storage-error.ts'
 import { partWriter, putWriter, type ObjectWriter } from './writers.ts'
 
 export type { ObjectWriter }
@@ -78,7 +77,7 @@ export const keys = {
   bundleParsed: (tenant: string, id: string) => `${tenantPrefix(tenant)}/bundles/${id}/parsed.json`,
   diagnosis: (tenant: string, id: string) => `${tenantPrefix(tenant)}/diagnoses/${id}.json`,
   deliveries: (tenant: string, id: string) => `${tenantPrefix(tenant)}/diagnoses/${id}.deliveries.json`,
-  /** A presigned upload, until it is completed: then copied to raw/ and deleted. */
+  /** A presigned upload, until it is completed: then written to raw/ from the stream that is hashed, and deleted. */
   incoming: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/incoming/${upload}`,
   /** What a presigned upload was promised (size, multipart id, expiry), until it is completed. */
   upload: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/uploads/${upload}.json`,
@@ -138,14 +137,14 @@ export function createStorage(options: StorageOptions) {
   })
   const Bucket = options.bucket
 
-  /** Runs one SDK call; a storage failure becomes a 503 the client may retry. */
+  /** Runs one SDK call; a failure becomes a StorageError (storage_unavailable, unless the call said otherwise). */
   async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run()
     } catch (error) {
-      if (error instanceof AppError) throw error
+      if (error instanceof StorageError) throw error
       const reason = error instanceof Error ? error.message : String(error)
-      throw new AppError(503, 'storage_unavailable', `storage did not ${what}: ${reason}`)
+      throw new StorageError('storage_unavailable', `storage did not ${what}: ${reason}`)
     }
   }
 
@@ -219,6 +218,26 @@ export function createStorage(options: StorageOptions) {
       await this.put(key, JSON.stringify(value), 'application/json')
     },
 
+    /**
+     * Writes the object only if there is none (`If-None-Match: *`, honoured by S3 and R2): false
+     * when one was there first. s3rver ignores the condition; the embedded path relies on the
+     * caller's in-process lock instead.
+     */
+    async putJsonOnce(key: string, value: unknown): Promise<boolean> {
+      const Body = new TextEncoder().encode(JSON.stringify(value))
+      return call('store the object', async () => {
+        try {
+          await client.send(new PutObjectCommand({ Bucket, Key: key, Body, ContentType: 'application/json', ContentLength: Body.byteLength, IfNoneMatch: '*' }))
+          return true
+        } catch (error) {
+          // 412: the object exists; 409: another conditional write of it is under way.
+          const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode
+          if (status === 412 || status === 409) return false
+          throw error
+        }
+      })
+    },
+
     /** Writes an object as it streams: one PUT when its length is known, else multipart (writers.ts). */
     openWrite(key: string, contentType: string, bytes?: number): ObjectWriter {
       if (bytes !== undefined && options.requestBody) {
@@ -244,11 +263,6 @@ export function createStorage(options: StorageOptions) {
       )
     },
 
-    async copy(from: string, to: string): Promise<void> {
-      await call('copy the object', () =>
-        client.send(new CopyObjectCommand({ Bucket, Key: to, CopySource: `${Bucket}/${from.split('/').map(encodeURIComponent).join('/')}` })),
-      )
-    },
 
     /**
      * Up to `max` keys under `prefix`, in key order, after `startAfter`; `more` when the listing
@@ -293,7 +307,7 @@ export function createStorage(options: StorageOptions) {
         } catch (error) {
           // Wrong ETags or part numbers are the client's to fix, not a storage outage.
           const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
-          if (status === 400 || status === 404) throw new AppError(400, 'invalid_parts', `storage refused the parts: ${(error as Error).message}`)
+          if (status === 400 || status === 404) throw new StorageError('invalid_parts', `storage refused the parts: ${(error as Error).message}`)
           throw error
         }
       })

@@ -11,7 +11,7 @@
  * stored), reused part after part: memory stays at buffers × partBytes however large the object,
  * and a write waits only when storage has fallen that far behind (backpressure).
  */
-import { AppError } from '../errors.ts'
+import { StorageError } from './storage-error.ts'
 
 export interface ObjectWriter {
   write(chunk: Uint8Array): Promise<void>
@@ -132,7 +132,7 @@ export function putWriter(send: (body: ReadableStream<Uint8Array>, signal: Abort
     async write(chunk) {
       check()
       written += chunk.byteLength
-      if (written > bytes) throw new AppError(400, 'length_mismatch', `the body is longer than the ${bytes} bytes its length said`)
+      if (written > bytes) throw new StorageError('length_mismatch', `the body is longer than the ${bytes} bytes its length said`)
       controller.enqueue(chunk)
       while ((controller.desiredSize ?? 1) <= 0 && !failure) await new Promise<void>((go) => (wake = go))
       check()
@@ -140,7 +140,7 @@ export function putWriter(send: (body: ReadableStream<Uint8Array>, signal: Abort
     async close() {
       if (written !== bytes) {
         await this.abort()
-        throw new AppError(400, 'length_mismatch', `the body ended after ${written} of the ${bytes} bytes its length said`)
+        throw new StorageError('length_mismatch', `the body ended after ${written} of the ${bytes} bytes its length said`)
       }
       controller.close()
       await sent

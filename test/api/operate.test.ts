@@ -38,7 +38,7 @@ describe('a server without keys', () => {
 
   it('is open on loopback for npm start, and closed there too when it listens on every interface', async () => {
     expect(await statusOf(await startServer(env(), { openOnLoopback: true }))).toEqual([404, 'bundle_not_found'])
-    const wide = await startServer(env({ HOST: '0.0.0.0' }), { openOnLoopback: true })
+    const wide = await startServer(env({ HOST: '0.0.0.0', PUBLIC_BASE_URL: 'https://memgap.example.com' }), { openOnLoopback: true })
     expect(wide.auth).toMatch(/refusing/)
     expect(await statusOf(wide)).toEqual([500, 'not_configured'])
   })

@@ -37,7 +37,7 @@ describe('POST /v1/uploads', () => {
     const summary = BundleSummary.parse(await done.json())
     expect(summary.id).toBe(sha256(kafka))
     expect(summary.files.find((f) => f.path === 'dumps/5-7f2250000000-7f2254000000.bin')).toMatchObject({ kind: 'dump', bytes: 67108864 })
-    expect(await storage.exists(keys.incoming('public', ticket.id))).toBe(false) // copied to raw/, then deleted
+    expect(await storage.exists(keys.incoming('public', ticket.id))).toBe(false) // written to raw/ as it was read, then deleted
     expect(await storage.exists(keys.raw('public', ticket.id))).toBe(true)
     const raw = await fetch(`${server.url}/v1/bundles/${summary.id}/raw`)
     expect(sha256(new Uint8Array(await raw.arrayBuffer()))).toBe(summary.id)
@@ -62,15 +62,43 @@ describe('POST /v1/uploads', () => {
     expect(BundleSummary.parse(await done.json()).id).toBe(sha256(bundle))
   })
 
-  it('refuses, and deletes, more bytes than the upload declared', async () => {
-    // S3 and R2 refuse them at the PUT (the length is signed); s3rver does not check, so the
-    // server's own check is what this proves.
+  it('the store refuses a PUT longer than the URL signs, as S3 and R2 do', async () => {
     const ticket = await open({ bytes: 1000 })
-    expect((await fetch(ticket.put!.url, { method: 'PUT', body: kafka })).status).toBe(200)
+    const put = await fetch(ticket.put!.url, { method: 'PUT', body: kafka.subarray(0, 2000) })
+    expect(put.status).toBe(403)
+    expect(await put.text()).toContain('SignatureDoesNotMatch')
+    expect(await storage.exists(keys.incoming('public', ticket.id))).toBe(false)
+    expect((await fetch(ticket.put!.url, { method: 'PUT', body: kafka.subarray(0, 999) })).status).toBe(403) // shorter too
+    expect((await fetch(ticket.put!.url, { method: 'PUT', body: kafka.subarray(0, 1000) })).status).toBe(200)
+  })
+
+  it('refuses, and deletes, more bytes than the upload declared, where a store let them in', async () => {
+    const ticket = await open({ bytes: 1000 })
+    await storage.put(keys.incoming('public', ticket.id), kafka, 'application/gzip') // a store that checks no length
     const done = await fetch(`${server.url}${ticket.complete}`, { method: 'POST' })
     expect(done.status).toBe(413)
     expect(await done.json()).toMatchObject({ code: 'upload_too_large' })
     expect(await storage.exists(keys.incoming('public', ticket.id))).toBe(false)
+  })
+
+  it('serves from /raw the bytes the id names, even when the URL is PUT to again during complete', async () => {
+    // The kafka capture (a 64 MiB dump inside) takes a while to parse: a second PUT lands
+    // while complete reads the first. Raw bytes are written from the stream that was hashed.
+    const other = kafka.slice()
+    const middle = other.byteLength >> 1
+    other[middle] = other[middle]! ^ 0xff // same length, other bytes
+    for (const delayMs of [30, 150, 400]) {
+      const ticket = await open({ bytes: kafka.byteLength })
+      expect((await fetch(ticket.put!.url, { method: 'PUT', body: kafka })).status).toBe(200)
+      const done = fetch(`${server.url}${ticket.complete}`, { method: 'POST' })
+      await new Promise((r) => setTimeout(r, delayMs))
+      expect((await fetch(ticket.put!.url, { method: 'PUT', body: other })).status).toBe(200)
+      const res = await done
+      expect(res.status).toBeLessThan(300)
+      const { id } = BundleSummary.parse(await res.json())
+      const raw = new Uint8Array(await (await fetch(`${server.url}/v1/bundles/${id}/raw`)).arrayBuffer())
+      expect(sha256(raw), `second PUT after ${delayMs} ms`).toBe(id)
+    }
   })
 
   it('refuses a size over the limit and an unknown upload', async () => {

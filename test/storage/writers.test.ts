@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../src/errors.ts'
+import { StorageError } from '../../src/storage/storage-error.ts'
 import { createStorage } from '../../src/storage/s3.ts'
 import { partWriter, type MultipartCalls } from '../../src/storage/writers.ts'
 import { prng } from '../content/helpers.ts'
@@ -58,12 +58,12 @@ describe('streamed writes to S3', () => {
     const short = storage.openWrite('short', 'application/octet-stream', 1000)
     await short.write(new Uint8Array(999))
     const error = await short.close().catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(AppError)
-    expect((error as AppError).code).toBe('length_mismatch')
+    expect(error).toBeInstanceOf(StorageError)
+    expect((error as StorageError).code).toBe('length_mismatch')
 
     const long = storage.openWrite('long', 'application/octet-stream', 1000)
     await long.write(new Uint8Array(600))
-    expect(((await long.write(new Uint8Array(600)).catch((e: unknown) => e)) as AppError).code).toBe('length_mismatch')
+    expect(((await long.write(new Uint8Array(600)).catch((e: unknown) => e)) as StorageError).code).toBe('length_mismatch')
     await long.abort()
     expect(await storage.exists('short')).toBe(false)
     expect(await storage.exists('long')).toBe(false)
@@ -136,10 +136,10 @@ describe('partWriter scheduling', () => {
     const { calls, pending, log } = recordingCalls()
     const writer = partWriter(calls, 10, 3)
     await writer.write(new Uint8Array(10))
-    pending[0]!.fail(new AppError(503, 'storage_unavailable', 'down'))
+    pending[0]!.fail(new StorageError('storage_unavailable', 'down'))
     await tick()
     const error = await writer.write(new Uint8Array(1)).catch((e: unknown) => e)
-    expect((error as AppError).code).toBe('storage_unavailable')
+    expect((error as StorageError).code).toBe('storage_unavailable')
     await writer.abort()
     expect(log.at(-1)).toBe('abort')
   })

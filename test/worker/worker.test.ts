@@ -6,6 +6,7 @@ import { bigBundle } from '../helpers/big-bundle.ts'
 import { fixture, form, sha256 } from '../helpers/fixtures.ts'
 import { storedRaw, testBucket, workerVars } from '../helpers/storage.ts'
 import { startWranglerDev, type DevWorker } from '../helpers/wrangler.ts'
+import { postChunked } from '../helpers/flood.ts'
 
 // The same upload-and-diagnose path through the Worker in workerd, against the same S3 server.
 
@@ -88,5 +89,18 @@ describe('the Worker in workerd (wrangler dev)', () => {
     const res = await fetch(`${worker.url}/v1/bundles`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })
     expect(res.status).toBe(415)
     expect(await res.json()).toMatchObject({ code: 'unsupported_media_type' })
+  })
+
+  it('stops a chunked JSON body at the JSON limit (body_too_large), in workerd too', async () => {
+    const small = await postChunked(`${worker.url}/v1/diagnoses`, { 'content-type': 'application/json' }, 128 * 1024)
+    expect(small.status, worker.output()).toBe(413)
+    expect(JSON.parse(small.body)).toMatchObject({ code: 'body_too_large' })
+    // A flood: the Worker answers 413 and reads no further. wrangler dev's proxy then either
+    // resets the connection or reports the Worker "restarted mid-request" (a 503 of its own);
+    // either way it stopped long before the 64 MiB (read whole, it would be a 400 invalid_json).
+    const flood = await postChunked(`${worker.url}/v1/diagnoses`, { 'content-type': 'application/json' }, 64 * 1024 * 1024)
+    const refused = flood.status === 413 || flood.error === 'ECONNRESET' || /restarted mid-request/.test(flood.body)
+    expect(refused, JSON.stringify(flood)).toBe(true)
+    expect(flood.sent).toBeLessThan(32 * 1024 * 1024)
   })
 })
