@@ -26,6 +26,8 @@ const PART_NAMES: Record<string, string> = {
   kernelStack: 'kernel stacks',
   pageTables: 'page tables',
   hugePages: 'huge pages',
+  keptBack: 'cache held back',
+  memTotal: 'less RAM',
 }
 
 function parts(gap: Gap): string {
