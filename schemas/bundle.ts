@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { Warning } from './warning.ts'
 import { DumpScan } from './content.ts'
 import { Manifest, Meminfo, Pmap, ProcStatus, SmapsRollup } from './parsers.ts'
-import { Dmesg, KafkaConfig, KafkaLog, KafkaStatsSample, MapsRow, Slabinfo, SmapsRow } from './sources.ts'
+import { Dmesg, KafkaConfig, KafkaLog, KafkaStatsSample, MapsRow, Slabinfo, SmapsRow, Vmstat } from './sources.ts'
 
 /** What a file in a bundle is, recognised by its content (the path only hints). */
 export const FileKind = z.enum([
@@ -75,6 +75,8 @@ export const ParsedBundle = BundleSummary.extend({
   oom: z.array(Dmesg.extend({ file: z.string() })).default([]),
   slabinfo: Slabinfo.extend({ file: z.string() }).nullable().default(null),
   dumps: z.array(z.object({ file: z.string(), scan: DumpScan })).default([]),
+  // /proc/vmstat's memory-pressure counters (src/parsers/vmstat.ts PRESSURE_COUNTERS), since boot.
+  vmstat: z.object({ file: z.string(), counters: Vmstat.shape.counters }).nullable().default(null),
 })
 export type ParsedBundle = z.infer<typeof ParsedBundle>
 

@@ -17,9 +17,11 @@
  * Table memory is in pages: KiB assume 4 KiB pages (x86, most arm64 builds; not 16/64 KiB kernels).
  * Other kernel lines are not OOM reports and are skipped without a word.
  */
-import type { Dmesg, OomReport, OomTask, OomVictim } from '../../schemas/sources.ts'
+import { Dmesg } from '../../schemas/sources.ts'
+import type { OomReport, OomTask, OomVictim } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, readInt, splitLines, warningList } from './common.ts'
+import { defineSource } from '../bundle/source.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 
@@ -220,3 +222,15 @@ function readVictim(m: RegExpExecArray, n: number, time: string | null, report: 
     oomScoreAdj,
   }
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const dmesgSource = defineSource({
+  kind: 'dmesg',
+  order: 'loose: an OOM report anywhere in the head makes a kernel log; before ps and application logs',
+  loose: true,
+  detect: looksLikeDmesg,
+  parse: parseDmesg,
+  schema: Dmesg,
+  field: 'oom',
+  keep: (data, file) => ({ ...data, file }),
+})
