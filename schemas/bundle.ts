@@ -84,6 +84,11 @@ export type ParsedBundle = z.infer<typeof ParsedBundle>
  * parsed.json as stored: the parsed bundle and the upload whose raw bytes it was parsed from
  * (`raw/<upload>`: the bytes stay where they were written, they are not moved to the hash).
  */
-export const StoredBundle = ParsedBundle.extend({ upload: z.uuid() })
+export const StoredBundle = ParsedBundle.extend({
+  upload: z.uuid(),
+  // The version of the source registry that parsed it (SOURCES_VERSION, src/bundle/sources.ts);
+  // 1: written before versions were recorded. Another version is parsed anew from raw/<upload>.
+  parserVersion: z.number().int().positive().default(1),
+})
 export type StoredBundle = z.infer<typeof StoredBundle>
 

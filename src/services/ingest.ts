@@ -5,6 +5,7 @@ import { gunzip } from '../bundle/gzip.ts'
 import { readArchive, sniffArchive, type ArchiveEntry } from '../bundle/archive.ts'
 import { ratioGuard } from '../bundle/limits.ts'
 import { readEntries } from '../bundle/read.ts'
+import { SOURCES_VERSION } from '../bundle/sources.ts'
 import { readTar } from '../bundle/tar.ts'
 import type { Scope } from '../context.ts'
 import { AppError } from '../errors.ts'
@@ -132,15 +133,36 @@ async function commit(scope: Scope, upload: string, bundle: ParsedBundle, incomi
   const known = await loadStored(scope, bundle.id)
   if (known) {
     await storage.remove(incoming ?? raw)
-    return { bundle: failIfUnreadable(known), created: false }
+    if (known.current) return { bundle: failIfUnreadable(known.bundle), created: false }
+    // Parsed by older sources: this parse of the same bytes replaces it, the first raw copy stays.
+    const renewed = await storeParse(scope, { ...bundle, receivedAt: known.bundle?.receivedAt ?? bundle.receivedAt }, known.upload)
+    return { bundle: failIfUnreadable(renewed), created: false }
   }
   if (incoming) {
     await storage.copy(incoming, raw)
     await storage.remove(incoming)
   }
-  const stored: StoredBundle = { ...bundle, upload }
+  return { bundle: failIfUnreadable(await storeParse(scope, bundle, upload)), created: true }
+}
+
+async function storeParse({ storage, tenant }: Scope, bundle: ParsedBundle, upload: string): Promise<StoredBundle> {
+  const stored: StoredBundle = { ...bundle, upload, parserVersion: SOURCES_VERSION }
   await storage.putJson(keys.bundleParsed(tenant, bundle.id), stored)
-  return { bundle: failIfUnreadable(stored), created: true }
+  return stored
+}
+
+/**
+ * A stored bundle parsed anew from its raw bytes, and stored again: its parse was written by
+ * other sources (another SOURCES_VERSION). Null when the raw bytes are gone or are not the
+ * bundle's any more (their hash is not its id): the old parse then stands.
+ */
+export async function reparseStored(scope: Scope, id: string, upload: string, was: StoredBundle | null): Promise<StoredBundle | null> {
+  const raw = await scope.storage.get(keys.raw(scope.tenant, upload))
+  if (!raw) return null
+  const meta = { host: was?.host ?? undefined, role: was?.role ?? undefined, maxBytes: Number.MAX_SAFE_INTEGER }
+  const bundle = await readFlowing(scope, raw.body, meta, async () => {})
+  if (bundle.id !== id) return null
+  return storeParse(scope, { ...bundle, receivedAt: was?.receivedAt ?? bundle.receivedAt }, upload)
 }
 
 async function readHead(next: () => Promise<Uint8Array | null>, want: number): Promise<Uint8Array[]> {
