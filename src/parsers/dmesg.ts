@@ -232,5 +232,16 @@ export const dmesgSource = defineSource({
   parse: parseDmesg,
   schema: Dmesg,
   field: 'oom',
-  keep: (data, file) => ({ ...data, file }),
+  // The latest reports, each with its largest tasks: what the oom-kill rule cites.
+  keep: (data, file) => ({ reports: data.reports.slice(-MAX_REPORTS_KEPT).map((r) => ({ ...r, tasks: largestTasks(r.tasks) })), file }),
 })
+
+const MAX_REPORTS_KEPT = 64
+const MAX_TASKS_KEPT = 32
+
+/** The largest tasks by RSS, in the table's order. */
+function largestTasks(tasks: OomTask[]): OomTask[] {
+  if (tasks.length <= MAX_TASKS_KEPT) return tasks
+  const floor = [...tasks].sort((a, b) => b.rssKib - a.rssKib)[MAX_TASKS_KEPT - 1]!.rssKib
+  return tasks.filter((t) => t.rssKib >= floor).slice(0, MAX_TASKS_KEPT)
+}

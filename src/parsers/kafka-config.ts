@@ -18,7 +18,7 @@
 import { KafkaConfig } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
-import { defineSource } from '../bundle/source.ts'
+import { capRecord, defineSource } from '../bundle/source.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 
@@ -116,5 +116,5 @@ export const kafkaConfigSource = defineSource({
   parse: parseKafkaConfig,
   schema: KafkaConfig,
   field: 'kafkaConfigs',
-  keep: (data, file) => ({ ...data, file }),
+  keep: (data, file) => ({ ...data, properties: capRecord(data.properties), lines: capRecord(data.lines), file }),
 })

@@ -204,6 +204,10 @@ export const kafkaStatsSource = defineSource({
     // The first and the latest sample: enough to see whether anything moved.
     const first = data.samples[0]
     const latest = data.samples.at(-1)
-    return first && latest ? { file, samples: data.samples.length, first, latest } : null
+    const capped = (s: typeof first & object) => ({ ...s, brokers: s.brokers.slice(0, MAX_LISTED), topics: s.topics.slice(0, MAX_LISTED) })
+    return first && latest ? { file, samples: data.samples.length, first: capped(first), latest: capped(latest) } : null
   },
 })
+
+/** Brokers and topics kept of a sample: a client talks to a few brokers, and a producer to tens of topics. */
+const MAX_LISTED = 256

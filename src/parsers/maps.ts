@@ -14,7 +14,7 @@ import { Maps } from '../../schemas/sources.ts'
 import type { MapsRow } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
-import { defineSource } from '../bundle/source.ts'
+import { defineSource, firstOfEach } from '../bundle/source.ts'
 import { pidFromPath } from '../bundle/hints.ts'
 
 const LINE =
@@ -79,5 +79,6 @@ export const mapsSource = defineSource({
   parse: parseMaps,
   schema: Maps,
   field: 'procMaps',
-  keep: (data, file) => ({ file, pid: pidFromPath(file), rows: data.rows }),
+  // The analysis reads which files a process maps (its libraries), not each mapping.
+  keep: (data, file) => ({ file, pid: pidFromPath(file), rows: firstOfEach(data.rows.filter((r) => r.path), (r) => r.path) }),
 })

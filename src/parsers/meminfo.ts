@@ -14,7 +14,7 @@
 import { Meminfo } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, isPromptLine, readKib, splitField, splitLines, warningList } from './common.ts'
-import { defineSource } from '../bundle/source.ts'
+import { capRecord, defineSource } from '../bundle/source.ts'
 
 /** Fields the kernel prints (2.6 to 6.x). Others are kept too: a new kernel may add some. */
 const KNOWN = new Set([
@@ -103,5 +103,5 @@ export const meminfoSource = defineSource({
   parse: parseMeminfo,
   schema: Meminfo,
   field: 'meminfo',
-  keep: (data, file) => ({ ...data, file }),
+  keep: (data, file) => ({ fields: capRecord(data.fields), file }),
 })

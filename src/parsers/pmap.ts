@@ -23,7 +23,7 @@ import { Pmap } from '../../schemas/parsers.ts'
 import type { PmapRow } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, readInt, splitLines, warningList } from './common.ts'
-import { defineSource } from '../bundle/source.ts'
+import { defineSource, MAX_ROWS_KEPT } from '../bundle/source.ts'
 import { pidFromPath, nameFromPath } from '../bundle/hints.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
@@ -182,5 +182,5 @@ export const pmapSource = defineSource({
   parse: parsePmap,
   schema: Pmap,
   field: 'maps',
-  keep: (data, file) => ({ file, pid: data.pid ?? pidFromPath(file), name: nameFromPath(file), pmap: data }),
+  keep: (data, file) => ({ file, pid: data.pid ?? pidFromPath(file), name: nameFromPath(file), pmap: { ...data, rows: data.rows.slice(0, MAX_ROWS_KEPT) } }),
 })

@@ -19,7 +19,7 @@ import { Ps } from '../../schemas/parsers.ts'
 import type { PsRow } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { basename, excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
-import { defineSource } from '../bundle/source.ts'
+import { defineSource, MAX_ROWS_KEPT } from '../bundle/source.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 type Role = 'pid' | 'ppid' | 'rss' | 'vsz' | 'command' | 'other'
@@ -304,5 +304,5 @@ export const psSource = defineSource({
   parse: parsePs,
   schema: Ps,
   field: 'ps',
-  keep: (data, file) => ({ file, ps: data }),
+  keep: (data, file) => ({ file, ps: { ...data, rows: data.rows.slice(0, MAX_ROWS_KEPT) } }),
 })

@@ -19,7 +19,7 @@ import { Slabinfo } from '../../schemas/sources.ts'
 import type { SlabCache } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
-import { defineSource } from '../bundle/source.ts'
+import { defineSource, MAX_ROWS_KEPT } from '../bundle/source.ts'
 
 const PAGE_KIB = 4
 const ROW =
@@ -109,5 +109,5 @@ export const slabinfoSource = defineSource({
   parse: parseSlabinfo,
   schema: Slabinfo,
   field: 'slabinfo',
-  keep: (data, file) => ({ ...data, file }),
+  keep: (data, file) => ({ ...data, caches: data.caches.slice(0, MAX_ROWS_KEPT), file }),
 })

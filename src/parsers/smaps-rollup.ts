@@ -15,7 +15,7 @@
 import { SmapsRollup } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, readKib, splitField, splitLines, warningList } from './common.ts'
-import { defineSource } from '../bundle/source.ts'
+import { capRecord, defineSource } from '../bundle/source.ts'
 import { pidFromPath } from '../bundle/hints.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
@@ -88,5 +88,5 @@ export const smapsRollupSource = defineSource({
   parse: parseSmapsRollup,
   schema: SmapsRollup,
   field: 'rollups',
-  keep: (data, file) => ({ ...data, file, pid: pidFromPath(file) }),
+  keep: (data, file) => ({ fields: capRecord(data.fields), file, pid: pidFromPath(file) }),
 })

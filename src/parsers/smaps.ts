@@ -22,7 +22,7 @@ import type { SmapsRow } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, isPromptLine, readKib, splitField, splitLines, warningList } from './common.ts'
 import { readMapsLine } from './maps.ts'
-import { defineSource } from '../bundle/source.ts'
+import { defineSource, firstOfEach } from '../bundle/source.ts'
 import { pidFromPath } from '../bundle/hints.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
@@ -111,5 +111,10 @@ export const smapsSource = defineSource({
   parse: parseSmaps,
   schema: Smaps,
   field: 'smaps',
-  keep: (data, file) => ({ file, pid: pidFromPath(file), rows: data.rows }),
+  // The analysis reads which files a process maps (its libraries), not each mapping's every field.
+  keep: (data, file) => ({
+    file,
+    pid: pidFromPath(file),
+    rows: firstOfEach(data.rows.filter((r) => r.path), (r) => r.path).map((r) => ({ ...r, fields: {}, vmFlags: null })),
+  }),
 })

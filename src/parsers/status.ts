@@ -16,7 +16,7 @@
 import { ProcStatus } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, readInt, readKib, splitField, splitLines, warningList } from './common.ts'
-import { defineSource } from '../bundle/source.ts'
+import { capRecord, defineSource } from '../bundle/source.ts'
 import { pidFromPath } from '../bundle/hints.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
@@ -89,5 +89,5 @@ export const statusSource = defineSource({
   parse: parseStatus,
   schema: ProcStatus,
   field: 'statuses',
-  keep: (data, file) => ({ ...data, pid: data.pid ?? pidFromPath(file), file }),
+  keep: (data, file) => ({ ...data, memory: capRecord(data.memory), pid: data.pid ?? pidFromPath(file), file }),
 })
