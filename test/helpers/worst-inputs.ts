@@ -11,7 +11,7 @@ export const WORST: Record<TextKind, (lines: number) => string> = {
   // ~60 fields are real; a hostile file names thousands.
   meminfo: (n) => `MemTotal: 24683748 kB\nMemFree: 1 kB\n${range(n).map((i) => `Field${i}: ${i} kB`).join('\n')}\n`,
   // repeated PIDs with long arguments (`ps -ww`)
-  ps: (n) => `  PID  PPID   RSS    VSZ COMMAND COMMAND\n${range(n).map(() => `    1     0  1000   2000 x /usr/bin/x ${'--flag=value '.repeat(40)}`).join('\n')}\n`,
+  ps: (n) => `  PID  PPID   RSS    VSZ COMMAND COMMAND\n${range(n).map(() => `    1     0  1000   2000 x /usr/bin/x ${'--flag=value '.repeat(10)}`).join('\n')}\n`,
   pmap: (n) => `5:   /usr/bin/x\nAddress           Kbytes     RSS   Dirty Mode  Mapping\n${range(n).map((i) => `0000${hex(i)}       4       4       4 rw---   [ anon ]`).join('\n')}\n`,
   // the report's attack: 121k mappings of one file; distinct files make more rows
   smaps: (n) => range(Math.ceil(n / 3)).map((i) => `${hex(i)}-${hex(i + 1)} r-xp 00000000 08:02 173521 /usr/lib/x${i % 1000}.so\nSize: 328 kB\nRss: 100 kB`).join('\n') + '\n',
