@@ -16,6 +16,9 @@ const PARTS = {
 } as const
 type Part = keyof typeof PARTS
 
+/** Sure when the verdict itself is kernel-side; less when the kernel part sits beside a user-space one. */
+const CONFIDENCE = { verdict: 0.9, part: 0.6 }
+
 const ADVICE: Record<Part, string> = {
   shmem:
     'Find what fills tmpfs: `df -h -t tmpfs` and `du -xsh /dev/shm/* /run/* /tmp/*` where they are tmpfs, and `ipcs -m` for SysV segments ' +
@@ -43,7 +46,7 @@ export const kernelGrowth: Rule = (context) => {
     {
       kind: 'kernel-growth',
       process: null,
-      confidence: gap.verdict === 'kernel' || gap.verdict === 'shmem' ? 0.9 : 0.6,
+      confidence: gap.verdict === 'kernel' || gap.verdict === 'shmem' ? CONFIDENCE.verdict : CONFIDENCE.part,
       title: `The gap is kernel-side memory: ${names}`,
       detail: `${names} of a ${mib(gap.kib)} gap. This memory is not in any process's RSS, so no process is to blame for it directly.`,
       evidence,
