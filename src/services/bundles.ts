@@ -6,7 +6,9 @@ import { AppError } from '../errors.ts'
 import type { Scope } from '../context.ts'
 import { keys } from '../storage/s3.ts'
 
-// Stored bundles: their summaries, and what an unreadable one answers. Ingest is in ingest.ts.
+// Stored bundles: their summaries, what an unreadable one answers, and whether a stored parse is
+// current. A parse by other sources (another SOURCES_VERSION) is parsed anew from its raw bytes on
+// its next read (stored.ts) or upload (ingest.ts). Ingest is in ingest.ts.
 
 export interface UploadMeta {
   host?: string
