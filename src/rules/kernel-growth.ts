@@ -1,6 +1,6 @@
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import type { Gap } from '../../schemas/diagnosis.ts'
-import type { Evidence, Finding } from '../../schemas/findings.ts'
+import type { Evidence } from '../../schemas/findings.ts'
 import { mib } from '../analysis/summary.ts'
 import { MATTERS_KIB } from '../analysis/thresholds.ts'
 import type { Rule } from './context.ts'

@@ -133,6 +133,7 @@ async function commit(scope: Scope, upload: string, bundle: ParsedBundle, incomi
   const known = await loadStored(scope, bundle.id)
   if (known) {
     await storage.remove(incoming ?? raw)
+    logIngest(scope, bundle, false)
     if (known.current) return { bundle: failIfUnreadable(known.bundle), created: false }
     // Parsed by older sources: this parse of the same bytes replaces it, the first raw copy stays.
     const renewed = await storeParse(scope, { ...bundle, receivedAt: known.bundle?.receivedAt ?? bundle.receivedAt }, known.upload)
@@ -142,7 +143,9 @@ async function commit(scope: Scope, upload: string, bundle: ParsedBundle, incomi
     await storage.copy(incoming, raw)
     await storage.remove(incoming)
   }
-  return { bundle: failIfUnreadable(await storeParse(scope, bundle, upload)), created: true }
+  const stored = await storeParse(scope, bundle, upload)
+  logIngest(scope, bundle, true)
+  return { bundle: failIfUnreadable(stored), created: true }
 }
 
 async function storeParse({ storage, tenant }: Scope, bundle: ParsedBundle, upload: string): Promise<StoredBundle> {
@@ -165,9 +168,24 @@ export async function reparseStored(scope: Scope, id: string, upload: string, wa
   return storeParse(scope, { ...bundle, receivedAt: was?.receivedAt ?? bundle.receivedAt }, upload)
 }
 
+/** The ingest's log line, timed from its first bytes (receivedAt) to its record in storage. */
+function logIngest(scope: Scope, bundle: ParsedBundle, created: boolean): void {
+  scope.log?.({
+    event: 'ingest',
+    requestId: scope.requestId ?? null,
+    tenant: scope.tenant,
+    bundleId: bundle.id,
+    created,
+    bytes: bundle.bytes,
+    files: bundle.files.length,
+    warnings: bundle.warnings.length,
+    seconds: (Date.now() - Date.parse(bundle.receivedAt)) / 1000,
+  })
+}
+
 async function readHead(next: () => Promise<Uint8Array | null>, want: number): Promise<Uint8Array[]> {
   const head: Uint8Array[] = []
-  for (let held = 0, chunk; held < want && (chunk = await next()); held += chunk.byteLength) head.push(chunk)
+  for (let held = 0, chunk: Uint8Array | null; held < want && (chunk = await next()); held += chunk.byteLength) head.push(chunk)
   return head
 }
 
