@@ -34,7 +34,13 @@ export async function worstParseCost(): Promise<ParseCost[]> {
       heap = Math.max(heap, process.memoryUsage().heapUsed - before)
       json = JSON.stringify(bundle).length
     }
-    rows.push({ kind, inputKiB: Math.round(kib), msPerKiB: round(best / kib, 3), parsedJsonBytesPerKiB: Math.round(json / kib), heapKiBPerKiB: round(heap / 1024 / kib, 1) })
+    rows.push({
+      kind,
+      inputKiB: Math.round(kib),
+      msPerKiB: round(best / kib, 3),
+      parsedJsonBytesPerKiB: Math.round(json / kib),
+      heapKiBPerKiB: round(heap / 1024 / kib, 1),
+    })
   }
   return rows
 }

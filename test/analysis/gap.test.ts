@@ -12,10 +12,22 @@ const partsSum = (gap: Gap) => Object.values(gap.breakdown).reduce<number>((n, v
 /** A 24 GiB machine's meminfo, settled; `change` adds KiB to fields, moving MemFree/MemAvailable as the kernel would. */
 function meminfo(change: Record<string, number> = {}, availableChange = 0): Record<string, number> {
   const fields: Record<string, number> = {
-    MemTotal: 24_000_000, MemFree: 23_000_000, MemAvailable: 23_100_000, Buffers: 10_000, Cached: 200_000,
-    'Active(anon)': 20_000, 'Inactive(anon)': 60_000, 'Active(file)': 90_000, 'Inactive(file)': 90_000,
-    AnonPages: 70_000, Shmem: 10_000, KReclaimable: 40_000, SReclaimable: 40_000, SUnreclaim: 30_000,
-    KernelStack: 2_000, PageTables: 3_000,
+    MemTotal: 24_000_000,
+    MemFree: 23_000_000,
+    MemAvailable: 23_100_000,
+    Buffers: 10_000,
+    Cached: 200_000,
+    'Active(anon)': 20_000,
+    'Inactive(anon)': 60_000,
+    'Active(file)': 90_000,
+    'Inactive(file)': 90_000,
+    AnonPages: 70_000,
+    Shmem: 10_000,
+    KReclaimable: 40_000,
+    SReclaimable: 40_000,
+    SUnreclaim: 30_000,
+    KernelStack: 2_000,
+    PageTables: 3_000,
   }
   let used = 0
   for (const [name, kib] of Object.entries(change)) {
@@ -38,7 +50,10 @@ describe('measureGap on a MemAvailable basis', () => {
   })
 
   it('calls tmpfs shmem however much reclaimable slab grew beside it', () => {
-    const suspect = meminfo({ Shmem: 1_500_000, 'Inactive(anon)': 1_500_000, Cached: 1_500_000, SReclaimable: 300_000, KReclaimable: 300_000 }, 300_000)
+    const suspect = meminfo(
+      { Shmem: 1_500_000, 'Inactive(anon)': 1_500_000, Cached: 1_500_000, SReclaimable: 300_000, KReclaimable: 300_000 },
+      300_000,
+    )
     const gap = measureGap(meminfo(), suspect, [])!
     expect(gap).toMatchObject({ kib: 1_500_000, verdict: 'shmem' })
     expect(gap.breakdown).toMatchObject({ shmem: 1_500_000, slab: 0, other: 0 })
@@ -66,7 +81,14 @@ describe('measureGap on the other bases', () => {
   })
 
   it('Active+Inactive counts the LRU lists only', () => {
-    const lru = (anon: number, file: number) => ({ Active: 100_000 + file, Inactive: 200_000 + anon, AnonPages: 150_000 + anon, 'Active(file)': 50_000 + file, 'Inactive(file)': 50_000, Shmem: 0 })
+    const lru = (anon: number, file: number) => ({
+      Active: 100_000 + file,
+      Inactive: 200_000 + anon,
+      AnonPages: 150_000 + anon,
+      'Active(file)': 50_000 + file,
+      'Inactive(file)': 50_000,
+      Shmem: 0,
+    })
     const gap = measureGap(lru(0, 0), lru(300_000, -40_000), [])!
     expect(gap).toMatchObject({ basis: 'Active+Inactive', kib: 260_000, verdict: 'user-space' })
     expect(gap.breakdown).toEqual({ anon: 300_000, shmem: 0, file: -40_000, other: 0 })

@@ -22,7 +22,8 @@ async function parse(kind: keyof typeof WORST, lines: number) {
   const raw = tarGz([{ name: `in/${kind}`, body: text }])
   let best = Number.POSITIVE_INFINITY
   let bundle: ParsedBundle | null = null
-  for (let run = 0; run < 3; run++) { // the fastest of three: other processes share the cores
+  for (let run = 0; run < 3; run++) {
+    // the fastest of three: other processes share the cores
     const started = performance.now()
     bundle = await readBundle(raw, { id: '0'.repeat(64), bytes: raw.byteLength, receivedAt: '2026-12-04T00:00:00Z' })
     best = Math.min(best, performance.now() - started)
@@ -33,11 +34,17 @@ async function parse(kind: keyof typeof WORST, lines: number) {
 /** The rows a source's field holds, by the shape each keeps. */
 function rowsKept(bundle: ParsedBundle): number {
   const counts = [
-    bundle.processes.length, bundle.slabinfo?.caches.length ?? 0, Object.keys(bundle.meminfo?.fields ?? {}).length,
-    ...bundle.maps.map((m) => m.pmap.rows.length), ...bundle.smaps.map((s) => s.rows.length), ...bundle.procMaps.map((m) => m.rows.length),
-    ...bundle.statuses.map((s) => Object.keys(s.memory).length), ...bundle.rollups.map((r) => Object.keys(r.fields).length),
+    bundle.processes.length,
+    bundle.slabinfo?.caches.length ?? 0,
+    Object.keys(bundle.meminfo?.fields ?? {}).length,
+    ...bundle.maps.map((m) => m.pmap.rows.length),
+    ...bundle.smaps.map((s) => s.rows.length),
+    ...bundle.procMaps.map((m) => m.rows.length),
+    ...bundle.statuses.map((s) => Object.keys(s.memory).length),
+    ...bundle.rollups.map((r) => Object.keys(r.fields).length),
     ...bundle.oom.flatMap((o) => [o.reports.length, ...o.reports.map((r) => r.tasks.length)]),
-    ...bundle.kafkaConfigs.map((c) => Object.keys(c.properties).length), ...bundle.kafkaLogs.map((l) => l.events.length),
+    ...bundle.kafkaConfigs.map((c) => Object.keys(c.properties).length),
+    ...bundle.kafkaLogs.map((l) => l.events.length),
   ]
   return Math.max(0, ...counts)
 }
@@ -53,11 +60,12 @@ describe.each(SOURCES.map((s) => [s.kind] as const))('the worst %s input', (kind
       expect(rowsKept(bundle)).toBeLessThanOrEqual(MAX_ROWS_KEPT)
     }
     // Quadratic work shows at 4x; tiny timings are all noise, so they are let pass.
-    if (large.ms > 50) expect(large.ms / Math.max(small.ms, 1), `${kind}: ${small.ms.toFixed(0)} ms -> ${large.ms.toFixed(0)} ms`).toBeLessThan(SCALING)
+    if (large.ms > 50)
+      expect(large.ms / Math.max(small.ms, 1), `${kind}: ${small.ms.toFixed(0)} ms -> ${large.ms.toFixed(0)} ms`).toBeLessThan(SCALING)
   })
 })
 
-it('keeps one row per mapped file of the report\'s smaps attack (40k of its 121k mappings of one file)', async () => {
+it("keeps one row per mapped file of the report's smaps attack (40k of its 121k mappings of one file)", async () => {
   const attack = '00400000-00452000 r-xp 00000000 08:02 173521 /usr/bin/x\nSize: 328 kB\nRss: 100 kB\n'.repeat(40_000)
   const raw = tarGz([{ name: 'proc/5/smaps', body: attack }])
   const bundle = await readBundle(raw, { id: '0'.repeat(64), bytes: raw.byteLength, receivedAt: '2026-12-04T00:00:00Z' })

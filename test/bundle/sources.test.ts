@@ -15,11 +15,20 @@ const sample = (name: string) => readFileSync(new URL(`../fixtures/samples/${nam
 
 /** A real sample of every kind, named as a collector would not (content decides). */
 const SAMPLE: Record<TextKind, string> = {
-  meminfo: 'kafka-suspect-meminfo.txt', ps: 'kafka-suspect-ps.txt', pmap: 'kafka-suspect-pmap-5.txt',
-  smaps: 'smaps-python-malloc.txt', smaps_rollup: 'kafka-suspect-smaps_rollup-5.txt', status: 'kafka-suspect-status-5.txt',
-  maps: 'kafka-suspect-maps-5.txt', slabinfo: 'kafka-suspect-slabinfo.txt', vmstat: 'kafka-suspect-vmstat.txt',
-  dmesg: 'dmesg-oom-new.txt', 'kafka-config': 'kafka-suspect-fwlog.properties', 'kafka-stats': 'kafka-suspect-fwlog-stats.json',
-  log: 'kafka-suspect-fwlog.log', manifest: 'kafka-suspect-manifest.json',
+  meminfo: 'kafka-suspect-meminfo.txt',
+  ps: 'kafka-suspect-ps.txt',
+  pmap: 'kafka-suspect-pmap-5.txt',
+  smaps: 'smaps-python-malloc.txt',
+  smaps_rollup: 'kafka-suspect-smaps_rollup-5.txt',
+  status: 'kafka-suspect-status-5.txt',
+  maps: 'kafka-suspect-maps-5.txt',
+  slabinfo: 'kafka-suspect-slabinfo.txt',
+  vmstat: 'kafka-suspect-vmstat.txt',
+  dmesg: 'dmesg-oom-new.txt',
+  'kafka-config': 'kafka-suspect-fwlog.properties',
+  'kafka-stats': 'kafka-suspect-fwlog-stats.json',
+  log: 'kafka-suspect-fwlog.log',
+  manifest: 'kafka-suspect-manifest.json',
 }
 
 describe('the source registry', () => {
@@ -43,14 +52,17 @@ describe('the source registry', () => {
     expect(classify('upload/file', head, true)).toBe(kind)
   })
 
-  it.each(SOURCES.map((s) => [s.kind, s] as const))('%s: what it keeps lands in the parsed bundle field it declares', async (kind, source) => {
-    const bundle = ParsedBundle.parse(await parsedBytes(tarGz([{ name: `in/${kind}.txt`, body: sample(SAMPLE[kind]) }])))
-    expect(bundle.files[0]!.kind).toBe(kind)
-    if (source.field === 'ps') {
-      expect(bundle.processes.length).toBeGreaterThan(0) // ps rows are folded into processes
-      return
-    }
-    const value = bundle[source.field]
-    expect(Array.isArray(value) ? value.length : value === null ? 0 : 1).toBeGreaterThan(0)
-  })
+  it.each(SOURCES.map((s) => [s.kind, s] as const))(
+    '%s: what it keeps lands in the parsed bundle field it declares',
+    async (kind, source) => {
+      const bundle = ParsedBundle.parse(await parsedBytes(tarGz([{ name: `in/${kind}.txt`, body: sample(SAMPLE[kind]) }])))
+      expect(bundle.files[0]!.kind).toBe(kind)
+      if (source.field === 'ps') {
+        expect(bundle.processes.length).toBeGreaterThan(0) // ps rows are folded into processes
+        return
+      }
+      const value = bundle[source.field]
+      expect(Array.isArray(value) ? value.length : value === null ? 0 : 1).toBeGreaterThan(0)
+    },
+  )
 })

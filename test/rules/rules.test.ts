@@ -52,7 +52,16 @@ describe('heap-growth', () => {
 
   it('leaves a process a queue finding explained, small growth, and kernel-side gaps alone', () => {
     const processes = [growth('fwlog', 110 * MiB), growth('tiny', 4 * MiB)]
-    const queue = { kind: 'queue-buildup' as const, process: 'fwlog', confidence: 0.9, title: '', detail: '', evidence: [], recommendation: '', configLines: [] }
+    const queue = {
+      kind: 'queue-buildup' as const,
+      process: 'fwlog',
+      confidence: 0.9,
+      title: '',
+      detail: '',
+      evidence: [],
+      recommendation: '',
+      configLines: [],
+    }
     expect(heapGrowth(context({ gap: gap({ anon: 120 * MiB }, 'user-space'), processes }), [queue])).toEqual([])
     expect(heapGrowth(context({ gap: gap({ shmem: 300 * MiB }, 'shmem'), processes }), [])).toEqual([])
   })
