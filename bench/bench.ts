@@ -22,6 +22,7 @@ import { DUMP_MIX, DUMP_PATH, makeInputs, MiB, type Inputs } from './inputs.ts'
 import { cpuSeconds, descendants, machine, spawnTs, startNode, stats, statusMiB } from './procs.ts'
 import { curlBundle, postBundle, shellCpu, sideBySide, timeShell } from './measure.ts'
 import { table } from './report.ts'
+import { parseCostTable, worstParseCost } from './parse-cost.ts'
 
 const RUNS = 7 // cheap pairs (scan vs strings, hashing)
 const HEAVY_RUNS = 5 // gunzip and 100 MiB ingests
@@ -277,9 +278,11 @@ async function main() {
   const reqs = await requests(inp)
   log('ingest on workerd (wrangler dev)')
   const onWorkerd = await workerd(inp, bundle)
+  log('parse cost of the worst input of every source')
+  const parseCost = await worstParseCost()
   return {
     ranAt: new Date().toISOString(), durationS: round((performance.now() - started) / 1000, 0), machine: host, loadAverageAtEnd: machine().loadAverage,
-    inputs, scan: scanned, floor: floored, ingest: { ...ingested, workerd: onWorkerd }, latency: latencies, requests: reqs,
+    inputs, scan: scanned, floor: floored, ingest: { ...ingested, workerd: onWorkerd }, latency: latencies, requests: reqs, parseCost,
   }
 }
 
@@ -287,6 +290,7 @@ try {
   const results = await main()
   writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
   console.log(table(results))
+  console.log(`\n${parseCostTable(results.parseCost)}`)
   console.log('\nwritten to bench/results.json')
 } finally {
   rmSync(dir, { recursive: true, force: true })

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { Warning } from './warning.ts'
 import { DumpScan } from './content.ts'
 import { Manifest, Meminfo, Pmap, ProcStatus, SmapsRollup } from './parsers.ts'
-import { Dmesg, KafkaConfig, KafkaLog, KafkaStatsSample, MapsRow, Slabinfo, SmapsRow } from './sources.ts'
+import { Dmesg, KafkaConfig, KafkaLog, KafkaStatsSample, MapsRow, Slabinfo, SmapsRow, Vmstat } from './sources.ts'
 
 /** What a file in a bundle is, recognised by its content (the path only hints). */
 export const FileKind = z.enum([
@@ -81,6 +81,8 @@ export const ParsedBundle = BundleSummary.extend({
   oom: z.array(Dmesg.extend({ file: z.string() })).default([]),
   slabinfo: Slabinfo.extend({ file: z.string() }).nullable().default(null),
   dumps: z.array(z.object({ file: z.string(), scan: DumpScan })).default([]),
+  // /proc/vmstat's memory-pressure counters (src/parsers/vmstat.ts PRESSURE_COUNTERS), since boot.
+  vmstat: z.object({ file: z.string(), counters: Vmstat.shape.counters }).nullable().default(null),
 })
 export type ParsedBundle = z.infer<typeof ParsedBundle>
 
@@ -100,6 +102,12 @@ export type BundleMetadata = z.infer<typeof BundleMetadata>
  * parsed.json as stored: the parsed bundle and the upload whose raw bytes it was parsed from
  * (`raw/<upload>`: the bytes stay where they were written, they are not moved to the hash).
  */
-export const StoredBundle = ParsedBundle.extend({ upload: z.uuid(), metadata: BundleMetadata.default({}) })
+export const StoredBundle = ParsedBundle.extend({
+  upload: z.uuid(),
+  metadata: BundleMetadata.default({}),
+  // The version of the source registry that parsed it (SOURCES_VERSION, src/bundle/sources.ts);
+  // 1: written before versions were recorded. Another version is parsed anew from raw/<upload>.
+  parserVersion: z.number().int().positive().default(1),
+})
 export type StoredBundle = z.infer<typeof StoredBundle>
 

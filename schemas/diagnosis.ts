@@ -6,16 +6,29 @@ import { Warning } from './warning.ts'
 export const GapBasis = z.enum(['MemAvailable', 'MemFree', 'Active+Inactive'])
 export const Verdict = z.enum(['user-space', 'kernel', 'shmem', 'page-cache', 'mixed', 'none'])
 
-/** KiB by kind of memory, suspect minus baseline; a part is absent when a side lacks its fields. */
+/**
+ * The parts of the gap: KiB by kind of memory the basis does not count as free or available,
+ * suspect minus baseline; they add up to the gap. A part is absent when a side lacks its fields
+ * or the basis does not count it (src/analysis/gap.ts says what each basis counts).
+ */
 export const GapBreakdown = z.object({
   anon: z.number().int().optional(),
-  file: z.number().int().optional(),
+  file: z.number().int().optional(), // page cache: MemFree and Active+Inactive only
   shmem: z.number().int().optional(),
-  slab: z.number().int().optional(),
+  slab: z.number().int().optional(), // MemAvailable: SUnreclaim only; MemFree: all slab
   kernelStack: z.number().int().optional(),
   pageTables: z.number().int().optional(),
   hugePages: z.number().int().optional(),
-  other: z.number().int(), // the gap less the parts above: what meminfo does not explain
+  keptBack: z.number().int().optional(), // MemAvailable: the share of cache and reclaimable slab it holds back
+  memTotal: z.number().int().optional(), // RAM the suspect lacks (baseline MemTotal - suspect MemTotal)
+  other: z.number().int(), // the gap less the parts above: what meminfo does not itemize
+})
+
+/** MemAvailable only: what grew that the kernel counts as available, so no part of the gap. */
+export const GapReclaimable = z.object({
+  kib: z.number().int(), // file + slab
+  file: z.number().int().optional(), // page cache (the file LRU lists)
+  slab: z.number().int().optional(), // KReclaimable (reclaimable slab and other reclaimable kernel memory)
 })
 
 export const Gap = z.object({
@@ -24,6 +37,7 @@ export const Gap = z.object({
   baselineKib: z.number().int(), // the basis figure on each side, as read
   suspectKib: z.number().int(),
   breakdown: GapBreakdown,
+  reclaimable: GapReclaimable.nullable().default(null), // apart from the gap; null unless the basis is MemAvailable
   verdict: Verdict,
 })
 export type Gap = z.infer<typeof Gap>

@@ -1,23 +1,14 @@
 import type { Gap, ProcessGrowth } from '../../schemas/diagnosis.ts'
 import type { Finding } from '../../schemas/findings.ts'
 import { assumedFigures, fillMeasured, hedgedTitle, isSuspicion } from './hedge.ts'
+import { mib, signedMib } from '../render/format.ts'
 
 // Two or three plain sentences a support engineer can paste into a ticket.
 
-export function mib(kib: number): string {
-  const value = Math.abs(kib) / 1024
-  const text = value >= 10 ? value.toFixed(0) : value.toFixed(1)
-  return `${kib < 0 ? '-' : ''}${text} MiB`
-}
+// Sizes read the same here as in the reports beside them: one formatter (src/render/format.ts).
+export { bytes, mib } from '../render/format.ts'
 
-/** Bytes for small sizes, MiB for large ones: 1422 B, 256 KiB, 64 MiB. */
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KiB`
-  return mib(Math.round(n / 1024))
-}
-
-const signed = (kib: number) => (kib >= 0 ? `+${mib(kib)}` : mib(kib))
+const signed = signedMib
 
 const PART_NAMES: Record<string, string> = {
   anon: 'anonymous memory',
@@ -27,6 +18,8 @@ const PART_NAMES: Record<string, string> = {
   kernelStack: 'kernel stacks',
   pageTables: 'page tables',
   hugePages: 'huge pages',
+  keptBack: 'cache held back',
+  memTotal: 'less RAM',
 }
 
 function parts(gap: Gap): string {

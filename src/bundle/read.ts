@@ -5,7 +5,7 @@ import { ArchiveError, readArchive, sniffArchive, type ArchiveEntry } from './ar
 import { classify, isTextSample } from './classify.ts'
 import { combineProcesses } from './combine.ts'
 import { DEFAULT_LIMITS, unpackGuard, type UnpackLimits } from './limits.ts'
-import { emptyFound, parseInto, PARSED_KINDS, type Found } from './sources.ts'
+import { emptyFound, isParsedKind, parseInto, type Found } from './sources.ts'
 import { concatBytes } from '../bytes.ts'
 
 // Turns an archive into a ParsedBundle: every file recognised by content, the known ones parsed,
@@ -66,6 +66,7 @@ export async function readEntries(
   }
 
   const meminfo = fullest(found.meminfo, 'meminfo', warnings)
+  const manifest = found.manifest[0] ?? null // the first one read
   const { processes, warnings: processWarnings } = combineProcesses(found)
   warnings.push(...processWarnings)
   if (!error && !meminfo) warnings.push({ code: 'no_meminfo', message: 'no /proc/meminfo in the bundle: the gap cannot be measured' })
@@ -75,13 +76,13 @@ export async function readEntries(
     id: meta.id,
     bytes: meta.bytes,
     receivedAt: meta.receivedAt,
-    host: meta.host ?? found.manifest?.host ?? found.hostname ?? null,
-    role: meta.role ?? found.manifest?.role ?? null,
+    host: meta.host ?? manifest?.host ?? found.hostname ?? null,
+    role: meta.role ?? manifest?.role ?? null,
     format,
     files,
     warnings,
     error,
-    manifest: found.manifest,
+    manifest,
     meminfo,
     processes,
     maps: found.maps,
@@ -95,6 +96,7 @@ export async function readEntries(
     oom: found.oom,
     slabinfo: found.slabinfo.sort((a, b) => b.caches.length - a.caches.length)[0] ?? null,
     dumps: found.dumps,
+    vmstat: found.vmstat[0] ?? null,
   }
 }
 
@@ -123,7 +125,7 @@ async function readFile(path: string, size: number, body: AsyncIterable<Uint8Arr
     const line = new TextDecoder('utf-8').decode(head).trim()
     if (HOST_NAME.test(line)) found.hostname ??= line
   }
-  if (!PARSED_KINDS.has(kind)) return summary // the archive reader skips the rest
+  if (!isParsedKind(kind)) return summary // the archive reader skips the rest
   if (size > TEXT_LIMIT) {
     summary.warnings.push({ code: 'text_not_parsed', message: `over ${TEXT_LIMIT} bytes: listed, not parsed`, file: path })
     return summary

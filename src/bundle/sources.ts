@@ -1,121 +1,86 @@
-import type { FileKind, ParsedBundle, ProcessMap } from '../../schemas/bundle.ts'
-import type { Manifest, Meminfo } from '../../schemas/parsers.ts'
+import type { ParsedBundle } from '../../schemas/bundle.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { parseDmesg } from '../parsers/dmesg.ts'
-import { parseKafkaConfig } from '../parsers/kafka-config.ts'
-import { parseKafkaLog } from '../parsers/kafka-log.ts'
-import { parseKafkaStats } from '../parsers/kafka-stats.ts'
-import { parseManifest } from '../parsers/manifest.ts'
-import { parseMaps } from '../parsers/maps.ts'
-import { parseMeminfo } from '../parsers/meminfo.ts'
-import { parsePmap } from '../parsers/pmap.ts'
-import { parsePs } from '../parsers/ps.ts'
-import { parseSlabinfo } from '../parsers/slabinfo.ts'
-import { parseSmapsRollup } from '../parsers/smaps-rollup.ts'
-import { parseSmaps } from '../parsers/smaps.ts'
-import { parseStatus } from '../parsers/status.ts'
-import type { ProcessSources } from './combine.ts'
-import { nameFromPath, pidFromPath } from './hints.ts'
+import { dmesgSource } from '../parsers/dmesg.ts'
+import { kafkaConfigSource } from '../parsers/kafka-config.ts'
+import { kafkaLogSource } from '../parsers/kafka-log.ts'
+import { kafkaStatsSource } from '../parsers/kafka-stats.ts'
+import { manifestSource } from '../parsers/manifest.ts'
+import { mapsSource } from '../parsers/maps.ts'
+import { meminfoSource } from '../parsers/meminfo.ts'
+import { pmapSource } from '../parsers/pmap.ts'
+import { psSource } from '../parsers/ps.ts'
+import { slabinfoSource } from '../parsers/slabinfo.ts'
+import { smapsSource } from '../parsers/smaps.ts'
+import { smapsRollupSource } from '../parsers/smaps-rollup.ts'
+import { statusSource } from '../parsers/status.ts'
+import { vmstatSource } from '../parsers/vmstat.ts'
+import type { TextKind } from './source.ts'
 
-// One parser per kind of text file, and where each result goes in the bundle. An explicit table:
-// adding a source is one line here and one parser module.
+// The sources of a bundle, in the order their detectors are tried: the first that takes a file
+// names its kind (classify.ts). Each declares itself in its parser module (its `order` says why it
+// sits where it does); adding one is that module and one line here. Strict kinds first, loose
+// ones (`loose: true`) after the check for a file named like a dump.
 
-export interface Found extends ProcessSources {
-  meminfo: (Meminfo & { file: string })[]
-  manifest: Manifest | null
-  hostname?: string // the first line of an `etc/hostname`-like file: the host when nothing else names it
-  procMaps: ParsedBundle['procMaps']
-  smaps: ParsedBundle['smaps']
-  kafkaConfigs: ParsedBundle['kafkaConfigs']
-  kafkaStats: ParsedBundle['kafkaStats']
-  kafkaLogs: ParsedBundle['kafkaLogs']
-  oom: ParsedBundle['oom']
-  slabinfo: NonNullable<ParsedBundle['slabinfo']>[]
+/**
+ * The version of what the sources make of a bundle, stored in parsed.json. Bump it when a source
+ * is added or a parser changes what it keeps: stored bundles of another version are parsed anew
+ * from their raw bytes when next read or uploaded (src/services/stored.ts).
+ */
+export const SOURCES_VERSION = 2
+
+export const SOURCES = [
+  slabinfoSource,
+  smapsRollupSource,
+  smapsSource,
+  mapsSource,
+  statusSource,
+  meminfoSource,
+  vmstatSource,
+  pmapSource,
+  manifestSource,
+  kafkaStatsSource,
+  kafkaConfigSource,
+  dmesgSource,
+  psSource,
+  kafkaLogSource,
+] as const
+
+type AnySource = (typeof SOURCES)[number]
+type Kept<S> = S extends { keep: (...args: never[]) => infer E } ? NonNullable<E> : never
+
+/** What the sources found in a bundle, by the field each declares: derived from SOURCES. */
+export type Found = { [S in AnySource as S['field']]: Kept<S>[] } & {
   dumps: ParsedBundle['dumps']
+  hostname?: string // the first line of an `etc/hostname`-like file: the host when nothing else names it
 }
+
+// The compiler refuses a half-wired source: a file kind no source declares, or a field the parsed
+// bundle does not have (ps rows are folded into `processes`, src/bundle/combine.ts).
+type Undeclared = Exclude<TextKind, AnySource['kind']>
+type Unplaced = Exclude<AnySource['field'], keyof ParsedBundle | 'ps'>
+export const EVERY_KIND_DECLARED: [Undeclared] extends [never] ? true : Undeclared = true
+export const EVERY_FIELD_PLACED: [Unplaced] extends [never] ? true : Unplaced = true
 
 export function emptyFound(): Found {
-  return {
-    meminfo: [], manifest: null, ps: [], statuses: [], rollups: [], maps: [],
-    procMaps: [], smaps: [], kafkaConfigs: [], kafkaStats: [], kafkaLogs: [], oom: [], slabinfo: [], dumps: [],
-  }
+  const found: Record<string, unknown[]> = { dumps: [] }
+  for (const source of SOURCES) found[source.field] = []
+  return found as unknown as Found
 }
 
-type Store = (text: string, file: string, found: Found) => Warning[]
+const BY_KIND = new Map<string, AnySource>(SOURCES.map((source) => [source.kind, source]))
 
-const STORES: Partial<Record<FileKind, Store>> = {
-  meminfo(text, file, found) {
-    const { data, warnings } = parseMeminfo(text, file)
-    found.meminfo.push({ ...data, file })
-    return warnings
-  },
-  ps(text, file, found) {
-    const { data, warnings } = parsePs(text, file)
-    found.ps.push({ file, ps: data })
-    return warnings
-  },
-  pmap(text, file, found) {
-    const { data, warnings } = parsePmap(text, file)
-    const map: ProcessMap = { file, pid: data.pid ?? pidFromPath(file), name: nameFromPath(file), pmap: data }
-    found.maps.push(map)
-    return warnings
-  },
-  smaps_rollup(text, file, found) {
-    const { data, warnings } = parseSmapsRollup(text, file)
-    found.rollups.push({ ...data, file, pid: pidFromPath(file) })
-    return warnings
-  },
-  status(text, file, found) {
-    const { data, warnings } = parseStatus(text, file)
-    found.statuses.push({ ...data, pid: data.pid ?? pidFromPath(file), file })
-    return warnings
-  },
-  manifest(text, file, found) {
-    const { data, warnings } = parseManifest(text, file)
-    found.manifest ??= data
-    return warnings
-  },
-  maps(text, file, found) {
-    const { data, warnings } = parseMaps(text, file)
-    found.procMaps.push({ file, pid: pidFromPath(file), rows: data.rows })
-    return warnings
-  },
-  smaps(text, file, found) {
-    const { data, warnings } = parseSmaps(text, file)
-    found.smaps.push({ file, pid: pidFromPath(file), rows: data.rows })
-    return warnings
-  },
-  'kafka-config'(text, file, found) {
-    const { data, warnings } = parseKafkaConfig(text, file)
-    found.kafkaConfigs.push({ ...data, file })
-    return warnings
-  },
-  'kafka-stats'(text, file, found) {
-    const { data, warnings } = parseKafkaStats(text, file)
-    const first = data.samples[0]
-    const latest = data.samples.at(-1)
-    if (first && latest) found.kafkaStats.push({ file, samples: data.samples.length, first, latest })
-    return warnings
-  },
-  log(text, file, found) {
-    const { data, warnings } = parseKafkaLog(text, file)
-    if (data.events.length || data.libraryVersion) found.kafkaLogs.push({ ...data, file })
-    return warnings
-  },
-  dmesg(text, file, found) {
-    const { data, warnings } = parseDmesg(text, file)
-    found.oom.push({ ...data, file })
-    return warnings
-  },
-  slabinfo(text, file, found) {
-    const { data, warnings } = parseSlabinfo(text, file)
-    found.slabinfo.push({ ...data, file })
-    return warnings
-  },
+export function isParsedKind(kind: string): kind is TextKind {
+  return BY_KIND.has(kind)
 }
 
-export const PARSED_KINDS = new Set(Object.keys(STORES) as FileKind[])
-
-export function parseInto(kind: FileKind, file: string, text: string, found: Found): Warning[] {
-  return STORES[kind]?.(text, file, found) ?? []
+/** Parses one file of a known kind and keeps what its source keeps, where it says. */
+export function parseInto(kind: TextKind, file: string, text: string, found: Found): Warning[] {
+  const source = BY_KIND.get(kind)
+  if (!source) return []
+  // The union of sources loses the link between a source's data and its field: each source's own
+  // declaration (defineSource) checked it.
+  const { data, warnings } = (source.parse as (text: string, file: string) => { data: unknown; warnings: Warning[] })(text, file)
+  const kept = (source.keep as (data: unknown, file: string) => unknown)(data, file)
+  if (kept !== null) (found[source.field] as unknown[]).push(kept)
+  return warnings
 }

@@ -29,9 +29,11 @@
  * Table memory is in pages: KiB assume 4 KiB pages (x86, most arm64 builds; not 16/64 KiB kernels).
  * Other kernel lines are not OOM reports and are skipped without a word.
  */
-import type { Dmesg, OomReport, OomTask, OomVictim } from '../../schemas/sources.ts'
+import { Dmesg } from '../../schemas/sources.ts'
+import type { OomReport, OomTask, OomVictim } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, readInt, splitLines, warningList } from './common.ts'
+import { defineSource } from '../bundle/source.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 
@@ -241,4 +243,27 @@ function readVictim(m: RegExpExecArray, n: number, time: string | null, report: 
     pgtablesKib,
     oomScoreAdj,
   }
+}
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const dmesgSource = defineSource({
+  kind: 'dmesg',
+  order: 'loose: an OOM report anywhere in the head makes a kernel log; before ps and application logs',
+  loose: true,
+  detect: looksLikeDmesg,
+  parse: parseDmesg,
+  schema: Dmesg,
+  field: 'oom',
+  // The latest reports, each with its largest tasks: what the oom-kill rule cites.
+  keep: (data, file) => ({ reports: data.reports.slice(-MAX_REPORTS_KEPT).map((r) => ({ ...r, tasks: largestTasks(r.tasks) })), file }),
+})
+
+const MAX_REPORTS_KEPT = 64
+const MAX_TASKS_KEPT = 32
+
+/** The largest tasks by RSS, in the table's order. */
+function largestTasks(tasks: OomTask[]): OomTask[] {
+  if (tasks.length <= MAX_TASKS_KEPT) return tasks
+  const floor = [...tasks].sort((a, b) => b.rssKib - a.rssKib)[MAX_TASKS_KEPT - 1]!.rssKib
+  return tasks.filter((t) => t.rssKib >= floor).slice(0, MAX_TASKS_KEPT)
 }

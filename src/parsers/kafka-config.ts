@@ -15,9 +15,10 @@
  * keys written with a wrapper's prefix (`rdkafka.` as in Fluent Bit, `kafka.`, `producer.`) or
  * as environment names (`KAFKA_QUEUE_BUFFERING_MAX_MESSAGES`); `properties` keeps keys as written.
  */
-import type { KafkaConfig } from '../../schemas/sources.ts'
+import { KafkaConfig } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
+import { capRecord, defineSource } from '../bundle/source.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 
@@ -105,3 +106,15 @@ function integer(setting: { value: string; line: number } | undefined, name: str
   } else return n
   return null
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const kafkaConfigSource = defineSource({
+  kind: 'kafka-config',
+  order: 'loose: `key=value` lines; after the JSON kinds, before the kernel log',
+  loose: true,
+  detect: looksLikeKafkaConfig,
+  parse: parseKafkaConfig,
+  schema: KafkaConfig,
+  field: 'kafkaConfigs',
+  keep: (data, file) => ({ ...data, properties: capRecord(data.properties), lines: capRecord(data.lines), file }),
+})

@@ -15,9 +15,10 @@
  * (`1/1 brokers are down`, `Local: Queue full`) counts anywhere. Lines are not warned about:
  * a log is mostly other things.
  */
-import { KafkaLogKind, type KafkaLog, type KafkaLogEvent } from '../../schemas/sources.ts'
+import { KafkaLog, KafkaLogKind, type KafkaLogEvent } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { readInt, splitLines, warningList } from './common.ts'
+import { defineSource } from '../bundle/source.ts'
 
 /** Past this many, events are counted but not listed. */
 const MAX_EVENTS = 2000
@@ -119,3 +120,15 @@ function event(line: string, n: number, kind: KafkaLogKind, time: string | null)
     excerpt: clean.length > 300 ? `${clean.slice(0, 297)}...` : clean,
   }
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const kafkaLogSource = defineSource({
+  kind: 'log',
+  order: 'last: one line naming a librdkafka error anywhere makes a log, so every other kind goes first',
+  loose: true,
+  detect: looksLikeKafkaLog,
+  parse: parseKafkaLog,
+  schema: KafkaLog,
+  field: 'kafkaLogs',
+  keep: (data, file) => (data.events.length || data.libraryVersion ? { ...data, file } : null),
+})

@@ -18,9 +18,11 @@
  * column while an object is open starts a new one (the open one was cut: librdkafka prints one
  * line, pretty-printers indent nested objects).
  */
-import type { KafkaStats, KafkaStatsBroker, KafkaStatsSample, KafkaStatsTopic } from '../../schemas/sources.ts'
+import { KafkaStats } from '../../schemas/sources.ts'
+import type { KafkaStatsBroker, KafkaStatsSample, KafkaStatsTopic } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { warningList } from './common.ts'
+import { defineSource } from '../bundle/source.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 type Json = Record<string, unknown>
@@ -188,3 +190,24 @@ function entries(v: unknown): [string, Json][] {
     .filter((e): e is [string, Json] => isObject(e[1]))
     .slice(0, 1000)
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const kafkaStatsSource = defineSource({
+  kind: 'kafka-stats',
+  order: 'loose: JSON, after a manifest.json named so (a manifest may quote statistics)',
+  loose: true,
+  detect: looksLikeKafkaStats,
+  parse: parseKafkaStats,
+  schema: KafkaStats,
+  field: 'kafkaStats',
+  keep: (data, file) => {
+    // The first and the latest sample: enough to see whether anything moved.
+    const first = data.samples[0]
+    const latest = data.samples.at(-1)
+    const capped = (s: typeof first & object) => ({ ...s, brokers: s.brokers.slice(0, MAX_LISTED), topics: s.topics.slice(0, MAX_LISTED) })
+    return first && latest ? { file, samples: data.samples.length, first: capped(first), latest: capped(latest) } : null
+  },
+})
+
+/** Brokers and topics kept of a sample: a client talks to a few brokers, and a producer to tens of topics. */
+const MAX_LISTED = 256

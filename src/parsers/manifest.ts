@@ -11,6 +11,7 @@
 import { Manifest } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, warningList } from './common.ts'
+import { defineSource } from '../bundle/source.ts'
 
 const KEYS = Object.keys(Manifest.shape) as (keyof Manifest)[]
 
@@ -49,3 +50,15 @@ function readObject(text: string, warn: ReturnType<typeof warningList>['warn']):
   }
   return value as Record<string, unknown>
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const manifestSource = defineSource({
+  kind: 'manifest',
+  order: 'loose, and first of the loose: a file named manifest.json is one whatever JSON it holds (statistics included)',
+  loose: true,
+  detect: (head, path) => (path.slice(path.lastIndexOf('/') + 1) === 'manifest.json' && head.trimStart().startsWith('{')) || looksLikeManifest(head),
+  parse: parseManifest,
+  schema: Manifest,
+  field: 'manifest',
+  keep: (data) => data,
+})

@@ -10,9 +10,12 @@
  * Addresses stay hex strings: 64-bit ones (the vsyscall page, ffffffffff600000) do not fit a
  * JS number, so sizes are computed with BigInt.
  */
-import type { Maps, MapsRow } from '../../schemas/sources.ts'
+import { Maps } from '../../schemas/sources.ts'
+import type { MapsRow } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
+import { defineSource, firstOfEach } from '../bundle/source.ts'
+import { pidFromPath } from '../bundle/hints.ts'
 
 const LINE =
   /^([0-9a-fA-F]{1,16})-([0-9a-fA-F]{1,16})\s+([-rwxspS]{4})\s+([0-9a-fA-F]{1,16})\s+([0-9a-fA-F]{1,8}:[0-9a-fA-F]{1,8})\s+(\d+)(?:\s+(.*))?$/
@@ -66,3 +69,16 @@ export function parseMaps(text: string, file?: string): { data: Maps; warnings: 
   if (rows.length === 0) warn('maps_no_rows', 'no mapping found')
   return { data: { rows }, warnings }
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const mapsSource = defineSource({
+  kind: 'maps',
+  order: 'after smaps, whose every block opens with a maps line',
+  loose: false,
+  detect: looksLikeMaps,
+  parse: parseMaps,
+  schema: Maps,
+  field: 'procMaps',
+  // The analysis reads which files a process maps (its libraries), not each mapping.
+  keep: (data, file) => ({ file, pid: pidFromPath(file), rows: firstOfEach(data.rows.filter((r) => r.path), (r) => r.path) }),
+})

@@ -11,9 +11,10 @@
  *
  * Values are kB, except the HugePages_* counts which have no unit.
  */
-import type { Meminfo } from '../../schemas/parsers.ts'
+import { Meminfo } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, isPromptLine, readKib, splitField, splitLines, warningList } from './common.ts'
+import { capRecord, defineSource } from '../bundle/source.ts'
 
 /** Fields the kernel prints (2.6 to 6.x). Others are kept too: a new kernel may add some. */
 const KNOWN = new Set([
@@ -95,3 +96,15 @@ function keepIfKnown(fields: Record<string, number>, warn: Warn): Record<string,
   )
   return {}
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const meminfoSource = defineSource({
+  kind: 'meminfo',
+  order: 'after status and smaps_rollup: all are `Key: N kB` lists that share names like AnonHugePages',
+  loose: false,
+  detect: looksLikeMeminfo,
+  parse: parseMeminfo,
+  schema: Meminfo,
+  field: 'meminfo',
+  keep: (data, file) => ({ fields: capRecord(data.fields), file }),
+})

@@ -19,9 +19,12 @@
  * Pasted copies may lack the PID line, the total, even the header (seed sta-18: tab separated,
  * header, no PID line, no total). The header says which column is which.
  */
-import type { Pmap, PmapRow } from '../../schemas/parsers.ts'
+import { Pmap } from '../../schemas/parsers.ts'
+import type { PmapRow } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, readInt, splitLines, warningList } from './common.ts'
+import { defineSource, MAX_ROWS_KEPT } from '../bundle/source.ts'
+import { pidFromPath, nameFromPath } from '../bundle/hints.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 type Role = 'address' | 'kbytes' | 'resident' | 'dirty' | 'swap' | 'mode' | 'mapping' | 'other'
@@ -170,3 +173,15 @@ function readTotal(line: string, header: Header, n: number, warn: Warn): Pmap['t
   }
   return { kbytes, resident: typeof resident === 'number' ? resident : null, dirty: typeof dirty === 'number' ? dirty : null, line: n }
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const pmapSource = defineSource({
+  kind: 'pmap',
+  order: 'a table with an Address/Kbytes header: before ps, another table',
+  loose: false,
+  detect: looksLikePmap,
+  parse: parsePmap,
+  schema: Pmap,
+  field: 'maps',
+  keep: (data, file) => ({ file, pid: data.pid ?? pidFromPath(file), name: nameFromPath(file), pmap: { ...data, rows: data.rows.slice(0, MAX_ROWS_KEPT) } }),
+})

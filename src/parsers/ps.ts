@@ -15,10 +15,12 @@
  * Columns are found by the header; the values of a row are whitespace separated, except the
  * command columns at the end, which may hold spaces.
  */
-import type { Ps, PsRow } from '../../schemas/parsers.ts'
+import { Ps } from '../../schemas/parsers.ts'
+import type { PsRow } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { basename, excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
 import { programName } from './program.ts'
+import { defineSource, MAX_ROWS_KEPT } from '../bundle/source.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 type Role = 'pid' | 'ppid' | 'rss' | 'vsz' | 'command' | 'other'
@@ -297,3 +299,15 @@ function tokenEnd(line: string, pos: number): number {
   while (pos < line.length && line[pos] !== ' ' && line[pos] !== '\t') pos++
   return pos
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const psSource = defineSource({
+  kind: 'ps',
+  order: 'loose and late: `command rss` pairs have the shape of vmstat counters and of many `key value` files, so every stricter kind goes first',
+  loose: true,
+  detect: looksLikePs,
+  parse: parsePs,
+  schema: Ps,
+  field: 'ps',
+  keep: (data, file) => ({ file, ps: { ...data, rows: data.rows.slice(0, MAX_ROWS_KEPT) } }),
+})

@@ -15,9 +15,11 @@
  *     OBJS ACTIVE  USE OBJ SIZE  SLABS OBJ/SLAB CACHE SIZE NAME
  *    86828  86813  99%    1.10K   6202       14     99232K ext4_inode_cache
  */
-import type { SlabCache, Slabinfo } from '../../schemas/sources.ts'
+import { Slabinfo } from '../../schemas/sources.ts'
+import type { SlabCache } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
+import { defineSource, MAX_ROWS_KEPT } from '../bundle/source.ts'
 
 const PAGE_KIB = 4
 const ROW =
@@ -97,3 +99,15 @@ function cache(name: string, n: number, c: Counts): SlabCache | 'range' {
   if (!Number.isSafeInteger(sizeKib) || (slabsKib !== null && !Number.isSafeInteger(slabsKib))) return 'range'
   return { line: n, name, ...c, sizeKib, slabsKib }
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const slabinfoSource = defineSource({
+  kind: 'slabinfo',
+  order: 'first: its header line is fixed, and its `name N N N` rows would pass for looser kinds',
+  loose: false,
+  detect: looksLikeSlabinfo,
+  parse: parseSlabinfo,
+  schema: Slabinfo,
+  field: 'slabinfo',
+  keep: (data, file) => ({ ...data, caches: data.caches.slice(0, MAX_ROWS_KEPT), file }),
+})

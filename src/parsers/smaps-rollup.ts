@@ -12,9 +12,11 @@
  *
  * A full smaps given here is summed mapping by mapping, which is what the kernel's rollup is.
  */
-import type { SmapsRollup } from '../../schemas/parsers.ts'
+import { SmapsRollup } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, readKib, splitField, splitLines, warningList } from './common.ts'
+import { capRecord, defineSource } from '../bundle/source.ts'
+import { pidFromPath } from '../bundle/hints.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 
@@ -79,3 +81,15 @@ function readLine(line: string, n: number, fields: Record<string, number>, seen:
   fields[field.key] = sum
   return true
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const smapsRollupSource = defineSource({
+  kind: 'smaps_rollup',
+  order: 'a one-block smaps marked [rollup]: before smaps; `Key: N kB` lines: before meminfo',
+  loose: false,
+  detect: looksLikeSmapsRollup,
+  parse: parseSmapsRollup,
+  schema: SmapsRollup,
+  field: 'rollups',
+  keep: (data, file) => ({ fields: capRecord(data.fields), file, pid: pidFromPath(file) }),
+})

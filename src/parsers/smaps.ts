@@ -17,10 +17,13 @@
  * (the thread's glibc arena: 64 MiB reserved, the touched part rw-p, the tail ---p).
  * Fields vary by kernel (Pss_Dirty is 6.x, Anonymous 2.6.32+): all kB fields are kept by name.
  */
-import type { Smaps, SmapsRow } from '../../schemas/sources.ts'
+import { Smaps } from '../../schemas/sources.ts'
+import type { SmapsRow } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, isPromptLine, readKib, splitField, splitLines, warningList } from './common.ts'
 import { readMapsLine } from './maps.ts'
+import { defineSource, firstOfEach } from '../bundle/source.ts'
+import { pidFromPath } from '../bundle/hints.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 
@@ -98,3 +101,20 @@ function readField(row: SmapsRow, key: string, value: string, n: number, warn: W
     row.fields[key] = kib.n
   }
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const smapsSource = defineSource({
+  kind: 'smaps',
+  order: 'after smaps_rollup (a one-block smaps), before maps (each block opens with a maps line)',
+  loose: false,
+  detect: looksLikeSmaps,
+  parse: parseSmaps,
+  schema: Smaps,
+  field: 'smaps',
+  // The analysis reads which files a process maps (its libraries), not each mapping's every field.
+  keep: (data, file) => ({
+    file,
+    pid: pidFromPath(file),
+    rows: firstOfEach(data.rows.filter((r) => r.path), (r) => r.path).map((r) => ({ ...r, fields: {}, vmFlags: null })),
+  }),
+})

@@ -13,9 +13,11 @@
  * Only Name, Pid, PPid and the Vm*, Rss* and HugetlbPages sizes are kept; the other lines
  * (signals, capabilities, cpus) are valid status lines and skipped without a word.
  */
-import type { ProcStatus } from '../../schemas/parsers.ts'
+import { ProcStatus } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, readInt, readKib, splitField, splitLines, warningList } from './common.ts'
+import { capRecord, defineSource } from '../bundle/source.ts'
+import { pidFromPath } from '../bundle/hints.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 
@@ -81,3 +83,15 @@ function readMemory(key: string, value: string, n: number, data: ProcStatus, war
     data.lines![key] = n
   }
 }
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const statusSource = defineSource({
+  kind: 'status',
+  order: '`Key: N kB` lines like meminfo, which shares some names: before meminfo',
+  loose: false,
+  detect: looksLikeStatus,
+  parse: parseStatus,
+  schema: ProcStatus,
+  field: 'statuses',
+  keep: (data, file) => ({ ...data, memory: capRecord(data.memory), pid: data.pid ?? pidFromPath(file), file }),
+})

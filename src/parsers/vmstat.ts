@@ -12,9 +12,10 @@
  *
  * The vmstat command's output (a table, or `vmstat -s`) is another thing: one warning, no counters.
  */
-import type { Vmstat } from '../../schemas/sources.ts'
+import { Vmstat } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
+import { defineSource } from '../bundle/source.ts'
 
 const COUNTER = /^([a-z][a-z0-9_]{0,127})\s+(-?\d+)$/
 const COMMAND = /^procs\s+-+memory|^r\s+b\s+swpd\s+free|^\d+ K total memory$/
@@ -54,3 +55,29 @@ export function parseVmstat(text: string, file?: string): { data: Vmstat; warnin
   if (Object.keys(counters).length === 0) warn('vmstat_empty', 'no vmstat counter found')
   return { data: { counters }, warnings }
 }
+
+/**
+ * The counters the parsed bundle keeps: what they say about memory pressure. The rest of the
+ * file (about 170 counters) is read for its warnings and dropped.
+ */
+export const PRESSURE_COUNTERS = [
+  'oom_kill', // processes the OOM killer killed since boot (4.13+)
+  'pgmajfault', // page faults that had to read from disk
+  'workingset_refault', 'workingset_refault_anon', 'workingset_refault_file', // evicted pages needed again: cache thrashing
+  'pswpin', 'pswpout', 'allocstall_normal', 'compact_stall',
+] as const
+
+/** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
+export const vmstatSource = defineSource({
+  kind: 'vmstat',
+  order: 'structured: `nr_free_pages 123` counters have the shape of ps `command rss` pairs, so before ps',
+  loose: false,
+  detect: looksLikeVmstat,
+  parse: parseVmstat,
+  schema: Vmstat,
+  field: 'vmstat',
+  keep: (data, file) => {
+    const counters = Object.fromEntries(PRESSURE_COUNTERS.flatMap((name) => (Object.hasOwn(data.counters, name) ? [[name, data.counters[name]!]] : [])))
+    return Object.keys(counters).length ? { file, counters } : null
+  },
+})

@@ -75,7 +75,15 @@ export const PART_LABEL: Record<GapPart, string> = {
   kernelStack: 'kernel stacks',
   pageTables: 'page tables',
   hugePages: 'huge pages',
-  other: 'unexplained',
+  keptBack: 'cache held back',
+  memTotal: 'less RAM',
+  other: 'not itemized',
+}
+
+/** What the basis counts as available and so leaves out of the gap (MemAvailable only). */
+export const RECLAIMABLE_LABEL: Record<'file' | 'slab', string> = {
+  file: 'page cache',
+  slab: 'reclaimable kernel memory',
 }
 
 export const METRIC_LABEL: Record<Metric, string> = { pss: 'PSS', rss: 'RSS', anon: 'anon' }

@@ -6,7 +6,7 @@ import type { Warning } from '../../schemas/warning.ts'
 import { type Chart, dumpChart, gapChart, processChart, regionChart } from './charts.ts'
 import { type SafeHtml, html } from './escape.ts'
 import { CLASS_LABEL, METRIC_LABEL, VERDICT_LABEL, bytes, count, mib, percent, signedMib } from './format.ts'
-import { compared, dumpTitle, mainDumps } from './model.ts'
+import { compared, dumpTitle, mainDumps, reclaimableNote } from './model.ts'
 
 function figure(chart: Chart, caption: string): SafeHtml {
   return html`<figure>${chart.svg}${chart.legend}<figcaption>${caption}</figcaption></figure>`
@@ -25,7 +25,9 @@ export function gapSection(d: Diagnosis): SafeHtml {
   // MemAvailable and MemFree count what is left, Active+Inactive what is used: say which.
   const reading = g.basis === 'Active+Inactive' ? 'in use' : 'still available'
   const sub = `In ${VERDICT_LABEL[g.verdict]}. ${g.basis} (memory ${reading}): ${mib(g.baselineKib)} on the baseline, ${mib(g.suspectKib)} on the suspect.`
-  return section('gap', 'Where the gap went', sub, figure(chart, 'The parts of the gap (meminfo) as a waterfall, then the processes that grew on the same scale.'))
+  const apart = reclaimableNote(d)
+  const body = figure(chart, 'The parts of the gap (meminfo) as a waterfall, then the processes that grew on the same scale.')
+  return section('gap', 'Where the gap went', sub, apart ? [body, html`<p class="note">${apart}</p>`] : body)
 }
 
 function processTable(d: Diagnosis): SafeHtml {

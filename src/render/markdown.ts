@@ -17,7 +17,7 @@ import {
   percent,
   signedMib,
 } from './format.ts'
-import { type ClusterRow, bySize, clusterRows, compared, contextLines, dumpTitle, gapRows, mainDumps, regionClasses, regionTotal, title, topProcesses } from './model.ts'
+import { type ClusterRow, bySize, clusterRows, compared, contextLines, dumpTitle, gapRows, mainDumps, reclaimableNote, regionClasses, regionTotal, title, topProcesses } from './model.ts'
 
 export interface RenderOptions {
   /** Where the HTML report lives; only http(s) URLs become links. */
@@ -66,7 +66,8 @@ function gapSection(d: Diagnosis): string {
   const rows = gapRows(d).map((r) => [r.label, signedMib(r.kib)])
   rows.push([`**gap (${md(d.gap.basis)})**`, `**${signedMib(d.gap.kib)}**`])
   const sides = `${md(d.gap.basis)}: baseline ${mib(d.gap.baselineKib)}, suspect ${mib(d.gap.suspectKib)}.`
-  return ['### Where the gap went', '', table(['part', 'change'], ['l', 'r'], rows), '', sides].join('\n')
+  const apart = reclaimableNote(d)
+  return ['### Where the gap went', '', table(['part', 'change'], ['l', 'r'], rows), '', sides, ...(apart ? ['', md(apart)] : [])].join('\n')
 }
 
 function processSection(d: Diagnosis): string {

@@ -6,7 +6,7 @@ import type { DumpContent } from '../../schemas/findings.ts'
 import type { DumpScan, JsonCluster, TextCluster } from '../../schemas/content.ts'
 import { ANON_CLASSES, type ProcessRegions } from '../../schemas/regions.ts'
 import type { GapPart } from './format.ts'
-import { PART_LABEL, truncate } from './format.ts'
+import { PART_LABEL, RECLAIMABLE_LABEL, mib, signedMib, truncate } from './format.ts'
 
 export interface Hosts {
   suspect: string
@@ -51,7 +51,7 @@ export interface GapRow {
   kib: number
 }
 
-const PART_ORDER: GapPart[] = ['anon', 'file', 'shmem', 'slab', 'kernelStack', 'pageTables', 'hugePages', 'other']
+const PART_ORDER: GapPart[] = ['anon', 'file', 'shmem', 'slab', 'kernelStack', 'pageTables', 'hugePages', 'keptBack', 'memTotal', 'other']
 
 /** The parts of the gap that moved, in meminfo's order; zero parts say nothing and are left out. */
 export function gapRows(d: Diagnosis): GapRow[] {
@@ -61,6 +61,18 @@ export function gapRows(d: Diagnosis): GapRow[] {
     const kib = breakdown[part]
     return kib === undefined || kib === 0 ? [] : [{ part, label: PART_LABEL[part], kib }]
   })
+}
+
+/**
+ * What grew that the basis counts as available, in one sentence, apart from the gap's parts so
+ * that those still add up to the gap; null when the basis counts nothing so (or nothing moved).
+ */
+export function reclaimableNote(d: Diagnosis): string | null {
+  const r = d.gap?.reclaimable
+  if (!r || r.kib === 0) return null
+  const parts = (['file', 'slab'] as const).flatMap((k) => (r[k] ? [`${RECLAIMABLE_LABEL[k]} ${signedMib(r[k])}`] : []))
+  const held = d.gap?.breakdown.keptBack ? ` (the kernel holds back ${mib(d.gap.breakdown.keptBack)} of it: "cache held back" above)` : ''
+  return `Counted as available by ${d.gap!.basis}, so not in the gap: ${parts.join(', ')}${held}.`
 }
 
 /** The processes worth a row: growth first (the engine's order), at most `limit`. */

@@ -17,7 +17,7 @@ import {
   percent,
   signedMib,
 } from './format.ts'
-import { bySize, clusterRows, compared, contextLines, dumpTitle, gapRows, mainDumps, regionClasses, regionTotal, title, topProcesses } from './model.ts'
+import { bySize, clusterRows, compared, contextLines, dumpTitle, gapRows, mainDumps, reclaimableNote, regionClasses, regionTotal, title, topProcesses } from './model.ts'
 import type { RenderOptions } from './markdown.ts'
 
 export function renderText(d: Diagnosis, opts: RenderOptions = {}): string {
@@ -64,7 +64,8 @@ function gapBlock(d: Diagnosis): string[] {
   rows.push([`gap (${t(d.gap.basis)})`, signedMib(d.gap.kib), `${count(d.gap.kib)} KiB`])
   const table = columns([{ head: 'part', align: 'l' }, { head: 'change', align: 'r' }, { head: 'KiB', align: 'r' }], rows)
   const sides = `  baseline ${mib(d.gap.baselineKib)}, suspect ${mib(d.gap.suspectKib)}`
-  return [...heading('Where the gap went'), ...table, '', sides]
+  const apart = reclaimableNote(d)
+  return [...heading('Where the gap went'), ...table, '', sides, ...(apart ? ['', ...wrap(t(apart))] : [])]
 }
 
 function processBlock(d: Diagnosis): string[] {

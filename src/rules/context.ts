@@ -3,6 +3,7 @@ import { programOf } from '../analysis/processes.ts'
 import type { Gap, ProcessGrowth } from '../../schemas/diagnosis.ts'
 import type { DumpContent, Evidence, Finding } from '../../schemas/findings.ts'
 import type { ProcessRegions } from '../../schemas/regions.ts'
+import { MATTERS_KIB } from '../analysis/thresholds.ts'
 
 /** Everything the rules may look at: the bundles and the results of steps 1-4. */
 export interface RuleContext {
@@ -16,15 +17,15 @@ export interface RuleContext {
 
 export type Rule = (context: RuleContext, earlier: Finding[]) => Finding[]
 
-/** A process growth worth a finding: 16 MiB, and 5 % of the gap when there is one. */
+/** A process growth worth a finding: MATTERS_KIB, and 5 % of the gap when there is one. */
 export function grewMuch(p: ProcessGrowth, gap: Gap | null): boolean {
-  return p.deltaKib >= 16 * 1024 && (!gap || gap.kib <= 0 || p.deltaKib >= gap.kib * 0.05)
+  return p.deltaKib >= MATTERS_KIB && (!gap || gap.kib <= 0 || p.deltaKib >= gap.kib * 0.05)
 }
 
 /** The processes a rule looks at: grown ones in a pair, the largest ones in a lone bundle. */
 export function candidates(context: RuleContext): ProcessGrowth[] {
   if (context.baseline) return context.processes.filter((p) => grewMuch(p, context.gap))
-  return context.processes.filter((p) => p.suspectKib >= 16 * 1024).slice(0, 5)
+  return context.processes.filter((p) => p.suspectKib >= MATTERS_KIB).slice(0, 5)
 }
 
 const CITED_INSTANCES = 3 // per side: enough to check the sum, few enough to read

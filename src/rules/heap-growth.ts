@@ -13,6 +13,13 @@ const WHERE: Record<string, string> = {
   stack: 'the main stack',
 }
 
+/** How sure a leak is, by what the bundle shows of it (named like queue-buildup's weights). */
+const CONFIDENCE = {
+  dumpWithoutRecords: 0.7, // its regions grew, and a dump of them holds no messages
+  regionsOnly: 0.55, // its regions grew; nothing was dumped
+  growthOnly: 0.35, // only its size grew: a leak cannot be told from a queue
+}
+
 export const heapGrowth: Rule = (context, earlier) => {
   if (context.gap && ['kernel', 'shmem', 'page-cache', 'none'].includes(context.gap.verdict)) return []
   const queued = new Set(earlier.filter((f) => f.kind === 'queue-buildup').map((f) => f.process))
@@ -33,7 +40,7 @@ export const heapGrowth: Rule = (context, earlier) => {
       return {
         kind: 'heap-growth',
         process: p.name,
-        confidence: regions?.suspect ? (dumps.length ? 0.7 : 0.55) : 0.35,
+        confidence: regions?.suspect ? (dumps.length ? CONFIDENCE.dumpWithoutRecords : CONFIDENCE.regionsOnly) : CONFIDENCE.growthOnly,
         title: `${p.name} grew by ${mib(p.deltaKib)} with no sign of a message queue`,
         detail:
           `${p.name} uses ${mib(p.deltaKib)} more (${p.metric}) than on the baseline` +

@@ -1,7 +1,9 @@
 import type { ParsedBundle } from '../../schemas/bundle.ts'
+import type { Gap } from '../../schemas/diagnosis.ts'
 import type { Evidence } from '../../schemas/findings.ts'
 import { mib } from '../analysis/summary.ts'
 import { fieldExcerpt } from '../bundle/cite.ts'
+import { MATTERS_KIB } from '../analysis/thresholds.ts'
 import type { Rule } from './context.ts'
 
 // The gap is on the kernel side: slab, shared memory (tmpfs, SysV), page tables or kernel stacks.
@@ -9,11 +11,14 @@ import type { Rule } from './context.ts'
 
 const PARTS = {
   shmem: { field: 'Shmem', name: 'shared memory (tmpfs, /dev/shm, SysV segments)' },
-  slab: { field: 'Slab', name: 'slab (kernel object caches)' },
+  slab: { field: 'Slab', name: 'slab (kernel object caches)' }, // SUnreclaim on a MemAvailable basis: see fieldOf
   pageTables: { field: 'PageTables', name: 'page tables' },
   kernelStack: { field: 'KernelStack', name: 'kernel stacks' },
 } as const
 type Part = keyof typeof PARTS
+
+/** Sure when the verdict itself is kernel-side; less when the kernel part sits beside a user-space one. */
+const CONFIDENCE = { verdict: 0.9, part: 0.6 }
 
 const ADVICE: Record<Part, string> = {
   shmem:
@@ -28,21 +33,21 @@ const ADVICE: Record<Part, string> = {
 
 export const kernelGrowth: Rule = (context) => {
   const gap = context.gap
-  if (!gap || gap.kib < 16 * 1024 || !context.baseline) return []
+  if (!gap || gap.kib < MATTERS_KIB || !context.baseline) return []
   const grown = (Object.keys(PARTS) as Part[])
     .map((part) => [part, gap.breakdown[part] ?? 0] as const)
-    .filter(([, kib]) => kib >= 16 * 1024 && kib >= gap.kib * 0.25)
+    .filter(([, kib]) => kib >= MATTERS_KIB && kib >= gap.kib * 0.25)
     .sort((a, b) => b[1] - a[1])
   if (!grown.length) return []
   const [lead] = grown[0]!
-  const evidence: Evidence[] = grown.flatMap(([part]) => meminfoEvidence(context.baseline!, context.suspect, PARTS[part].field))
+  const evidence: Evidence[] = grown.flatMap(([part]) => meminfoEvidence(context.baseline!, context.suspect, fieldOf(part, gap.basis)))
   if (grown.some(([part]) => part === 'slab')) evidence.push(...slabEvidence(context.baseline, context.suspect))
   const names = grown.map(([part, kib]) => `${PARTS[part].name} +${mib(kib)}`).join(', ')
   return [
     {
       kind: 'kernel-growth',
       process: null,
-      confidence: gap.verdict === 'kernel' || gap.verdict === 'shmem' ? 0.9 : 0.6,
+      confidence: gap.verdict === 'kernel' || gap.verdict === 'shmem' ? CONFIDENCE.verdict : CONFIDENCE.part,
       title: `The gap is kernel-side memory: ${names}`,
       detail: `${names} of a ${mib(gap.kib)} gap. This memory is not in any process's RSS, so no process is to blame for it directly.`,
       evidence,
@@ -50,6 +55,11 @@ export const kernelGrowth: Rule = (context) => {
       configLines: [],
     },
   ]
+}
+
+/** The meminfo line a part was read from: the gap's slab part is unreclaimable slab when MemAvailable measures it. */
+function fieldOf(part: Part, basis: Gap['basis']): string {
+  return part === 'slab' && basis === 'MemAvailable' ? 'SUnreclaim' : PARTS[part].field
 }
 
 function meminfoEvidence(baseline: ParsedBundle, suspect: ParsedBundle, field: string): Evidence[] {

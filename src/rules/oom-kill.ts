@@ -1,3 +1,4 @@
+import type { ParsedBundle } from '../../schemas/bundle.ts'
 import type { Evidence, Finding } from '../../schemas/findings.ts'
 import type { RuleContext, Rule } from './context.ts'
 
@@ -33,6 +34,30 @@ export const oomKill: Rule = (context: RuleContext, earlier: Finding[]) => {
         })
       }
     }
+    const counted = bundle && !findings.some((f) => f.evidence[0]?.bundle === side) ? countedKills(side, bundle) : null
+    if (counted) findings.push(counted)
   }
   return findings
+}
+
+/**
+ * /proc/vmstat's oom_kill counts the kills since boot: when dmesg holds none of their reports
+ * (rotated out, or not collected), it still says they happened, though not whom they hit.
+ */
+function countedKills(side: 'baseline' | 'suspect', bundle: ParsedBundle): Finding | null {
+  const kills = bundle.vmstat?.counters.oom_kill
+  if (!bundle.vmstat || !kills) return null
+  const refaults = bundle.vmstat.counters.workingset_refault_file ?? bundle.vmstat.counters.workingset_refault
+  return {
+    kind: 'oom-kill',
+    process: null,
+    confidence: 1,
+    title: `The OOM killer killed ${kills} process${kills === 1 ? '' : 'es'} on the ${side} since it booted`,
+    detail:
+      `/proc/vmstat counts ${kills} OOM kill${kills === 1 ? '' : 's'} since boot, but the bundle holds no OOM report from dmesg, so which process was killed is not known.` +
+      (refaults ? ` It also counts ${refaults} refaults of evicted page cache (workingset_refault): memory was short enough to evict pages that were needed again.` : ''),
+    evidence: [{ bundle: side, file: bundle.vmstat.file, excerpt: `oom_kill ${kills}` }],
+    recommendation: 'Collect `dmesg` (or `journalctl -k`) from this device soon after a kill: its OOM report names the victim and the largest tasks at that moment.',
+    configLines: [],
+  }
 }

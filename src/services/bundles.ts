@@ -1,10 +1,14 @@
+import { z } from 'zod'
 import { BundleSummary, StoredBundle, type BundleMetadata, type ParsedBundle } from '../../schemas/bundle.ts'
 import { ArchiveErrorCode } from '../../schemas/problem.ts'
-import { AppError, answerOf } from '../errors.ts'
+import { SOURCES_VERSION } from '../bundle/sources.ts'
+import { answerOf } from '../errors.ts'
 import type { Scope } from '../context.ts'
 import { keys } from '../storage/s3.ts'
 
-// Stored bundles: their summaries, and what an unreadable one answers. Ingest is in ingest.ts.
+// Stored bundles: their summaries, what an unreadable one answers, and whether a stored parse is
+// current. A parse by other sources (another SOURCES_VERSION) is parsed anew from its raw bytes on
+// its next read (stored.ts) or upload (ingest.ts). Ingest is in ingest.ts.
 
 export type UploadMeta = BundleMetadata
 
@@ -20,18 +24,22 @@ export function failIfUnreadable(bundle: ParsedBundle, side?: 'baseline' | 'susp
   throw answerOf(code, `${which}${bundle.error.detail}; the upload is kept as bundle ${bundle.id}`)
 }
 
-export async function loadStored({ storage, tenant }: Pick<Scope, 'storage' | 'tenant'>, id: string): Promise<StoredBundle | null> {
+/** A parsed.json as read: current (this engine's sources wrote it), or stale, to be parsed anew from raw/<upload>. */
+export type Loaded =
+  | { current: true; bundle: StoredBundle }
+  | { current: false; upload: string; bundle: StoredBundle | null } // null: too old to read at all
+
+const NamesUpload = z.object({ upload: z.uuid() })
+
+export async function loadStored({ storage, tenant }: Pick<Scope, 'storage' | 'tenant'>, id: string): Promise<Loaded | null> {
   const stored = await storage.getJson(keys.bundleParsed(tenant, id))
   if (stored === null) return null
   const result = StoredBundle.safeParse(stored)
-  // A parsed.json from an older engine is unknown: the next upload of those bytes parses them anew.
-  return result.success ? result.data : null
-}
-
-/** A stored bundle of this tenant, or a 404 (another tenant's bundle does not exist here). */
-export async function getBundle(scope: Pick<Scope, 'storage' | 'tenant'>, id: string): Promise<StoredBundle> {
-  if (!/^[0-9a-f]{64}$/.test(id)) throw new AppError(404, 'bundle_not_found', `no bundle ${id}`)
-  const bundle = await loadStored(scope, id)
-  if (!bundle) throw new AppError(404, 'bundle_not_found', `no bundle ${id}`)
-  return bundle
+  if (result.success) {
+    const bundle = result.data
+    return bundle.parserVersion === SOURCES_VERSION ? { current: true, bundle } : { current: false, upload: bundle.upload, bundle }
+  }
+  // Written by an engine whose parsed.json this one cannot read: its raw bytes are still named.
+  const named = NamesUpload.safeParse(stored)
+  return named.success ? { current: false, upload: named.data.upload, bundle: null } : null
 }

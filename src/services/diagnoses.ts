@@ -3,8 +3,9 @@ import { diagnose } from '../analysis/diagnose.ts'
 import { AppError } from '../errors.ts'
 import type { Scope } from '../context.ts'
 import { keys } from '../storage/s3.ts'
-import { failIfUnreadable, getBundle } from './bundles.ts'
+import { failIfUnreadable } from './bundles.ts'
 import { addEntries, diagnosisEntries } from './catalog.ts'
+import { getBundle } from './stored.ts'
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 

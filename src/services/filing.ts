@@ -1,6 +1,7 @@
 import type { BundleMetadata, ParsedBundle, StoredBundle } from '../../schemas/bundle.ts'
 import type { Scope } from '../context.ts'
 import { maskSecretsDeep } from '../content/secrets.ts'
+import { SOURCES_VERSION } from '../bundle/sources.ts'
 import { keys } from '../storage/s3.ts'
 import { addEntries, bundleEntries, removeEntries } from './catalog.ts'
 
@@ -8,11 +9,23 @@ import { addEntries, bundleEntries, removeEntries } from './catalog.ts'
 // them), index entries written before parsed.json (storage/s3.ts says why). The raw bytes are
 // not touched: they are the evidence, read only by their tenant.
 
-/** Null when another upload of the same bytes recorded them first (a conditional write: S3, R2). */
-export async function fileBundle(scope: Scope, bundle: ParsedBundle, upload: string, metadata: BundleMetadata): Promise<StoredBundle | null> {
-  const stored: StoredBundle = masked(scope, { ...bundle, upload, metadata: definedFields(metadata) })
+/**
+ * Null when another upload of the same bytes recorded them first (a conditional write: S3, R2);
+ * `replace` overwrites a parse made by older sources.
+ */
+export async function fileBundle(
+  scope: Scope,
+  bundle: ParsedBundle,
+  upload: string,
+  metadata: BundleMetadata,
+  { replace = false } = {},
+): Promise<StoredBundle | null> {
+  const stored: StoredBundle = masked(scope, { ...bundle, upload, metadata: definedFields(metadata), parserVersion: SOURCES_VERSION })
   await addEntries(scope.storage, [...bundleEntries(scope.tenant, stored), keys.tenantEntry(scope.tenant)])
-  return (await scope.storage.putJsonOnce(keys.bundleParsed(scope.tenant, stored.id), stored)) ? stored : null
+  const key = keys.bundleParsed(scope.tenant, stored.id)
+  if (!replace) return (await scope.storage.putJsonOnce(key, stored)) ? stored : null
+  await scope.storage.putJson(key, stored)
+  return stored
 }
 
 /**

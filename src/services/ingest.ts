@@ -5,13 +5,14 @@ import { gunzip } from '../bundle/gzip.ts'
 import { readArchive, sniffArchive, type ArchiveEntry } from '../bundle/archive.ts'
 import { ratioGuard } from '../bundle/limits.ts'
 import { readEntries } from '../bundle/read.ts'
+import { SOURCES_VERSION } from '../bundle/sources.ts'
 import { readTar } from '../bundle/tar.ts'
 import type { Scope } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { keys } from '../storage/s3.ts'
 import { StorageError } from '../storage/storage-error.ts'
 import { keyLock } from '../key-lock.ts'
-import { failIfUnreadable, loadStored, type UploadMeta } from './bundles.ts'
+import { failIfUnreadable, loadStored, type Loaded, type UploadMeta } from './bundles.ts'
 import { fileBundle, refileBundle } from './filing.ts'
 
 // Streaming ingest: the request body is read once; each chunk is hashed, counted against
@@ -140,10 +141,14 @@ async function commit(scope: Scope, upload: string, bundle: ParsedBundle, meta: 
   const { storage, tenant } = scope
   const raw = keys.raw(tenant, upload)
   const { maxBytes: _limit, ...metadata } = meta as UploadMeta & { maxBytes?: number }
-  const dropOurs = async (known: StoredBundle): Promise<Ingested> => {
+  const dropOurs = async (known: Loaded): Promise<Ingested> => {
     await storage.remove(raw)
     logIngest(scope, bundle, false)
-    return { bundle: failIfUnreadable(await refileBundle(scope, known, metadata)), created: false }
+    if (known.current) return { bundle: failIfUnreadable(await refileBundle(scope, known.bundle, metadata)), created: false }
+    // Parsed by older sources: this parse of the same bytes replaces it, the first raw copy stays.
+    const was = known.bundle
+    const renewed = await fileBundle(scope, { ...bundle, receivedAt: was?.receivedAt ?? bundle.receivedAt }, known.upload, { ...was?.metadata, ...metadata }, { replace: true })
+    return { bundle: failIfUnreadable(renewed!), created: false }
   }
   return oneCommitAtATime(`${tenant}/${bundle.id}`, async () => {
     const known = await loadStored(scope, bundle.id)
@@ -160,6 +165,21 @@ async function commit(scope: Scope, upload: string, bundle: ParsedBundle, meta: 
 }
 
 const oneCommitAtATime = keyLock()
+
+/**
+ * A stored bundle parsed anew from its raw bytes, and stored again: its parse was written by
+ * other sources (another SOURCES_VERSION). Null when the raw bytes are gone or are not the
+ * bundle's any more (their hash is not its id): the old parse then stands.
+ */
+export async function reparseStored(scope: Scope, id: string, upload: string, was: StoredBundle | null): Promise<StoredBundle | null> {
+  const raw = await scope.storage.get(keys.raw(scope.tenant, upload))
+  if (!raw) return null
+  const meta = { host: was?.host ?? undefined, role: was?.role ?? undefined, maxBytes: Number.MAX_SAFE_INTEGER }
+  const bundle = await readFlowing(scope, raw.body, meta, async () => {})
+  if (bundle.id !== id) return null
+  return fileBundle(scope, { ...bundle, receivedAt: was?.receivedAt ?? bundle.receivedAt }, upload, was?.metadata ?? {}, { replace: true })
+}
+
 /** The ingest's log line, timed from its first bytes (receivedAt) to its record in storage. */
 function logIngest(scope: Scope, bundle: ParsedBundle, created: boolean): void {
   scope.log?.({

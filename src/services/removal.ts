@@ -1,7 +1,8 @@
 import type { Diagnosis } from '../../schemas/diagnosis.ts'
 import type { Scope } from '../context.ts'
 import { keys } from '../storage/s3.ts'
-import { getBundle } from './bundles.ts'
+import { AppError } from '../errors.ts'
+import { loadStored } from './bundles.ts'
 import { bundleEntries, diagnosisEntries, removeEntries, removePrefix } from './catalog.ts'
 import { getDiagnosis } from './diagnoses.ts'
 
@@ -16,7 +17,9 @@ type Store = Pick<Scope, 'storage' | 'tenant'>
 /** A bundle: its parse, every index entry naming it (its diagnoses' too), its raw bytes. */
 export async function deleteBundle(scope: Store, id: string): Promise<void> {
   const { storage, tenant } = scope
-  const bundle = await getBundle(scope, id) // 404 for what is not this tenant's
+  // As stored, even by older sources: nothing is parsed anew only to be deleted.
+  const bundle = /^[0-9a-f]{64}$/.test(id) ? (await loadStored(scope, id))?.bundle : null
+  if (!bundle) throw new AppError(404, 'bundle_not_found', `no bundle ${id}`) // not this tenant's
   const [received, ...listed] = bundleEntries(tenant, bundle)
   await removeEntries(storage, listed)
   await removePrefix(storage, keys.index(tenant, `bundle-diagnoses/${id}/`))

@@ -20,7 +20,7 @@ const SLOW_MS = 3000
 /** The properties, as one check: throws (so fast-check shrinks) on the first that does not hold. */
 export function checkParser(p: ParserCase, text: string): void {
   const started = performance.now()
-  const looks = p.looks(text)
+  const looks = p.looks(text, FILE)
   const { data, warnings } = p.parse(text, FILE)
   const ms = performance.now() - started
   if (typeof looks !== 'boolean') fail(`looksLike returned ${String(looks)}`)

@@ -2,23 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import type { z } from 'zod'
-import { Manifest, Meminfo, Pmap, ProcStatus, Ps, SmapsRollup } from '../../schemas/parsers.ts'
-import { Dmesg, KafkaConfig, KafkaLog, KafkaStats, Maps, Slabinfo, Smaps, Vmstat } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { looksLikeDmesg, parseDmesg } from '../../src/parsers/dmesg.ts'
-import { looksLikeKafkaConfig, parseKafkaConfig } from '../../src/parsers/kafka-config.ts'
-import { looksLikeKafkaLog, parseKafkaLog } from '../../src/parsers/kafka-log.ts'
-import { looksLikeKafkaStats, parseKafkaStats } from '../../src/parsers/kafka-stats.ts'
-import { looksLikeManifest, parseManifest } from '../../src/parsers/manifest.ts'
-import { looksLikeMaps, parseMaps } from '../../src/parsers/maps.ts'
-import { looksLikeMeminfo, parseMeminfo } from '../../src/parsers/meminfo.ts'
-import { looksLikePmap, parsePmap } from '../../src/parsers/pmap.ts'
-import { looksLikePs, parsePs } from '../../src/parsers/ps.ts'
-import { looksLikeSlabinfo, parseSlabinfo } from '../../src/parsers/slabinfo.ts'
-import { looksLikeSmapsRollup, parseSmapsRollup } from '../../src/parsers/smaps-rollup.ts'
-import { looksLikeSmaps, parseSmaps } from '../../src/parsers/smaps.ts'
-import { looksLikeStatus, parseStatus } from '../../src/parsers/status.ts'
-import { looksLikeVmstat, parseVmstat } from '../../src/parsers/vmstat.ts'
+import type { TextKind } from '../../src/bundle/source.ts'
+import { SOURCES } from '../../src/bundle/sources.ts'
 import { numberToken } from './text.ts'
 
 const SAMPLES = new URL('../fixtures/samples/', import.meta.url)
@@ -62,11 +48,14 @@ export function sliceOf({ name, start, lines }: SampleSlice): string {
 export interface ParserCase {
   name: string
   parse: (text: string, file?: string) => { data: unknown; warnings: Warning[] }
-  looks: (text: string) => boolean
+  looks: (text: string, path: string) => boolean // the source's one detector
   schema: z.ZodType
   samples: string[] // file names in test/fixtures/samples
   words: string[] // the format's own vocabulary
 }
+
+/** What the fuzzer needs beyond a source's declaration: every kind must have one (the compiler says so). */
+type FuzzExtra = Pick<ParserCase, 'samples' | 'words'>
 
 const MEMINFO_FIELDS = [
   'MemTotal:', 'MemFree:', 'MemAvailable:', 'Buffers:', 'Cached:', 'SwapCached:', 'Active:', 'Inactive:', 'Active(anon):',
@@ -85,20 +74,12 @@ const MAPS_WORDS = [
   '[vvar]', '[vsyscall]', '[anon:glibc]', '[rollup]', '(deleted)', '/dev/shm/x (deleted)',
 ]
 
-export const PARSERS: ParserCase[] = [
-  {
-    name: 'meminfo',
-    parse: parseMeminfo,
-    looks: looksLikeMeminfo,
-    schema: Meminfo,
+const FUZZ: Record<TextKind, FuzzExtra> = {
+  meminfo: {
     samples: ['kafka-suspect-meminfo.txt', 'sta-18-meminfo.txt', 'sta-49-meminfo.txt'],
     words: [...MEMINFO_FIELDS, 'kB', 'KB', 'mB', 'TS3.0.24.4474 ~ # cat /proc/meminfo', '$ cat /proc/meminfo | grep -i active'],
   },
-  {
-    name: 'ps',
-    parse: parsePs,
-    looks: looksLikePs,
-    schema: Ps,
+  ps: {
     samples: [
       'kafka-suspect-ps.txt', 'kafka-suspect-ps-aux.txt', 'ps-auxwww.txt', 'ps-eo.txt', 'ps-eo-kthreads.txt', 'ps-aux-kthreads.txt',
       'busybox-ps.txt', 'busybox-ps-o.txt', 'busybox-ps-o-rss.txt', 'sta-18-rss.txt', 'sta-49-rss.txt', 'smem.txt',
@@ -110,11 +91,7 @@ export const PARSERS: ParserCase[] = [
       'sh -c ps > x', 'python3', '-bash', '62m', '1g', '3t', '100k', '12.5m', '-', '0:00', '09:51', 'nr_free_pages', 'pgfault',
     ],
   },
-  {
-    name: 'pmap',
-    parse: parsePmap,
-    looks: looksLikePmap,
-    schema: Pmap,
+  pmap: {
     samples: [
       'kafka-suspect-pmap-5.txt', 'procps-pmap-x.txt', 'busybox-pmap-x.txt', 'busybox-pmap-x-sleep.txt',
       'sta-18-pmap-fwlog.txt', 'sta-49-pmap-fwlog.txt',
@@ -126,19 +103,11 @@ export const PARSERS: ParserCase[] = [
       '---------------- ------- ------- -------', 'libc.so.6', 'python3.11',
     ],
   },
-  {
-    name: 'smaps_rollup',
-    parse: parseSmapsRollup,
-    looks: looksLikeSmapsRollup,
-    schema: SmapsRollup,
+  smaps_rollup: {
     samples: ['kafka-suspect-smaps_rollup-5.txt', 'smaps_rollup.txt'],
     words: [...SMAPS_FIELDS, ...MAPS_WORDS, 'kB'],
   },
-  {
-    name: 'status',
-    parse: parseStatus,
-    looks: looksLikeStatus,
-    schema: ProcStatus,
+  status: {
     samples: ['kafka-suspect-status-5.txt', 'status.txt'],
     words: [
       'Name:', 'Umask:', 'State:', 'Tgid:', 'Ngid:', 'Pid:', 'PPid:', 'TracerPid:', 'Uid:', 'Gid:', 'FDSize:', 'VmPeak:', 'VmSize:',
@@ -146,27 +115,15 @@ export const PARSERS: ParserCase[] = [
       'VmPTE:', 'VmSwap:', 'HugetlbPages:', 'Threads:', 'Vm:', 'Rss:', 'kB', 'S (sleeping)', 'fwlog', 'python3',
     ],
   },
-  {
-    name: 'maps',
-    parse: parseMaps,
-    looks: looksLikeMaps,
-    schema: Maps,
+  maps: {
     samples: ['kafka-suspect-maps-5.txt', 'maps.txt'],
     words: [...MAPS_WORDS, 'Size:'],
   },
-  {
-    name: 'smaps',
-    parse: parseSmaps,
-    looks: looksLikeSmaps,
-    schema: Smaps,
+  smaps: {
     samples: ['smaps.txt', 'smaps-python-malloc.txt'],
     words: [...SMAPS_FIELDS, ...MAPS_WORDS, 'kB'],
   },
-  {
-    name: 'slabinfo',
-    parse: parseSlabinfo,
-    looks: looksLikeSlabinfo,
-    schema: Slabinfo,
+  slabinfo: {
     samples: ['kafka-suspect-slabinfo.txt', 'slabtop-o.txt'],
     words: [
       'slabinfo - version: 2.1', 'slabinfo - version: 1.1', 'slabinfo - version:', '# name', '<active_objs>', ':', 'tunables',
@@ -175,11 +132,7 @@ export const PARSERS: ParserCase[] = [
       '0.01K', '99232K', '99999999999999999.99K', '1e300K', 'K',
     ],
   },
-  {
-    name: 'vmstat',
-    parse: parseVmstat,
-    looks: looksLikeVmstat,
-    schema: Vmstat,
+  vmstat: {
     samples: ['kafka-suspect-vmstat.txt', 'vmstat-cmd.txt'],
     words: [
       'nr_free_pages', 'nr_inactive_anon', 'nr_dirty', 'pgpgin', 'pgfault', 'pgmajfault', 'oom_kill', 'numa_hit', 'thp_fault_alloc',
@@ -187,11 +140,7 @@ export const PARSERS: ParserCase[] = [
       'r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st', '24572720 K total memory', 'Nr_Free',
     ],
   },
-  {
-    name: 'dmesg',
-    parse: parseDmesg,
-    looks: looksLikeDmesg,
-    schema: Dmesg,
+  dmesg: {
     samples: ['dmesg-oom-new.txt', 'dmesg-oom-old.txt', 'dmesg-oom-split-rss.txt', 'dmesg-boot.txt'],
     words: [
       '[ 8312.402113]', '[    0.000000]', '[Thu Nov 27 10:02:17 2026]', '<6>', '<4>', 'Nov 27 10:02:17 sta-18 kernel:',
@@ -205,11 +154,7 @@ export const PARSERS: ParserCase[] = [
       'shmem-rss:0kB,', 'UID:0', 'UID 0,', 'pgtables:2212kB', 'total-vm:', 'anon-rss:', 'file-rss:', 'kB', 'fwlog',
     ],
   },
-  {
-    name: 'kafka-config',
-    parse: parseKafkaConfig,
-    looks: looksLikeKafkaConfig,
-    schema: KafkaConfig,
+  'kafka-config': {
     samples: ['kafka-baseline-fwlog.properties', 'kafka-suspect-fwlog.properties'],
     words: [
       'bootstrap.servers', 'metadata.broker.list', 'client.id', 'acks', 'linger.ms', 'queue.buffering.max.ms',
@@ -220,11 +165,7 @@ export const PARSERS: ParserCase[] = [
       '127.0.0.1:19092', '127.0.0.1:19092,10.0.0.1:9092,', ',,,', 'fwlog',
     ],
   },
-  {
-    name: 'kafka-stats',
-    parse: parseKafkaStats,
-    looks: looksLikeKafkaStats,
-    schema: KafkaStats,
+  'kafka-stats': {
     samples: ['kafka-suspect-fwlog-stats.json', 'kafka-baseline-fwlog-stats.json'],
     words: [
       '{', '}', '[', ']', ',', ':', '"', '\\"', '\\', '{ "msg_cnt":', '"msg_cnt":', '"msg_size":', '"msg_max":', '"msg_size_max":',
@@ -235,11 +176,7 @@ export const PARSERS: ParserCase[] = [
       'null', 'true', 'false', '[]', '{}', '"waf"', '"127.0.0.1:19092/bootstrap"', 'stats: ',
     ],
   },
-  {
-    name: 'kafka-log',
-    parse: parseKafkaLog,
-    looks: looksLikeKafkaLog,
-    schema: KafkaLog,
+  log: {
     samples: ['kafka-suspect-fwlog.log'],
     words: [
       '2026-11-27T09:51:27.441', '2026-11-27 09:51:27,441+01:00', '[2026-11-27T09:51:27Z]', 'Nov 27 09:51:27', '[1598437392.123]',
@@ -253,11 +190,7 @@ export const PARSERS: ParserCase[] = [
       'librdkafka v', 'kafka', 'confluent-kafka=1.7.0', 'Local: ',
     ],
   },
-  {
-    name: 'manifest',
-    parse: parseManifest,
-    looks: looksLikeManifest,
-    schema: Manifest,
+  manifest: {
     samples: ['kafka-suspect-manifest.json', 'sta-18-manifest.json'],
     words: [
       '{', '}', '[', ']', ',', ':', '"', '\ufeff', '"host":', '"role":', '"collectedAt":', '"firmware":', '"kernel":', '"notes":',
@@ -265,7 +198,16 @@ export const PARSERS: ParserCase[] = [
       '"6.18.0"', 'null', 'true', '[]', '{}', `"${'x'.repeat(300)}"`, `"${'n'.repeat(5000)}"`, '"msg_cnt":',
     ],
   },
-]
+}
+
+/** The parsers under fuzz: every source of the registry, with its own detector, parser and schema. */
+export const PARSERS: ParserCase[] = SOURCES.map((source) => ({
+  name: source.kind,
+  parse: source.parse as ParserCase['parse'],
+  looks: source.detect,
+  schema: source.schema as z.ZodType,
+  ...FUZZ[source.kind],
+}))
 
 // Structured JSON for the two JSON parsers: objects with their keys and values of every type.
 const jsonNumber = fc.oneof(

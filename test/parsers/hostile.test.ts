@@ -1,24 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
-import { Manifest, Meminfo, Pmap, ProcStatus, Ps, SmapsRollup } from '../../schemas/parsers.ts'
-import { Dmesg, KafkaConfig, KafkaLog, KafkaStats, Maps, Slabinfo, Smaps, Vmstat } from '../../schemas/sources.ts'
 import { Warning } from '../../schemas/warning.ts'
+import type { TextKind } from '../../src/bundle/source.ts'
+import { SOURCES } from '../../src/bundle/sources.ts'
 import { MAX_WARNINGS } from '../../src/parsers/common.ts'
-import { parseDmesg } from '../../src/parsers/dmesg.ts'
-import { parseKafkaConfig } from '../../src/parsers/kafka-config.ts'
-import { parseKafkaLog } from '../../src/parsers/kafka-log.ts'
-import { parseKafkaStats } from '../../src/parsers/kafka-stats.ts'
-import { parseManifest } from '../../src/parsers/manifest.ts'
-import { parseMaps } from '../../src/parsers/maps.ts'
 import { parseMeminfo } from '../../src/parsers/meminfo.ts'
-import { parsePmap } from '../../src/parsers/pmap.ts'
-import { parsePs } from '../../src/parsers/ps.ts'
-import { parseSlabinfo } from '../../src/parsers/slabinfo.ts'
-import { parseSmapsRollup } from '../../src/parsers/smaps-rollup.ts'
-import { parseSmaps } from '../../src/parsers/smaps.ts'
-import { parseStatus } from '../../src/parsers/status.ts'
-import { parseVmstat } from '../../src/parsers/vmstat.ts'
 
 // Every parser, every kind of bad input: no exception, data that validates, warnings that say where.
 
@@ -43,57 +30,78 @@ const DMESG_OWN: Record<string, Make> = {
   'table rows alone': () => '[  12]  0  12  100  10  4096  0  0 x\n'.repeat(1000),
 }
 
-const PARSERS: Record<string, Case> = {
-  meminfo: { parse: parseMeminfo, schema: Meminfo, sample: 'kafka-suspect-meminfo.txt' },
-  ps: { parse: parsePs, schema: Ps, sample: 'kafka-suspect-ps-aux.txt' },
-  'ps pairs': { parse: parsePs, schema: Ps, sample: 'sta-18-rss.txt' },
-  pmap: { parse: parsePmap, schema: Pmap, sample: 'kafka-suspect-pmap-5.txt' },
-  'pmap busybox': { parse: parsePmap, schema: Pmap, sample: 'busybox-pmap-x.txt' },
-  smaps_rollup: { parse: parseSmapsRollup, schema: SmapsRollup, sample: 'kafka-suspect-smaps_rollup-5.txt' },
-  status: { parse: parseStatus, schema: ProcStatus, sample: 'kafka-suspect-status-5.txt' },
-  manifest: { parse: parseManifest, schema: Manifest, sample: 'kafka-suspect-manifest.json' },
+/** Each source's hostile cases by name: its sample and its own inputs; every kind must have some (the compiler says so). */
+const CASES: Record<TextKind, Record<string, Omit<Case, 'parse' | 'schema'>>> = {
+  meminfo: { meminfo: { sample: 'kafka-suspect-meminfo.txt' } },
+  ps: { ps: { sample: 'kafka-suspect-ps-aux.txt' }, 'ps pairs': { sample: 'sta-18-rss.txt' } },
+  pmap: { pmap: { sample: 'kafka-suspect-pmap-5.txt' }, 'pmap busybox': { sample: 'busybox-pmap-x.txt' } },
+  smaps_rollup: { smaps_rollup: { sample: 'kafka-suspect-smaps_rollup-5.txt' } },
+  status: { status: { sample: 'kafka-suspect-status-5.txt' } },
+  manifest: { manifest: { sample: 'kafka-suspect-manifest.json' } },
   maps: {
-    parse: parseMaps, schema: Maps, sample: 'kafka-suspect-maps-5.txt', quiet: 'any',
-    own: { 'a 1 MB line': () => `7f0000000000-7f0000001000 rw-p 00000000 00:00 0 ${'A'.repeat(1_000_000)}` },
+    maps: {
+      sample: 'kafka-suspect-maps-5.txt', quiet: 'any',
+      own: { 'a 1 MB line': () => `7f0000000000-7f0000001000 rw-p 00000000 00:00 0 ${'A'.repeat(1_000_000)}` },
+    },
   },
   smaps: {
-    parse: parseSmaps, schema: Smaps, sample: 'smaps-python-malloc.txt', quiet: 'any',
-    own: { 'a 1 MB line': (text) => `${text}\nRss: ${'1'.repeat(1_000_000)} kB\n` },
-  },
-  'kafka config': {
-    parse: parseKafkaConfig, schema: KafkaConfig, sample: 'kafka-baseline-fwlog.properties', quiet: 'any',
-    own: {
-      'a 1 MB line': (text) => `${text}\nclient.id=${'A'.repeat(1_000_000)}\n`,
-      'a 1 MB key': () => `${'k'.repeat(1_000_000)}=1`,
+    smaps: {
+      sample: 'smaps-python-malloc.txt', quiet: 'any',
+      own: { 'a 1 MB line': (text) => `${text}\nRss: ${'1'.repeat(1_000_000)} kB\n` },
     },
   },
-  // Not asked to warn: one valid object with a 1 MB name, or a NUL inside a string.
-  'kafka stats': {
-    parse: parseKafkaStats, schema: KafkaStats, sample: 'kafka-suspect-fwlog-stats.json', quiet: ['a 1 MB line', 'NUL inside a string'],
-    own: {
-      'NUL inside a string': (text) => text.replace('"fwlog"', '"fw\u0000log"'),
-      'a 1 MB line': () => `{"msg_cnt": 1, "name": "${'A'.repeat(1_000_000)}"}`,
-      'deep nesting': () => `{"msg_cnt": 1, "brokers": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
-      'open braces': () => '{'.repeat(1_000_000),
-      'numbers of 400 digits': (text) => text.replace(/\d+/g, (d) => '9'.repeat(400 + d.length)),
-      'truncated at half': (text) => text.slice(0, Math.floor(text.length / 2)),
+  'kafka-config': {
+    'kafka config': {
+      sample: 'kafka-baseline-fwlog.properties', quiet: 'any',
+      own: {
+        'a 1 MB line': (text) => `${text}\nclient.id=${'A'.repeat(1_000_000)}\n`,
+        'a 1 MB key': () => `${'k'.repeat(1_000_000)}=1`,
+      },
     },
   },
-  'kafka log': {
-    parse: parseKafkaLog, schema: KafkaLog, sample: 'kafka-suspect-fwlog.log', quiet: 'any',
-    own: { 'a 1 MB line': () => `rdkafka ${'Connection refused '.repeat(60_000)}` },
+  'kafka-stats': {
+    // Not asked to warn: one valid object with a 1 MB name, or a NUL inside a string.
+    'kafka stats': {
+      sample: 'kafka-suspect-fwlog-stats.json', quiet: ['a 1 MB line', 'NUL inside a string'],
+      own: {
+        'NUL inside a string': (text) => text.replace('"fwlog"', '"fw\u0000log"'),
+        'a 1 MB line': () => `{"msg_cnt": 1, "name": "${'A'.repeat(1_000_000)}"}`,
+        'deep nesting': () => `{"msg_cnt": 1, "brokers": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+        'open braces': () => '{'.repeat(1_000_000),
+        'numbers of 400 digits': (text) => text.replace(/\d+/g, (d) => '9'.repeat(400 + d.length)),
+        'truncated at half': (text) => text.slice(0, Math.floor(text.length / 2)),
+      },
+    },
   },
-  'dmesg old': { parse: parseDmesg, schema: Dmesg, sample: 'dmesg-oom-old.txt', quiet: 'any', own: DMESG_OWN },
-  'dmesg new': { parse: parseDmesg, schema: Dmesg, sample: 'dmesg-oom-new.txt', quiet: 'any', own: DMESG_OWN },
+  log: {
+    'kafka log': {
+      sample: 'kafka-suspect-fwlog.log', quiet: 'any',
+      own: { 'a 1 MB line': () => `rdkafka ${'Connection refused '.repeat(60_000)}` },
+    },
+  },
+  dmesg: {
+    'dmesg old': { sample: 'dmesg-oom-old.txt', quiet: 'any', own: DMESG_OWN },
+    'dmesg new': { sample: 'dmesg-oom-new.txt', quiet: 'any', own: DMESG_OWN },
+  },
   slabinfo: {
-    parse: parseSlabinfo, schema: Slabinfo, sample: 'kafka-suspect-slabinfo.txt', quiet: ['truncated mid-line'],
-    own: { 'a 1 MB line': (text) => `${text}\nx ${'1 '.repeat(500_000)}` },
+    slabinfo: {
+      sample: 'kafka-suspect-slabinfo.txt', quiet: ['truncated mid-line'],
+      own: { 'a 1 MB line': (text) => `${text}\nx ${'1 '.repeat(500_000)}` },
+    },
   },
   vmstat: {
-    parse: parseVmstat, schema: Vmstat, sample: 'kafka-suspect-vmstat.txt', quiet: ['truncated mid-line'],
-    own: { 'a 1 MB line': (text) => `${text}\nnr_dirty ${'1'.repeat(1_000_000)}` },
+    vmstat: {
+      sample: 'kafka-suspect-vmstat.txt', quiet: ['truncated mid-line'],
+      own: { 'a 1 MB line': (text) => `${text}\nnr_dirty ${'1'.repeat(1_000_000)}` },
+    },
   },
 }
+
+const PARSERS: Record<string, Case> = Object.fromEntries(
+  SOURCES.flatMap((source) =>
+    Object.entries(CASES[source.kind]).map(([name, extra]) => [name, { ...extra, parse: source.parse, schema: source.schema as z.ZodType }]),
+  ),
+)
 
 /** Bytes from a fixed seed, decoded as a bundle reader would (invalid UTF-8 becomes U+FFFD). */
 function junk(size: number): string {

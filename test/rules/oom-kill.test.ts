@@ -44,3 +44,29 @@ describe('oom-kill', () => {
     expect(d.findings.filter((f) => f.kind === 'oom-kill')).toEqual([])
   })
 })
+
+describe('oom-kill from /proc/vmstat alone', () => {
+  const vmstat = (kills: number) => sample('kafka-suspect-vmstat.txt').replace(/^oom_kill \d+$/m, `oom_kill ${kills}`)
+  const withVmstat = (kills: number, dmesg: string) =>
+    parsedBytes(
+      tarGz([
+        { name: 'proc/meminfo', body: sample('kafka-suspect-meminfo.txt') },
+        { name: 'ps.txt', body: sample('kafka-suspect-ps.txt') },
+        { name: 'proc/vmstat', body: vmstat(kills) },
+        { name: 'dmesg.txt', body: dmesg },
+      ]),
+    )
+
+  it('says kills happened when dmesg has no report of them, citing the counter', async () => {
+    const d = diagnoseParsed(null, await withVmstat(3, sample('dmesg-boot.txt')))
+    const kill = d.findings.find((f) => f.kind === 'oom-kill')!
+    expect(kill).toMatchObject({ process: null, title: 'The OOM killer killed 3 processes on the suspect since it booted' })
+    expect(kill.evidence).toEqual([{ bundle: 'suspect', file: 'proc/vmstat', excerpt: 'oom_kill 3' }])
+    expect(kill.detail).toMatch(/workingset_refault/)
+  })
+
+  it('says nothing more when dmesg names the victims, or when the counter is 0', async () => {
+    expect(diagnoseParsed(null, await withVmstat(2, sample('dmesg-oom-new.txt'))).findings.filter((f) => f.kind === 'oom-kill' && f.process === null)).toEqual([])
+    expect(diagnoseParsed(null, await withVmstat(0, sample('dmesg-boot.txt'))).findings.filter((f) => f.kind === 'oom-kill')).toEqual([])
+  })
+})
