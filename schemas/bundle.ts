@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { Warning } from './warning.ts'
 import { DumpScan } from './content.ts'
 import { Manifest, Meminfo, Pmap, ProcStatus, SmapsRollup } from './parsers.ts'
+import { ClientLines } from './queues.ts'
 import { Dmesg, KafkaConfig, KafkaLog, KafkaStatsSample, MapsRow, Slabinfo, SmapsRow } from './sources.ts'
 
 /** What a file in a bundle is, recognised by its content (the path only hints). */
@@ -25,6 +26,7 @@ export const ProcessSample = z.object({
   pid: z.number().int().nullable(),
   name: z.string(),
   exe: z.string(),
+  args: z.string().nullable().default(null), // the command line, when ps printed it
   rssKib: z.number().int().nullable(),
   pssKib: z.number().int().nullable(),
   anonKib: z.number().int().nullable(),
@@ -75,6 +77,8 @@ export const ParsedBundle = BundleSummary.extend({
   oom: z.array(Dmesg.extend({ file: z.string() })).default([]),
   slabinfo: Slabinfo.extend({ file: z.string() }).nullable().default(null),
   dumps: z.array(z.object({ file: z.string(), scan: DumpScan })).default([]),
+  // Lines of any text file that name a messaging client, its limits, its queue or its server's absence.
+  clientLines: z.array(ClientLines).default([]),
 })
 export type ParsedBundle = z.infer<typeof ParsedBundle>
 

@@ -1,5 +1,6 @@
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import type { Evidence } from '../../schemas/findings.ts'
+import { mappingMatching } from './clients.ts'
 
 // What a bundle says about one program's Kafka client: the library in its mappings, its
 // configuration, its statistics and its log. Files are tied to a program by name (the file's
@@ -32,15 +33,5 @@ function libraryMapping(
   side: Evidence['bundle'],
   mine: (file: string, pid: number | null) => boolean,
 ): Evidence | null {
-  for (const map of bundle.maps) {
-    if (!mine(map.file, map.pid)) continue
-    const row = map.pmap.rows.find((r) => LIBRARY.test(r.mapping))
-    if (row) return { bundle: side, file: map.file, excerpt: `${row.address} ${row.kbytes} ${row.mode} ${row.mapping}` }
-  }
-  for (const source of [...bundle.procMaps, ...bundle.smaps]) {
-    if (!mine(source.file, source.pid)) continue
-    const row = source.rows.find((r) => LIBRARY.test(r.path))
-    if (row) return { bundle: side, file: source.file, excerpt: `${row.start}-${row.end} ${row.perms} ${row.path}` }
-  }
-  return null
+  return mappingMatching(bundle, side, mine, LIBRARY)
 }

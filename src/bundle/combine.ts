@@ -44,7 +44,7 @@ export function combineProcesses(sources: ProcessSources): { processes: ProcessS
     if (pid !== null) {
       let sample = byPid.get(pid)
       if (!sample) {
-        sample = { pid, name: name ?? `pid ${pid}`, exe: name ?? `pid ${pid}`, rssKib: null, pssKib: null, anonKib: null, sources: [] }
+        sample = { pid, name: name ?? `pid ${pid}`, exe: name ?? `pid ${pid}`, args: null, rssKib: null, pssKib: null, anonKib: null, sources: [] }
         processes.push(sample)
         byPid.set(pid, sample)
       }
@@ -78,5 +78,5 @@ export function combineProcesses(sources: ProcessSources): { processes: ProcessS
 }
 
 function fromPsRow(row: PsRow, file: string): ProcessSample {
-  return { pid: row.pid, name: row.name, exe: row.exe, rssKib: row.rssKib, pssKib: null, anonKib: null, sources: [file] }
+  return { pid: row.pid, name: row.name, exe: row.exe, args: row.args, rssKib: row.rssKib, pssKib: null, anonKib: null, sources: [file] }
 }

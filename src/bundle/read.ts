@@ -5,7 +5,7 @@ import { ArchiveError, readArchive, sniffArchive, type ArchiveEntry } from './ar
 import { classify, isTextSample } from './classify.ts'
 import { combineProcesses } from './combine.ts'
 import { DEFAULT_LIMITS, unpackGuard, type UnpackLimits } from './limits.ts'
-import { emptyFound, parseInto, PARSED_KINDS, type Found } from './sources.ts'
+import { CLIENT_LINE_KINDS, emptyFound, parseInto, PARSED_KINDS, storeClientLines, type Found } from './sources.ts'
 import { concatBytes } from '../bytes.ts'
 
 // Turns an archive into a ParsedBundle: every file recognised by content, the known ones parsed,
@@ -92,6 +92,7 @@ export async function readEntries(
     oom: found.oom,
     slabinfo: found.slabinfo.sort((a, b) => b.caches.length - a.caches.length)[0] ?? null,
     dumps: found.dumps,
+    clientLines: found.clientLines,
   }
 }
 
@@ -116,13 +117,16 @@ async function readFile(path: string, size: number, body: AsyncIterable<Uint8Arr
     summary.warnings.push(...scan.warnings)
     return summary
   }
-  if (!PARSED_KINDS.has(kind)) return summary // the archive reader skips the rest
+  const clientLines = CLIENT_LINE_KINDS.has(kind) && isTextSample(head)
+  if (!PARSED_KINDS.has(kind) && !clientLines) return summary // the archive reader skips the rest
   if (size > TEXT_LIMIT) {
     summary.warnings.push({ code: 'file_too_large', message: `over ${TEXT_LIMIT} bytes: listed, not parsed`, file: path })
     return summary
   }
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) held.push(next.value)
-  summary.warnings.push(...parseInto(kind, path, new TextDecoder('utf-8').decode(concatBytes(held)), found))
+  const text = new TextDecoder('utf-8').decode(concatBytes(held))
+  summary.warnings.push(...parseInto(kind, path, text, found))
+  if (clientLines) storeClientLines(text, path, found)
   return summary
 }
 

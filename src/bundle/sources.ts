@@ -1,6 +1,7 @@
 import type { FileKind, ParsedBundle, ProcessMap } from '../../schemas/bundle.ts'
 import type { Manifest, Meminfo } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
+import { parseClientLines } from '../parsers/client-lines.ts'
 import { parseDmesg } from '../parsers/dmesg.ts'
 import { parseKafkaConfig } from '../parsers/kafka-config.ts'
 import { parseKafkaLog } from '../parsers/kafka-log.ts'
@@ -31,12 +32,13 @@ export interface Found extends ProcessSources {
   oom: ParsedBundle['oom']
   slabinfo: NonNullable<ParsedBundle['slabinfo']>[]
   dumps: ParsedBundle['dumps']
+  clientLines: ParsedBundle['clientLines']
 }
 
 export function emptyFound(): Found {
   return {
     meminfo: [], manifest: null, ps: [], statuses: [], rollups: [], maps: [],
-    procMaps: [], smaps: [], kafkaConfigs: [], kafkaStats: [], kafkaLogs: [], oom: [], slabinfo: [], dumps: [],
+    procMaps: [], smaps: [], kafkaConfigs: [], kafkaStats: [], kafkaLogs: [], oom: [], slabinfo: [], dumps: [], clientLines: [],
   }
 }
 
@@ -117,4 +119,12 @@ export const PARSED_KINDS = new Set(Object.keys(STORES) as FileKind[])
 
 export function parseInto(kind: FileKind, file: string, text: string, found: Found): Warning[] {
   return STORES[kind]?.(text, file, found) ?? []
+}
+
+/** Kinds whose lines may name a messaging client (logs, configs, statistics, thread and module lists). */
+export const CLIENT_LINE_KINDS: ReadonlySet<FileKind> = new Set(['log', 'unknown', 'kafka-config', 'kafka-stats', 'manifest'])
+
+export function storeClientLines(text: string, file: string, found: Found): void {
+  const lines = parseClientLines(text, file, pidFromPath(file))
+  if (lines.lines.length) found.clientLines.push(lines)
 }
