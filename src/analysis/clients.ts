@@ -34,11 +34,14 @@ export function clientsOf(bundle: ParsedBundle, side: Evidence['bundle'], proces
   const samples = bundle.processes.filter((p) => p.name === process)
   const pids = new Set(samples.filter((p) => p.pid !== null).map((p) => p.pid!))
   const fileIsMine = (file: string, pid: number | null) => (pid !== null && pids.has(pid)) || stem(file) === process
-  const lineIsMine = (l: ClientLine) => (l.pid !== null && pids.has(l.pid)) || l.process === process
+  // A `name:` prefix names a program only when the bundle has one by that name (not `ERROR:`).
+  const names = new Set(bundle.processes.map((p) => p.name))
+  const owner = (l: ClientLine) => (l.pid !== null || (l.process !== null && names.has(l.process)) ? l.process : null)
+  const lineIsMine = (l: ClientLine) => (l.pid !== null && pids.has(l.pid)) || owner(l) === process
   const attributed = (l: ClientLine, file: string, filePid: number | null) =>
-    lineIsMine(l) || (l.pid === null && l.process === null && fileIsMine(file, filePid))
+    lineIsMine(l) || (l.pid === null && owner(l) === null && fileIsMine(file, filePid))
   const unattributed = (l: ClientLine, file: string, filePid: number | null) =>
-    l.pid === null && l.process === null && !fileIsMine(file, filePid) && filePid === null
+    l.pid === null && owner(l) === null && !fileIsMine(file, filePid) && filePid === null
 
   const clients: ClientEvidence[] = []
   for (const spec of CLIENTS) {

@@ -125,6 +125,8 @@ export function parseInto(kind: FileKind, file: string, text: string, found: Fou
 export const CLIENT_LINE_KINDS: ReadonlySet<FileKind> = new Set(['log', 'unknown', 'kafka-config', 'kafka-stats', 'manifest'])
 
 export function storeClientLines(text: string, file: string, found: Found): void {
-  const lines = parseClientLines(text, file, pidFromPath(file))
+  // Only proc/<pid>/ says whose file it is: config/etc/rsyslog.d/60-forward.conf is no PID 60's.
+  const pid = /(?:^|\/)proc\/(\d+)\//.exec(file)?.[1]
+  const lines = parseClientLines(text, file, pid ? Number(pid) : null)
   if (lines.lines.length) found.clientLines.push(lines)
 }

@@ -27,7 +27,8 @@ const SCAN = 4096
 /** Phrases any program prints when a server it talks to is gone. */
 export const GENERIC_DOWN =
   /Connection refused|ECONNREFUSED|Connection reset by peer|ECONNRESET|No route to host|EHOSTUNREACH|Network is unreachable|(?:failed|unable|could not|cannot) (?:to )?connect/i
-const SYSLOG_PREFIX = /^(?:\S+\s+){0,5}?([\w./-]+)\[(\d+)\]:/
+// `host name[pid]: ` or `host name: ` (rsyslog's own lines have no pid); a name starts with a letter.
+const SYSLOG_PREFIX = /^(?:\S+\s+){0,5}?([A-Za-z][\w./-]*)(?:\[(\d+)\])?:\s/
 
 interface Test { client: string; kind: ClientLine['kind']; test: RegExp; limit?: string }
 
@@ -68,12 +69,15 @@ export function parseClientLines(text: string, file: string, pid: number | null)
       if (t.kind === 'down') named.add('down')
       const key = `${t.client} ${t.kind}`
       out.counts[key] = (out.counts[key] ?? 0) + 1
-      if (out.counts[key]! > MAX_LISTED) continue
-      out.lines.push({
+      const entry: ClientLine = {
         client: t.client, kind: t.kind, line: index + 1, excerpt: clean(line),
-        process: prefix?.[1]?.replace(/-pstats$/, '') ?? null, pid: prefix ? Number(prefix[2]) : null,
+        process: prefix?.[1]?.replace(/-pstats$/, '') ?? null, pid: prefix?.[2] ? Number(prefix[2]) : null,
         ...found,
-      })
+      }
+      // Statistics: the latest line of each queue is what counts; other kinds: the first ones.
+      const earlier = t.kind === 'stats' ? out.lines.findIndex((l) => l.kind === 'stats' && l.client === t.client && l.key === entry.key) : -1
+      if (earlier >= 0) out.lines[earlier] = entry
+      else if (t.kind === 'stats' ? out.lines.filter((l) => l.kind === 'stats').length < MAX_LISTED : out.counts[key]! <= MAX_LISTED) out.lines.push(entry)
     }
   })
   return out

@@ -29,7 +29,7 @@ import { FIX_BUDGET_BYTES, messagesFor, type ClientSpec } from './types.ts'
 export const RSYSLOG: ClientSpec = {
   id: 'rsyslog',
   family: 'rsyslog',
-  name: 'rsyslog queues',
+  name: 'rsyslog',
   seen: {
     library: /\/rsyslog\/\w+\.so/,
     text: /\[origin software="rsyslogd"|rsyslogd-pstats:|origin=core\.queue|"origin":\s*"core\.queue"/,
@@ -38,12 +38,12 @@ export const RSYSLOG: ClientSpec = {
   down: /action '[^']*' suspended|cannot connect to \S+: Connection refused|remote server at \S+ seems to have closed connection|omfwd: .*error/,
   full: /queue (?:nearly )?full|discarded (?:severity|message)/i,
   stats: [
-    /(?<name>[\w.:[\] -]*?(?:Q|queue)(?:\[DA\])?): origin=core\.queue size=(?<queued>\d+)\b.*?maxqsize=(?<max>\d+)/,
+    /(?<name>(?:[\w.[\]-]|:(?! ))+(?: (?:[\w.[\]-]|:(?! ))+)?): origin=core\.queue size=(?<queued>\d+)\b.*?maxqsize=(?<max>\d+)/,
     /"name":\s*"(?<name>[^"]*)",\s*"origin":\s*"core\.queue",\s*"size":\s*(?<queued>\d+).*?"maxqsize":\s*(?<max>\d+)/,
   ],
   limits: [
-    { key: 'main_queue queue.size', unit: 'messages', default: 50000, zeroIsUnbounded: false, atLimit: 'block', config: /^\s*(?:main_queue\s*\(.*?queue\.size\s*=\s*"?|\$MainMsgQueueSize\s+)(\d+)/i },
-    { key: 'action queue.size', unit: 'messages', default: 1000, zeroIsUnbounded: false, atLimit: 'block', config: /^(?!\s*main_queue)(?:.*?\bqueue\.size\s*=\s*"?|\s*\$ActionQueueSize\s+)(\d+)/i },
+    { key: 'main_queue queue.size', unit: 'messages', default: 50000, zeroIsUnbounded: false, atLimit: 'drop', config: /^\s*(?:main_queue\s*\(.*?queue\.size\s*=\s*"?|\$MainMsgQueueSize\s+)(\d+)/i },
+    { key: 'action queue.size', unit: 'messages', default: 1000, zeroIsUnbounded: false, atLimit: 'drop', config: /^(?!\s*main_queue)(?:.*?\bqueue\.size\s*=\s*"?|\s*\$ActionQueueSize\s+)(\d+)/i },
   ],
   boundIsSum: true,
   fix: (mean) => {

@@ -16,6 +16,7 @@ import { clientQueueFinding, unknownQueueFinding } from './queue-clients.ts'
 // comes, capped lower, and says what is missing.
 
 const QUEUED_BYTES = 16 * 1024 * 1024 // statistics showing less than this queued are no buildup
+const BIG_ENOUGH_KIB = 16 * 1024 // the growth worth a finding (context.ts grewMuch)
 const RECORD_SHARE = 0.3 // a dump this full of records is a buffer of messages
 const NO_LIBRARY_CAP = 0.5
 
@@ -36,7 +37,7 @@ function messageDumps(context: RuleContext, process: string): DumpContent[] {
 
 export const queueBuildup: Rule = (context) => {
   const findings: Finding[] = []
-  for (const p of candidates(context)) {
+  for (const p of queueCandidates(context)) {
     const ev = kafkaEvidence(context.suspect, 'suspect', p.name)
     const dumps = messageDumps(context, p.name)
     // Other clients first (src/queues/): librdkafka's rule below is for librdkafka's evidence, or none.
@@ -63,6 +64,21 @@ export const queueBuildup: Rule = (context) => {
     findings.push(queueFinding(context, p, ev, dumps))
   }
   return findings
+}
+
+/**
+ * The grown processes, and in a pair also those that grew less than the gap's share but by 16 MiB
+ * while their client says its server is down or its queue holds messages: on a box whose gap
+ * has other causes too, a queue is still worth naming.
+ */
+function queueCandidates(context: RuleContext): ProcessGrowth[] {
+  const listed = candidates(context)
+  if (!context.baseline) return listed
+  const more = context.processes.filter((p) => {
+    if (listed.includes(p) || p.presence !== 'both' || p.deltaKib < BIG_ENOUGH_KIB) return false
+    return clientsOf(context.suspect, 'suspect', p.name).clients.some((c) => c.down.length > 0 || c.stats.length > 0)
+  })
+  return [...listed, ...more]
 }
 
 function queueFinding(context: RuleContext, p: ProcessGrowth, ev: KafkaEvidence, dumps: DumpContent[]): Finding {

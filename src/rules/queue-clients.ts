@@ -115,7 +115,7 @@ function finding(context: RuleContext, p: ProcessGrowth, c: ClientEvidence, q: Q
     kind: 'queue-buildup',
     process: p.name,
     confidence: Math.round(Math.min(confidence, 0.95) * 100) / 100,
-    title: `${p.name}: a ${c.spec.name} queue is building up${q.serverDown ? ' while its server is unreachable' : ''}`,
+    title: `${p.name}: its ${c.spec.name} queue is building up${q.serverDown ? ' while its server is unreachable' : ''}`,
     detail: detailOf(p, c.spec, q),
     evidence: evidence.map((e) => ({ ...e, excerpt: e.excerpt.slice(0, 400) })),
     recommendation: `Bound the ${c.spec.name} queue: ${configLines.join(' ')}. ${c.spec.advice} Restoring the server drains what is queued.`,
