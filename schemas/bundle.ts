@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { Warning } from './warning.ts'
 import { DumpScan } from './content.ts'
 import { Manifest, Meminfo, Pmap, ProcStatus, SmapsRollup } from './parsers.ts'
-import { ClientLines } from './queues.ts'
+import { ClientLines, OpenFiles } from './queues.ts'
 import { Dmesg, KafkaConfig, KafkaLog, KafkaStatsSample, MapsRow, Slabinfo, SmapsRow } from './sources.ts'
 
 /** What a file in a bundle is, recognised by its content (the path only hints). */
@@ -79,6 +79,7 @@ export const ParsedBundle = BundleSummary.extend({
   dumps: z.array(z.object({ file: z.string(), scan: DumpScan })).default([]),
   // Lines of any text file that name a messaging client, its limits, its queue or its server's absence.
   clientLines: z.array(ClientLines).default([]),
+  openFiles: z.array(OpenFiles).default([]),
 })
 export type ParsedBundle = z.infer<typeof ParsedBundle>
 

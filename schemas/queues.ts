@@ -70,3 +70,13 @@ export const QueueClient = z.object({
   missing: z.array(z.string()), // evidence that would make this surer
 })
 export type QueueClient = z.infer<typeof QueueClient>
+
+/** proc/<pid>/fd.txt: the working folder, the program and the files a process holds open. */
+export const OpenFiles = z.object({
+  file: z.string(),
+  pid: z.number().int().nullable(),
+  cwd: z.string().nullable(),
+  exe: z.string().nullable(),
+  paths: z.array(z.string()),
+})
+export type OpenFiles = z.infer<typeof OpenFiles>

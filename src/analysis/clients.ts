@@ -33,7 +33,8 @@ const base = (path: string) => path.split('/').pop() ?? path
 export function clientsOf(bundle: ParsedBundle, side: Evidence['bundle'], process: string): ProgramClients {
   const samples = bundle.processes.filter((p) => p.name === process)
   const pids = new Set(samples.filter((p) => p.pid !== null).map((p) => p.pid!))
-  const fileIsMine = (file: string, pid: number | null) => (pid !== null && pids.has(pid)) || stem(file) === process
+  const held = heldBy(bundle, pids)
+  const fileIsMine = (file: string, pid: number | null) => (pid !== null && pids.has(pid)) || stem(file) === process || held(file)
   // A `name:` prefix names a program only when the bundle has one by that name (not `ERROR:`).
   const names = new Set(bundle.processes.map((p) => p.name))
   const owner = (l: ClientLine) => (l.pid !== null || (l.process !== null && names.has(l.process)) ? l.process : null)
@@ -77,6 +78,21 @@ export function clientsOf(bundle: ParsedBundle, side: Evidence['bundle'], proces
   }
   const failing = linesOf(bundle, side).filter((l) => l.line.client === '*' && attributed(l.line, l.evidence.file, l.filePid))
   return { clients, failing }
+}
+
+/**
+ * A copied file (`logs/<path on the box>`, `config/…`, `stats/…`) is the program's own when it
+ * holds it open or it sits in the program's working folder (not `/`).
+ */
+function heldBy(bundle: ParsedBundle, pids: Set<number>): (file: string) => boolean {
+  const mine = bundle.openFiles.filter((o) => o.pid !== null && pids.has(o.pid))
+  const open = new Set(mine.flatMap((o) => o.paths))
+  const folders = mine.flatMap((o) => (o.cwd && o.cwd !== '/' ? [`${o.cwd.replace(/\/$/, '')}/`] : []))
+  return (file) => {
+    const onBox = file.replace(/^(?:logs|config|stats)(?=\/)/, '')
+    if (onBox === file) return false
+    return open.has(onBox) || folders.some((f) => onBox.startsWith(f))
+  }
 }
 
 function linesOf(bundle: ParsedBundle, side: Evidence['bundle']): (LineEvidence & { filePid: number | null })[] {

@@ -55,10 +55,20 @@ function findingSentence(f: Finding): string {
     return `${caches.length ? `Slab caches that grew most: ${caches.join(', ')}. ` : ''}Next: ${next}.`
   }
   const q = f.queue
+  if (!q && f.client) return clientSentence(f, f.client)
   if (!q) return `${f.title}.`
   const full = q.fill !== null ? `, ${Math.round(q.fill * 100)}% full` : ''
   const size = q.queuedKib ? ` (${mib(q.queuedKib)}${full})` : full ? ` (${full.slice(2)})` : ''
   return `${f.title}${size}; cap it with ${f.configLines.join(' and ')}.`
+}
+
+/** A queue of another client: what fills the memory and what to change, in one sentence. */
+function clientSentence(f: Finding, c: NonNullable<Finding['client']>): string {
+  const held = c.queuedMessages !== null ? `${c.queuedMessages} messages${c.queuedKib ? `, ${mib(c.queuedKib)} of payload` : ''}` : null
+  const limit = !c.bounded ? 'no limit' : c.fill !== null ? `${Math.round(c.fill * 100)}% full` : null
+  const facts = [held, limit].filter(Boolean).join(', ')
+  const change = f.configLines.length ? `set ${f.configLines.join(' ')}` : f.recommendation.split('. ')[0]!.replace(/^./, (x) => x.toLowerCase())
+  return `${f.title}${facts ? ` (${facts})` : ''}; ${change.replace(/\.$/, '')}.`
 }
 
 export function writeSummary(

@@ -93,6 +93,7 @@ export async function readEntries(
     slabinfo: found.slabinfo.sort((a, b) => b.caches.length - a.caches.length)[0] ?? null,
     dumps: found.dumps,
     clientLines: found.clientLines,
+    openFiles: found.openFiles,
   }
 }
 

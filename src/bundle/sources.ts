@@ -9,6 +9,7 @@ import { parseKafkaStats } from '../parsers/kafka-stats.ts'
 import { parseManifest } from '../parsers/manifest.ts'
 import { parseMaps } from '../parsers/maps.ts'
 import { parseMeminfo } from '../parsers/meminfo.ts'
+import { looksLikeOpenFiles, parseOpenFiles } from '../parsers/open-files.ts'
 import { parsePmap } from '../parsers/pmap.ts'
 import { parsePs } from '../parsers/ps.ts'
 import { parseSlabinfo } from '../parsers/slabinfo.ts'
@@ -33,12 +34,13 @@ export interface Found extends ProcessSources {
   slabinfo: NonNullable<ParsedBundle['slabinfo']>[]
   dumps: ParsedBundle['dumps']
   clientLines: ParsedBundle['clientLines']
+  openFiles: ParsedBundle['openFiles']
 }
 
 export function emptyFound(): Found {
   return {
     meminfo: [], manifest: null, ps: [], statuses: [], rollups: [], maps: [],
-    procMaps: [], smaps: [], kafkaConfigs: [], kafkaStats: [], kafkaLogs: [], oom: [], slabinfo: [], dumps: [], clientLines: [],
+    procMaps: [], smaps: [], kafkaConfigs: [], kafkaStats: [], kafkaLogs: [], oom: [], slabinfo: [], dumps: [], clientLines: [], openFiles: [],
   }
 }
 
@@ -129,4 +131,5 @@ export function storeClientLines(text: string, file: string, found: Found): void
   const pid = /(?:^|\/)proc\/(\d+)\//.exec(file)?.[1]
   const lines = parseClientLines(text, file, pid ? Number(pid) : null)
   if (lines.lines.length) found.clientLines.push(lines)
+  if (looksLikeOpenFiles(text)) found.openFiles.push({ file, pid: pid ? Number(pid) : null, ...parseOpenFiles(text) })
 }

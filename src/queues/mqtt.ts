@@ -26,7 +26,9 @@ export const PAHO_PYTHON: ClientSpec = {
   seen: { text: /paho[/.]mqtt|paho-mqtt|Sending PUBLISH \(d\d, q\d/ },
   down: /\[Errno 111\] Connection refused|ConnectionRefusedError|MQTT_ERR_NO_CONN|Unexpected (?:MQTT )?disconnect/,
   full: /MQTT_ERR_QUEUE_SIZE/,
-  limits: [{ key: 'max_queued_messages', unit: 'messages', default: null, zeroIsUnbounded: true, atLimit: 'error', config: /max_queued_messages_set\(\s*(\d+)/ }],
+  limits: [{ key: 'max_queued_messages', unit: 'messages', default: null, zeroIsUnbounded: true, atLimit: 'error', config: /max_queued_messages(?:_set\(\s*|\s*[=:]\s*)(\d+)/ }],
+  // An application's own statistics of paho's queue (len(client._out_messages)).
+  stats: [/"out_messages":\s*(?<queued>\d+)/],
   fix: (mean) => [`client.max_queued_messages_set(${messagesFor(FIX_BUDGET_BYTES, mean, 10000)})`],
   advice: 'publish() then returns MQTT_ERR_QUEUE_SIZE: count those and drop or spill the message.',
 }

@@ -1,7 +1,7 @@
 import type { ProcessGrowth } from '../../schemas/diagnosis.ts'
 import type { DumpContent, Evidence, Finding } from '../../schemas/findings.ts'
 import type { QueueClient, QueueLimit } from '../../schemas/queues.ts'
-import type { ClientEvidence, ProgramClients } from '../analysis/clients.ts'
+import { clientsOf, type ClientEvidence, type ProgramClients } from '../analysis/clients.ts'
 import { mib } from '../analysis/summary.ts'
 import type { ClientSpec } from '../queues/types.ts'
 import { growthEvidence, kib, type RuleContext } from './context.ts'
@@ -15,13 +15,16 @@ const WEIGHTS = { growth: 0.1, seen: 0.2, down: 0.2, full: 0.1, stats: 0.25, con
 const UNKNOWN_CAP = 0.45
 /** Statistics showing fewer queued messages than this are an empty queue. */
 const EMPTY_QUEUE = 100
+/** A generous size per queued message, to tell whether a queue can hold a growth at all. */
+const LARGE_MESSAGE_BYTES = 4096
 
 /** The finding for the first client of the program that explains its growth, or null. */
 export function clientQueueFinding(context: RuleContext, p: ProcessGrowth, seen: ProgramClients, dumps: DumpContent[]): Finding | null {
+  const records = recordsOf(context, p.name)
   for (const c of seen.clients) {
     if (c.spec.family === 'librdkafka') continue
-    const q = queueOf(c, p, dumps)
-    if (notTheCause(c, q, p)) continue
+    const q = queueOf(c, p, records)
+    if (notTheCause(c, q, p, records)) continue
     if (!(c.down.length || c.full.length || (q.queuedMessages ?? 0) >= EMPTY_QUEUE)) continue
     return finding(context, p, c, q, dumps)
   }
@@ -29,12 +32,30 @@ export function clientQueueFinding(context: RuleContext, p: ProcessGrowth, seen:
 }
 
 /** Clients present in the program that drop at a bound too small for its growth: said, never blamed. */
-export function boundedClients(seen: ProgramClients, p: ProcessGrowth, dumps: DumpContent[]): ClientEvidence[] {
-  return seen.clients.filter((c) => c.spec.family !== 'librdkafka' && notTheCause(c, queueOf(c, p, dumps), p))
+/** Clients present in a grown program that are not the cause, said in a sentence ('' when none). */
+export function notTheCauseNote(context: RuleContext, p: ProcessGrowth): string {
+  const records = recordsOf(context, p.name)
+  const seen = clientsOf(context.suspect, 'suspect', p.name).clients
+  const listed = seen.filter((c) => c.spec.family !== 'librdkafka' && notTheCause(c, queueOf(c, p, records), p, records))
+  return listed
+    .map((c) => {
+      const q = queueOf(c, p, records)
+      const why = c.stats.length && (q.queuedMessages ?? 0) < EMPTY_QUEUE ? 'its statistics show an empty queue' : `it ${q.limits.find((l) => l.value !== null)?.atLimit ?? 'drop'}s at ${q.limits.filter((l) => l.value !== null).map((l) => `${l.key}=${l.value}`).join(', ')}${q.queuedMessages !== null ? ` and holds ${q.queuedMessages} messages` : ''}`
+      return ` ${c.spec.name} is present in ${p.name} but is not the cause: ${why}.`
+    })
+    .join('')
 }
 
-function notTheCause(c: ClientEvidence, q: QueueClient, p: ProcessGrowth): boolean {
+/** The program's dumps that hold records at all: what its messages look like. */
+function recordsOf(context: RuleContext, process: string): DumpContent[] {
+  return context.content.filter((d) => d.bundle === 'suspect' && d.process === process && d.scan.jsonRecords + d.scan.textRecords > 0)
+}
+
+function notTheCause(c: ClientEvidence, q: QueueClient, p: ProcessGrowth, records: DumpContent[]): boolean {
   if (c.stats.length && (q.queuedMessages ?? 0) < EMPTY_QUEUE) return true // its statistics say the queue is empty
+  // What its statistics say it holds cannot make a quarter of the growth, even at a large size a message.
+  const mean = meanRecordBytes(records)
+  if (q.queuedMessages !== null && (q.queuedMessages * Math.max(mean ?? 0, LARGE_MESSAGE_BYTES)) / 1024 < p.deltaKib * 0.25) return true
   const drops = q.limits.some((l) => l.value !== null && (l.atLimit === 'drop' || l.atLimit === 'error'))
   const small = q.boundKib !== null ? q.boundKib * 4 < p.deltaKib : c.spec.boundedByDesign === true
   return q.bounded && drops && small
@@ -109,8 +130,10 @@ function finding(context: RuleContext, p: ProcessGrowth, c: ClientEvidence, q: Q
   add(WEIGHTS.down, c.down.slice(0, 1).map((d) => ({ ...d.evidence, excerpt: `${d.evidence.excerpt} (${c.counts.down}x)`.slice(0, 400) })))
   add(WEIGHTS.full, c.full.slice(0, 1).map((d) => ({ ...d.evidence, excerpt: `${d.evidence.excerpt} (${c.counts.full}x)`.slice(0, 400) })))
   add(WEIGHTS.records, dumps.slice(0, 2).map(recordEvidence))
-  const mean = meanRecordBytes(dumps)
-  const configLines = c.spec.fix(mean)
+  // Memory a message takes in this process: measured when statistics say how many grew it.
+  const mean = meanRecordBytes(recordsOf(context, p.name))
+  const measured = q.queuedMessages && p.presence === 'both' && p.deltaKib > 0 ? (p.deltaKib * 1024) / q.queuedMessages : null
+  const configLines = c.spec.fix(measured !== null ? Math.max(measured, mean ?? 0) : mean)
   return {
     kind: 'queue-buildup',
     process: p.name,
