@@ -3,11 +3,12 @@
  * there (a module path, a thread name), that its server is down, that its queue is full, how
  * its limits are set, how many messages its queue holds.
  *
- * A real sample (rsyslog 8.2302 forwarding to a closed port, impstats every 10 s; the shape of
- * test/fixtures/queues/ captures):
+ * A real sample (rsyslog 8.2302 forwarding to a port whose server was stopped,
+ * test/fixtures/queues/rsyslog-c/suspect.tar.gz: logs/var/log/syslog and the impstats file):
  *
- *   2026-12-04T16:10:03.512+00:00 host rsyslogd[2211]: action 'action-1-builtin:omfwd' suspended (module 'builtin:omfwd'), retry 0. There should be messages before this one giving the reason for suspension. [v8.2302.0 try https://www.rsyslog.com/e/2007 ]
- *   2026-12-04T16:10:13.001+00:00 host rsyslogd-pstats[2211]: action-1-builtin:omfwd queue: origin=core.queue size=6283 enqueued=6300 full=0 discarded.full=0 discarded.nf=0 maxqsize=6283
+ *   2026-12-04T15:54:08.562717+00:00 vm rsyslogd: action 'central' suspended (module 'builtin:omfwd'), retry 0. There should be messages before this one giving the reason for suspension. [v8.2302.0 try https://www.rsyslog.com/e/2007 ]
+ *   2026-12-04T15:54:08.562722+00:00 vm rsyslogd: cannot connect to 127.0.0.1:10514: Connection refused [v8.2302.0 try https://www.rsyslog.com/e/2027 ]
+ *   Fri Dec  4 15:55:21 2026: central queue: origin=core.queue size=23490 enqueued=27510 full=0 discarded.full=0 discarded.nf=0 maxqsize=23490
  *
  * Every line is tested against the catalogue; one combined pattern first keeps a long log cheap.
  * A syslog `name[pid]:` prefix ties a line to a process. Lines that say a connection failed but
