@@ -27,8 +27,8 @@ export const ClientLine = z.object({
   excerpt: z.string().max(400),
   process: z.string().nullable(), // `name[pid]:` of a syslog line, when printed
   pid: z.number().int().nullable(),
-  key: z.string().nullable(), // config: the setting; stats: the counter set (queue name)
-  value: z.number().nullable(), // config: the limit as set (bytes for sizes); stats: messages queued
+  key: z.string().nullable(), // config: the setting; stats: the queue's name, or `bytes` when it counts bytes
+  value: z.number().nullable(), // config: the limit as set (bytes for sizes); stats: messages (or bytes) queued
   max: z.number().nullable(), // stats: the most the queue held (maxqsize)
 })
 export type ClientLine = z.infer<typeof ClientLine>

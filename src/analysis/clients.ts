@@ -44,6 +44,8 @@ export function clientsOf(bundle: ParsedBundle, side: Evidence['bundle'], proces
   const unattributed = (l: ClientLine, file: string, filePid: number | null) =>
     l.pid === null && owner(l) === null && !fileIsMine(file, filePid) && filePid === null
 
+  const all = linesOf(bundle, side)
+  const linesFor = (client: string) => all.filter((l) => l.line.client === client)
   const clients: ClientEvidence[] = []
   for (const spec of CLIENTS) {
     const seen: Evidence[] = []
@@ -60,8 +62,7 @@ export function clientsOf(bundle: ParsedBundle, side: Evidence['bundle'], proces
         break
       }
     }
-    const mine = (l: LineEvidence) => l.line.client === spec.id
-    const lines = linesOf(bundle, side).filter(mine)
+    const lines = linesFor(spec.id)
     const own = lines.filter((l) => attributed(l.line, l.evidence.file, l.filePid))
     const ownSeen = own.find((l) => l.line.kind === 'seen')
     if (ownSeen) seen.push(ownSeen.evidence)
@@ -71,12 +72,14 @@ export function clientsOf(bundle: ParsedBundle, side: Evidence['bundle'], proces
     const of = (kind: ClientLine['kind']) => usable.filter((l) => l.line.kind === kind)
     const count = (kind: ClientLine['kind']) =>
       bundle.clientLines.reduce((n, f) => n + (usable.some((u) => u.evidence.file === f.file) ? (f.counts[`${spec.id} ${kind}`] ?? 0) : 0), 0)
+    // Connection failures the program logs, in nobody's words, are its client's server too.
+    const failed = linesFor('*').filter((l) => attributed(l.line, l.evidence.file, l.filePid))
     clients.push({
-      spec, seen, down: of('down'), full: of('full'), config: of('config'), stats: latestPerQueue(of('stats')),
-      counts: { down: count('down'), full: count('full') },
+      spec, seen, down: [...of('down'), ...failed], full: of('full'), config: of('config'), stats: latestPerQueue(of('stats')),
+      counts: { down: count('down') + failed.length, full: count('full') },
     })
   }
-  const failing = linesOf(bundle, side).filter((l) => l.line.client === '*' && attributed(l.line, l.evidence.file, l.filePid))
+  const failing = linesFor('*').filter((l) => attributed(l.line, l.evidence.file, l.filePid))
   return { clients, failing }
 }
 

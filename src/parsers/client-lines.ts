@@ -94,6 +94,7 @@ function readLine(t: Test, m: RegExpExecArray): Pick<ClientLine, 'key' | 'value'
   }
   if (t.kind === 'stats') {
     const g = m.groups ?? {}
+    if (g.queuedBytes !== undefined) return { key: 'bytes', value: Number(g.queuedBytes), max: null }
     return { key: g.name?.trim() ?? null, value: Number(g.queued), max: g.max !== undefined ? Number(g.max) : null }
   }
   return { key: null, value: null, max: null }

@@ -33,6 +33,8 @@ export const NATS_JS: ClientSpec = {
   name: 'nats.js',
   seen: { text: /node_modules\/(?:nats|@nats-io\/[\w-]+)\/|\bnats\.js\b|NatsError/ },
   down: /NatsError: CONNECTION_REFUSED|\bCONNECTION_REFUSED\b|nats.*(?:disconnect|reconnecting)\b/i,
+  // An application's statistics of the client's pending outbound bytes (nc.protocol.outbound.size()).
+  stats: [/"outboundBytes":\s*(?<queuedBytes>\d+)/],
   limits: [{ key: 'reconnect buffer (not configurable)', unit: 'bytes', default: null, zeroIsUnbounded: true, atLimit: 'block' }],
   fix: () => [
     'connect({ servers, maxReconnectAttempts: 10, reconnectTimeWait: 2000 })',

@@ -21,9 +21,11 @@ export const IOREDIS: ClientSpec = {
   id: 'ioredis',
   family: 'redis',
   name: 'ioredis',
-  seen: { text: /node_modules\/ioredis\/|\[ioredis\]|\bioredis@\d/ },
+  seen: { text: /node_modules\/ioredis\/|\[ioredis\]|\bioredis@\d|"client":\s*"ioredis"/ },
   down: /\[ioredis\] Unhandled error event: .*(?:ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH)|connect ECONNREFUSED \S+:6379/,
   full: /MaxRetriesPerRequestError|Reached the max retries per request limit/,
+  // An application's statistics of ioredis's own queue (redis.offlineQueue.length).
+  stats: [/"offlineQueue":\s*(?<queued>\d+)/],
   limits: [
     { key: 'offline queue', unit: 'commands', default: null, zeroIsUnbounded: true, atLimit: 'block' },
     { key: 'maxRetriesPerRequest', unit: 'retries', default: 20, zeroIsUnbounded: false, atLimit: 'error', config: /maxRetriesPerRequest["']?\s*[:=]\s*(null|\d+)/ },

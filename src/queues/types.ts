@@ -32,7 +32,7 @@ export interface ClientSpec {
   down?: RegExp
   /** Lines it logs at its limit: blocked, dropped, refused. */
   full?: RegExp
-  /** Statistics lines: group `queued` (messages in the queue), optional `max` and `name`. */
+  /** Statistics lines: group `queued` (messages) or `queuedBytes`, optional `max` and `name`. */
   stats?: RegExp[]
   limits: LimitSpec[]
   /** Several queues each hold their limit (rsyslog's main and action queues): the bound is their sum. */

@@ -15,6 +15,7 @@ const WEIGHTS = { growth: 0.1, seen: 0.2, down: 0.2, full: 0.1, stats: 0.25, con
 const UNKNOWN_CAP = 0.45
 /** Statistics showing fewer queued messages than this are an empty queue. */
 const EMPTY_QUEUE = 100
+const EMPTY_QUEUE_KIB = 64
 /** A generous size per queued message, to tell whether a queue can hold a growth at all. */
 const LARGE_MESSAGE_BYTES = 4096
 
@@ -25,7 +26,7 @@ export function clientQueueFinding(context: RuleContext, p: ProcessGrowth, seen:
     if (c.spec.family === 'librdkafka') continue
     const q = queueOf(c, p, records)
     if (notTheCause(c, q, p, records)) continue
-    if (!(c.down.length || c.full.length || (q.queuedMessages ?? 0) >= EMPTY_QUEUE)) continue
+    if (!(c.down.length || c.full.length || (c.stats.length && !isEmpty(c, q)))) continue
     return finding(context, p, c, q, dumps)
   }
   return null
@@ -40,10 +41,16 @@ export function notTheCauseNote(context: RuleContext, p: ProcessGrowth): string 
   return listed
     .map((c) => {
       const q = queueOf(c, p, records)
-      const why = c.stats.length && (q.queuedMessages ?? 0) < EMPTY_QUEUE ? 'its statistics show an empty queue' : `it ${q.limits.find((l) => l.value !== null)?.atLimit ?? 'drop'}s at ${q.limits.filter((l) => l.value !== null).map((l) => `${l.key}=${l.value}`).join(', ')}${q.queuedMessages !== null ? ` and holds ${q.queuedMessages} messages` : ''}`
+      const why = isEmpty(c, q) ? 'its statistics show an empty queue' : `it ${q.limits.find((l) => l.value !== null)?.atLimit ?? 'drop'}s at ${q.limits.filter((l) => l.value !== null).map((l) => `${l.key}=${l.value}`).join(', ')}${q.queuedMessages !== null ? ` and holds ${q.queuedMessages} messages` : ''}`
       return ` ${c.spec.name} is present in ${p.name} but is not the cause: ${why}.`
     })
     .join('')
+}
+
+/** Statistics say the queue holds (next to) nothing. */
+function isEmpty(c: ClientEvidence, q: QueueClient): boolean {
+  if (!c.stats.length) return false
+  return q.queuedMessages !== null ? q.queuedMessages < EMPTY_QUEUE : (q.queuedKib ?? 0) < EMPTY_QUEUE_KIB
 }
 
 /** The program's dumps that hold records at all: what its messages look like. */
@@ -52,7 +59,7 @@ function recordsOf(context: RuleContext, process: string): DumpContent[] {
 }
 
 function notTheCause(c: ClientEvidence, q: QueueClient, p: ProcessGrowth, records: DumpContent[]): boolean {
-  if (c.stats.length && (q.queuedMessages ?? 0) < EMPTY_QUEUE) return true // its statistics say the queue is empty
+  if (isEmpty(c, q)) return true // its statistics say the queue is empty
   // What its statistics say it holds cannot make a quarter of the growth, even at a large size a message.
   const mean = meanRecordBytes(records)
   if (q.queuedMessages !== null && (q.queuedMessages * Math.max(mean ?? 0, LARGE_MESSAGE_BYTES)) / 1024 < p.deltaKib * 0.25) return true
@@ -89,7 +96,10 @@ function queueOf(c: ClientEvidence, p: ProcessGrowth, dumps: DumpContent[]): Que
   })
   const boundKib = sizes.length ? Math.round(c.spec.boundIsSum ? sizes.reduce((a, b) => a + b, 0) : Math.min(...sizes)) : null
   const bounded = limits.some((l) => l.value !== null && l.unit !== 'retries')
-  const queued = c.stats.length ? c.stats.reduce((n, s) => n + (s.line.value ?? 0), 0) : null
+  const byCount = c.stats.filter((s) => s.line.key !== 'bytes')
+  const byBytes = c.stats.filter((s) => s.line.key === 'bytes')
+  const queued = byCount.length ? byCount.reduce((n, s) => n + (s.line.value ?? 0), 0) : null
+  const queuedBytes = byBytes.length ? byBytes.reduce((n, s) => n + (s.line.value ?? 0), 0) : null
   const growth = p.presence === 'both' ? p.deltaKib : null
   let fill: number | null = null
   let fillSource: QueueClient['fillSource'] = null
@@ -103,7 +113,7 @@ function queueOf(c: ClientEvidence, p: ProcessGrowth, dumps: DumpContent[]): Que
   if (!dumps.length) missing.push('a dump of the grown region (gdb dump memory) to see the queued messages')
   return {
     family: c.spec.family, client: c.spec.name, seenIn: [...new Set(c.seen.map((e) => e.file))], limits, bounded, boundKib,
-    queuedMessages: queued, queuedKib: queued !== null && mean ? kib(queued * mean) : null,
+    queuedMessages: queued, queuedKib: queuedBytes !== null ? kib(queuedBytes) : queued !== null && mean ? kib(queued * mean) : null,
     fill: fill === null ? null : Math.round(Math.min(fill, 1) * 1000) / 1000, fillSource,
     serverDown: c.down.length ? true : null, missing,
   }
@@ -126,7 +136,7 @@ function finding(context: RuleContext, p: ProcessGrowth, c: ClientEvidence, q: Q
     if (items.length) [confidence, evidence.length] = [confidence + weight, evidence.push(...items)]
   }
   add(WEIGHTS.config, c.config.slice(-2).map((x) => x.evidence))
-  add(WEIGHTS.stats, q.queuedMessages !== null && q.queuedMessages >= EMPTY_QUEUE ? c.stats.slice(0, 2).map((s) => s.evidence) : [])
+  add(WEIGHTS.stats, !isEmpty(c, q) ? c.stats.slice(0, 2).map((s) => s.evidence) : [])
   add(WEIGHTS.down, c.down.slice(0, 1).map((d) => ({ ...d.evidence, excerpt: `${d.evidence.excerpt} (${c.counts.down}x)`.slice(0, 400) })))
   add(WEIGHTS.full, c.full.slice(0, 1).map((d) => ({ ...d.evidence, excerpt: `${d.evidence.excerpt} (${c.counts.full}x)`.slice(0, 400) })))
   add(WEIGHTS.records, dumps.slice(0, 2).map(recordEvidence))
