@@ -31,7 +31,7 @@ export const GENERIC_DOWN =
 // `host name[pid]: ` or `host name: ` (rsyslog's own lines have no pid); a name starts with a letter.
 const SYSLOG_PREFIX = /^(?:\S+\s+){0,5}?([A-Za-z][\w./-]*)(?:\[(\d+)\])?:\s/
 
-interface Test { client: string; kind: ClientLine['kind']; test: RegExp; limit?: string }
+export interface Test { client: string; kind: ClientLine['kind']; test: RegExp; limit?: string }
 
 function testsOf(spec: ClientSpec): Test[] {
   const t: Test[] = []
@@ -44,9 +44,23 @@ function testsOf(spec: ClientSpec): Test[] {
   return t
 }
 
-const TESTS: Test[] = [...CLIENTS.flatMap(testsOf), { client: '*', kind: 'down', test: GENERIC_DOWN }]
-// One pattern that any line worth testing matches (named groups dropped, case folded: a superset).
-const ANY = new RegExp(TESTS.map((t) => `(?:${t.test.source.replace(/\(\?<\w+>/g, '(?:')})`).join('|'), 'i')
+export const TESTS: Test[] = [...CLIENTS.flatMap(testsOf), { client: '*', kind: 'down', test: GENERIC_DOWN }]
+/**
+ * Words of which every pattern of the catalogue needs one (lower case): a line holding none is not
+ * tested further. Looking for a few words with indexOf is many times faster than running ~60
+ * patterns on every line of a big log; a test checks that every pattern still needs one.
+ */
+export const KEYWORDS = [
+  'refused', 'econn', 'ehost', 'unreachable', 'connect', 'reset by peer', 'queue', 'buffer', 'suspended', 'overlimit',
+  'upstream', 'flush', 'kafka', 'broker', 'sarama', 'franz', 'redis', 'nats', 'mqtt', 'paho', 'mosquitto', 'mosq_',
+  'bridge', 'rsyslog', 'fluent', 'storage_layer', 'filebeat', 'libbeat', 'logstash', 'elasticsearch', 'vector::',
+  'amqp', 'pika', '5672', 'opentelemetry', 'sentry', 'spans', 'retries', 'mem_buf', 'errno', 'disconnect', 'publish',
+  'blocked', 'socket closed', 'expiring', 'dial', 'servers available', 'outbound', 'pipeline.batch', 'max_events',
+  'connection', '[input', '[output', 'maxretriesperrequest', 'commandsqueuemaxlength', 'natserror', 'network is',
+  'failed to allocate memory', 'omfwd', 'discarded', 'bulk request', 'being dropped', 'socketclosed', 'streamlost',
+  'no route',
+]
+const ANY_KEYWORD = new RegExp(KEYWORDS.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i')
 
 export function looksBinary(text: string): boolean {
   return text.slice(0, 1024).includes('\u0000')
@@ -55,33 +69,59 @@ export function looksBinary(text: string): boolean {
 export function parseClientLines(text: string, file: string, pid: number | null): ClientLines {
   const out: ClientLines = { file, pid, lines: [], counts: {} }
   if (looksBinary(text)) return out
-  splitLines(text).forEach((raw, index) => {
-    const line = raw.length > SCAN ? raw.slice(0, SCAN) : raw
-    if (!ANY.test(line)) return
-    const prefix = SYSLOG_PREFIX.exec(line)
-    const named = new Set<string>()
-    for (const t of TESTS) {
-      const m = t.test.exec(line)
-      if (!m) continue
-      // A client's own down line makes the generic one redundant.
-      if (t.client === '*' && named.has('down')) continue
-      const found = readLine(t, m)
-      if (found === undefined) continue
-      if (t.kind === 'down') named.add('down')
-      const key = `${t.client} ${t.kind}`
-      out.counts[key] = (out.counts[key] ?? 0) + 1
-      const entry: ClientLine = {
-        client: t.client, kind: t.kind, line: index + 1, excerpt: clean(line),
-        process: prefix?.[1]?.replace(/-pstats$/, '') ?? null, pid: prefix?.[2] ? Number(prefix[2]) : null,
-        ...found,
-      }
-      // Statistics: the latest line of each queue is what counts; other kinds: the first ones.
-      const earlier = t.kind === 'stats' ? out.lines.findIndex((l) => l.kind === 'stats' && l.client === t.client && l.key === entry.key) : -1
-      if (earlier >= 0) out.lines[earlier] = entry
-      else if (t.kind === 'stats' ? out.lines.filter((l) => l.kind === 'stats').length < MAX_LISTED : out.counts[key]! <= MAX_LISTED) out.lines.push(entry)
-    }
-  })
+  for (const [raw, number] of candidateLines(text)) readCandidate(raw.length > SCAN ? raw.slice(0, SCAN) : raw, number, out)
   return out
+}
+
+/**
+ * The lines holding a keyword, with their numbers: the keywords are searched in the whole text at
+ * once and only those lines are cut out (a 16 MiB log is not split into a million strings).
+ * Numbers count `\n`, `\r\n` and a lone `\r` as splitLines does.
+ */
+function* candidateLines(text: string): Generator<[string, number]> {
+  if (text.includes('\r') && !/\r\n/.test(text.slice(0, 65536))) {
+    // Old Mac line ends, or mixed: the plain way.
+    const lines = splitLines(text)
+    for (let i = 0; i < lines.length; i++) if (ANY_KEYWORD.test(lines[i]!)) yield [lines[i]!, i + 1]
+    return
+  }
+  const keyword = new RegExp(ANY_KEYWORD.source, 'gi')
+  let number = 1
+  let counted = 0
+  for (let m = keyword.exec(text); m !== null; m = keyword.exec(text)) {
+    const start = text.lastIndexOf('\n', m.index) + 1
+    let end = text.indexOf('\n', m.index)
+    if (end < 0) end = text.length
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) number++
+    counted = start
+    yield [text.slice(start, text[end - 1] === '\r' ? end - 1 : end), number]
+    keyword.lastIndex = end + 1
+  }
+}
+
+function readCandidate(line: string, number: number, out: ClientLines): void {
+  const prefix = SYSLOG_PREFIX.exec(line)
+  const named = new Set<string>()
+  for (const t of TESTS) {
+    const m = t.test.exec(line)
+    if (!m) continue
+    // A client's own down line makes the generic one redundant.
+    if (t.client === '*' && named.has('down')) continue
+    const found = readLine(t, m)
+    if (found === undefined) continue
+    if (t.kind === 'down') named.add('down')
+    const key = `${t.client} ${t.kind}`
+    out.counts[key] = (out.counts[key] ?? 0) + 1
+    const entry: ClientLine = {
+      client: t.client, kind: t.kind, line: number, excerpt: clean(line),
+      process: prefix?.[1]?.replace(/-pstats$/, '') ?? null, pid: prefix?.[2] ? Number(prefix[2]) : null,
+      ...found,
+    }
+    // Statistics: the latest line of each queue is what counts; other kinds: the first ones.
+    const earlier = t.kind === 'stats' ? out.lines.findIndex((l) => l.kind === 'stats' && l.client === t.client && l.key === entry.key) : -1
+    if (earlier >= 0) out.lines[earlier] = entry
+    else if (t.kind === 'stats' ? out.lines.filter((l) => l.kind === 'stats').length < MAX_LISTED : out.counts[key]! <= MAX_LISTED) out.lines.push(entry)
+  }
 }
 
 /** The key and value a line carries; undefined when a config value cannot be read. */

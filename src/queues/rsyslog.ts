@@ -38,7 +38,8 @@ export const RSYSLOG: ClientSpec = {
   down: /action '[^']*' suspended|cannot connect to \S+: Connection refused|remote server at \S+ seems to have closed connection|omfwd: .*error/,
   full: /queue (?:nearly )?full|discarded (?:severity|message)/i,
   stats: [
-    /(?<name>(?:[\w.[\]-]|:(?! ))+(?: (?:[\w.[\]-]|:(?! ))+)?): origin=core\.queue size=(?<queued>\d+)\b.*?maxqsize=(?<max>\d+)/,
+    // The name starts after a space or the line's start: tried at word starts only, so linear.
+    /(?:^|\s)(?<name>(?:[\w.[\]-]|:(?! ))+(?: (?:[\w.[\]-]|:(?! ))+)?): origin=core\.queue size=(?<queued>\d+)\b.*?maxqsize=(?<max>\d+)/,
     /"name":\s*"(?<name>[^"]*)",\s*"origin":\s*"core\.queue",\s*"size":\s*(?<queued>\d+).*?"maxqsize":\s*(?<max>\d+)/,
   ],
   limits: [

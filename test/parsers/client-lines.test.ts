@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseClientLines } from '../../src/parsers/client-lines.ts'
+import { KEYWORDS, parseClientLines, TESTS } from '../../src/parsers/client-lines.ts'
 import { parseOpenFiles } from '../../src/parsers/open-files.ts'
 
 // The samples quoted at the top of src/parsers/client-lines.ts and open-files.ts (real captures).
@@ -40,6 +40,13 @@ describe('client lines', () => {
     expect(parseClientLines('\u0000\u0001 Connection refused', 'x.bin', null).lines).toEqual([])
   })
 
+  it('numbers lines as splitLines does, whatever the line ends', () => {
+    for (const end of ['\n', '\r\n', '\r']) {
+      const { lines } = parseClientLines(['ok', 'fine', 'x: Connection refused', 'ok', 'y: Connection refused'].join(end), 'x.log', null)
+      expect(lines.map((l) => [l.line, l.excerpt])).toEqual([[3, 'x: Connection refused'], [5, 'y: Connection refused']])
+    }
+  })
+
   it('caps listed lines and counts them all', () => {
     const text = Array.from({ length: 500 }, () => 'x: Connection refused').join('\n')
     const r = parseClientLines(text, 'x.log', null)
@@ -54,5 +61,31 @@ describe('open files', () => {
     expect(parseOpenFiles(text)).toEqual({
       cwd: '/opt/qcap/mqtt-python', exe: '/usr/bin/python3.11', paths: ['/tmp/tmp.YMqW5O63i9.log', '/opt/qcap/mqtt-python/meter-gateway.log'],
     })
+  })
+})
+
+describe('the keyword filter in front of the patterns', () => {
+  /** The top-level alternatives of a pattern's source. */
+  function alternatives(source: string): string[] {
+    const out: string[] = []
+    let depth = 0
+    let from = 0
+    for (let i = 0; i < source.length; i++) {
+      const c = source[i]
+      if (c === '\\') i++
+      else if (c === '(' || c === '[') depth++
+      else if (c === ')' || c === ']') depth--
+      else if (c === '|' && depth === 0) [out[out.length], from] = [source.slice(from, i), i + 1]
+    }
+    return [...out, source.slice(from)]
+  }
+
+  it('lets through every line a pattern of the catalogue can match: each alternative needs a keyword', () => {
+    for (const t of TESTS) {
+      for (const alt of alternatives(t.test.source)) {
+        const literal = alt.replace(/\\(.)/g, '$1').toLowerCase()
+        expect(KEYWORDS.some((k) => literal.includes(k)), `${t.client} ${t.kind}: ${alt}`).toBe(true)
+      }
+    }
   })
 })
