@@ -114,7 +114,7 @@ function readCandidate(line: string, number: number, out: ClientLines): void {
     out.counts[key] = (out.counts[key] ?? 0) + 1
     const entry: ClientLine = {
       client: t.client, kind: t.kind, line: number, excerpt: clean(line),
-      process: prefix?.[1]?.replace(/-pstats$/, '') ?? null, pid: prefix?.[2] ? Number(prefix[2]) : null,
+      process: prefix?.[1]?.replace(/-pstats$/, '') ?? null, pid: pidOf(prefix?.[2]),
       ...found,
     }
     // Statistics: the latest line of each queue is what counts; other kinds: the first ones.
@@ -129,16 +129,25 @@ function readLine(t: Test, m: RegExpExecArray): Pick<ClientLine, 'key' | 'value'
   if (t.kind === 'config') {
     const text = m[1] ?? ''
     const value = text === 'null' ? null : sizeValue(text)
-    if (value === null && text !== 'null') return undefined
+    if ((value === null || !Number.isFinite(value)) && text !== 'null') return undefined
     return { key: t.limit ?? null, value, max: null }
   }
   if (t.kind === 'stats') {
     const g = m.groups ?? {}
-    if (g.queuedBytes !== undefined) return { key: 'bytes', value: Number(g.queuedBytes), max: null }
-    return { key: g.name?.trim() ?? null, value: Number(g.queued), max: g.max !== undefined ? Number(g.max) : null }
+    const queued = Number(g.queuedBytes ?? g.queued)
+    const max = g.max !== undefined ? Number(g.max) : null
+    if (!Number.isFinite(queued) || (max !== null && !Number.isFinite(max))) return undefined // 400 digits are no count
+    if (g.queuedBytes !== undefined) return { key: 'bytes', value: queued, max: null }
+    return { key: g.name?.trim() ?? null, value: queued, max }
   }
   return { key: null, value: null, max: null }
 }
 
 /** The line as evidence: control characters shown as `?`, at most 300 characters. */
 const clean = (line: string) => line.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 300).trimEnd()
+
+/** A PID as Linux has them (below 2^22); anything else is not one. */
+function pidOf(text: string | undefined): number | null {
+  const pid = text === undefined ? NaN : Number(text)
+  return Number.isSafeInteger(pid) && pid > 0 && pid < 1 << 22 ? pid : null
+}

@@ -5,6 +5,8 @@ import type { z } from 'zod'
 import { Manifest, Meminfo, Pmap, ProcStatus, Ps, SmapsRollup } from '../../schemas/parsers.ts'
 import { Dmesg, KafkaConfig, KafkaLog, KafkaStats, Maps, Slabinfo, Smaps, Vmstat } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
+import { ClientLines, OpenFiles } from '../../schemas/queues.ts'
+import { parseClientLines } from '../../src/parsers/client-lines.ts'
 import { looksLikeDmesg, parseDmesg } from '../../src/parsers/dmesg.ts'
 import { looksLikeKafkaConfig, parseKafkaConfig } from '../../src/parsers/kafka-config.ts'
 import { looksLikeKafkaLog, parseKafkaLog } from '../../src/parsers/kafka-log.ts'
@@ -12,6 +14,7 @@ import { looksLikeKafkaStats, parseKafkaStats } from '../../src/parsers/kafka-st
 import { looksLikeManifest, parseManifest } from '../../src/parsers/manifest.ts'
 import { looksLikeMaps, parseMaps } from '../../src/parsers/maps.ts'
 import { looksLikeMeminfo, parseMeminfo } from '../../src/parsers/meminfo.ts'
+import { looksLikeOpenFiles, parseOpenFiles } from '../../src/parsers/open-files.ts'
 import { looksLikePmap, parsePmap } from '../../src/parsers/pmap.ts'
 import { looksLikePs, parsePs } from '../../src/parsers/ps.ts'
 import { looksLikeSlabinfo, parseSlabinfo } from '../../src/parsers/slabinfo.ts'
@@ -252,6 +255,29 @@ export const PARSERS: ParserCase[] = [
       'Broker transport failure', 'Disconnected (after', 'Receive failed', 'librdkafka=2.0.2', 'librdkafka version 1.9.2',
       'librdkafka v', 'kafka', 'confluent-kafka=1.7.0', 'Local: ',
     ],
+  },
+  {
+    name: 'client-lines',
+    parse: (text, file) => ({ data: parseClientLines(text, file ?? 'x.log', null), warnings: [] }),
+    looks: (text) => parseClientLines(text, 'x.log', null).lines.length > 0,
+    schema: ClientLines,
+    samples: ['queues-rsyslog-syslog-stats.txt', 'kafka-suspect-fwlog.log'],
+    words: [
+      'rsyslogd:', 'app[12]:', "action 'central' suspended", 'cannot connect to 127.0.0.1:10514: Connection refused',
+      'origin=core.queue', 'size=', 'maxqsize=', 'main Q:', 'central queue:', '"origin": "core.queue"', '"size": 5', 'queue.size="100000"',
+      '$MainMsgQueueSize 50000', 'main_queue(', 'Mem_Buf_Limit', '5MB', '1g', 'max_queued_messages 0', 'max_queued_bytes', 'null',
+      'maxRetriesPerRequest: null', '[ioredis] Unhandled error event:', 'ECONNREFUSED', '"offlineQueue":', '"outboundBytes":',
+      'kafka-producer-network-thread | billing', 'paused (mem buf overlimit)', 'nats: outbound buffer limit exceeded', 'Connection refused',
+      '\r', '\r\n', '\u0000', 'x'.repeat(5000),
+    ],
+  },
+  {
+    name: 'open-files',
+    parse: (text) => ({ data: { file: 'fd.txt', pid: null, ...parseOpenFiles(text) }, warnings: [] }),
+    looks: looksLikeOpenFiles,
+    schema: OpenFiles,
+    samples: ['queues-fd.txt'],
+    words: ['FD TARGET', 'cwd', 'exe', '/', '/opt/app/app.log', 'socket:[131158]', 'pipe:[1]', ' (deleted)', '0', '255', '\t'],
   },
   {
     name: 'manifest',

@@ -38,6 +38,9 @@ describe('client lines', () => {
       ['mosquitto-bridge', 'max_queued_messages', 0],
     ])
     expect(parseClientLines('\u0000\u0001 Connection refused', 'x.bin', null).lines).toEqual([])
+    const huge = '9'.repeat(400)
+    const read = parseClientLines(`Mem_Buf_Limit ${huge}\nx: main Q: origin=core.queue size=${huge} maxqsize=1\napp[${huge}]: Connection refused\n`, 'x', null)
+    expect(read.lines.map((l) => [l.kind, l.value, l.pid])).toEqual([['seen', null, null], ['down', null, null]])
   })
 
   it('numbers lines as splitLines does, whatever the line ends', () => {
