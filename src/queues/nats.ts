@@ -9,9 +9,12 @@ import type { ClientSpec } from './types.ts'
  *   (ErrReconnectBufExceeded); -1 disables the buffer. Bounded by design: 8 MiB cannot make a
  *   large gap unless raised.
  * - nats.js (the `nats` npm package, v2): "Reconnect buffer size is not configurable on NATS
- *   JavaScript client" (nats.docs developing-with-nats/reconnect/buffer.md). We found no limit in
- *   its docs: treated as unbounded, unverified in its source. Down: `CONNECTION_REFUSED`,
- *   status events `disconnect`/`reconnecting`.
+ *   JavaScript client" (nats.docs developing-with-nats/reconnect/buffer.md), and none is kept: on
+ *   each reconnection attempt `prepare()` calls `resetOutbound()`, which empties the outbound
+ *   buffer (lib/nats-base-client/protocol.js, 2.29.3), so what is published while disconnected is
+ *   dropped about once per reconnectTimeWait. Measured in test/fixtures/queues/nats-node/: the
+ *   publisher did not grow while nats-server was down. Never the cause of a gap: it loses data.
+ *   Down: `CONNECTION_REFUSED`, status events `disconnect`/`reconnecting`.
  * Shows as node_modules/nats or github.com/nats-io/nats.go strings, and the lines above.
  */
 export const NATS_GO: ClientSpec = {
@@ -35,10 +38,8 @@ export const NATS_JS: ClientSpec = {
   down: /NatsError: CONNECTION_REFUSED|\bCONNECTION_REFUSED\b|nats.*(?:disconnect|reconnecting)\b/i,
   // An application's statistics of the client's pending outbound bytes (nc.protocol.outbound.size()).
   stats: [/"outboundBytes":\s*(?<queuedBytes>\d+)/],
-  limits: [{ key: 'reconnect buffer (not configurable)', unit: 'bytes', default: null, zeroIsUnbounded: true, atLimit: 'block' }],
-  fix: () => [
-    'connect({ servers, maxReconnectAttempts: 10, reconnectTimeWait: 2000 })',
-    '// while nc.status() reports disconnect/reconnecting: count and drop (or spill) instead of nc.publish()',
-  ],
-  advice: 'nats.js buffers every publish while it reconnects; bound it in the application, or use JetStream publish, which fails without a server.',
+  limits: [{ key: 'outbound buffer (emptied at each reconnection attempt)', unit: 'bytes', default: null, zeroIsUnbounded: true, atLimit: 'drop' }],
+  boundedByDesign: true,
+  fix: () => [],
+  advice: 'nats.js drops what is published while it reconnects: use JetStream publish (acknowledged) for data that must arrive.',
 }

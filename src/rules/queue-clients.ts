@@ -63,6 +63,8 @@ function notTheCause(c: ClientEvidence, q: QueueClient, p: ProcessGrowth, record
   // What its statistics say it holds cannot make a quarter of the growth, even at a large size a message.
   const mean = meanRecordBytes(records)
   if (q.queuedMessages !== null && (q.queuedMessages * Math.max(mean ?? 0, LARGE_MESSAGE_BYTES)) / 1024 < p.deltaKib * 0.25) return true
+  // Bounded or dropping by design, and not reconfigured: it loses messages rather than keep them.
+  if (c.spec.boundedByDesign && !q.limits.some((l) => l.source === 'config')) return true
   const drops = q.limits.some((l) => l.value !== null && (l.atLimit === 'drop' || l.atLimit === 'error'))
   const small = q.boundKib !== null ? q.boundKib * 4 < p.deltaKib : c.spec.boundedByDesign === true
   return q.bounded && drops && small
@@ -77,13 +79,14 @@ export function limitsOf(c: ClientEvidence): QueueLimit[] {
   })
 }
 
-/** Mean record size in the program's dumps: JSON clusters, else all records. */
+/**
+ * Mean size of the serialized messages in the program's dumps: its JSON records. Text records of
+ * a heap are as often its own strings as messages: they size nothing.
+ */
 function meanRecordBytes(dumps: DumpContent[]): number | null {
   const clusters = dumps.flatMap((d) => d.scan.json.clusters)
   const count = clusters.reduce((n, c) => n + c.count, 0)
-  if (count) return clusters.reduce((n, c) => n + c.bytes, 0) / count
-  const records = dumps.reduce((n, d) => n + d.scan.jsonRecords + d.scan.textRecords, 0)
-  return records ? dumps.reduce((n, d) => n + d.scan.bytesInRecords, 0) / records : null
+  return count ? clusters.reduce((n, c) => n + c.bytes, 0) / count : null
 }
 
 function queueOf(c: ClientEvidence, p: ProcessGrowth, dumps: DumpContent[]): QueueClient {
@@ -113,7 +116,8 @@ function queueOf(c: ClientEvidence, p: ProcessGrowth, dumps: DumpContent[]): Que
   if (!dumps.length) missing.push('a dump of the grown region (gdb dump memory) to see the queued messages')
   return {
     family: c.spec.family, client: c.spec.name, seenIn: [...new Set(c.seen.map((e) => e.file))], limits, bounded, boundKib,
-    queuedMessages: queued, queuedKib: queuedBytes !== null ? kib(queuedBytes) : queued !== null && mean ? kib(queued * mean) : null,
+    // Bytes only when the statistics count them: records of a dump do not say what a queued message weighs.
+    queuedMessages: queued, queuedKib: queuedBytes !== null ? kib(queuedBytes) : null,
     fill: fill === null ? null : Math.round(Math.min(fill, 1) * 1000) / 1000, fillSource,
     serverDown: c.down.length ? true : null, missing,
   }
@@ -163,7 +167,7 @@ function detailOf(p: ProcessGrowth, spec: ClientSpec, q: QueueClient): string {
     `${p.name} grew by ${mib(p.deltaKib)}.`,
     q.queuedMessages !== null ? `Its ${spec.name} statistics show ${q.queuedMessages} messages queued.` : '',
     `Limits: ${q.limits.map(limit).join(', ')}.`,
-    q.bounded ? (q.boundKib !== null ? `A full queue holds about ${mib(q.boundKib)}.` : '') : 'Nothing in effect bounds the queue: it grows as long as the server is away.',
+    q.bounded ? (q.boundKib !== null ? `A full queue holds at least ${mib(q.boundKib)} (its limits at the mean size of the records in its dumps, the client's own bookkeeping not counted).` : '') : 'Nothing in effect bounds the queue: it grows as long as the server is away.',
     q.fill !== null ? `It is ${Math.round(q.fill * 100)}% full (${q.fillSource}).` : '',
     q.serverDown ? 'Its log says the server cannot be reached, so nothing drains the queue.' : '',
   ].filter(Boolean).join(' ')
