@@ -107,3 +107,12 @@ describe('nats-node: nats.js drops what is published while it reconnects (measur
     expect(d.findings.filter((f) => f.process === programOf(suspect, 'telemetry-pub.js'))).toEqual([])
   })
 })
+
+describe('control-rsyslog-bounded: rsyslog full at 2000 messages and dropping, next to a program keeping every session', async () => {
+  const { d, suspect } = await pair('control-rsyslog-bounded')
+
+  it('calls nothing a queue, and does not blame rsyslogd, whose queue holds 2000 messages and drops the rest', () => {
+    expect(d.findings.filter((f) => f.kind === 'queue-buildup')).toEqual([])
+    expect(d.findings.filter((f) => f.process === programOf(suspect, 'rsyslogd'))).toEqual([])
+  })
+})
