@@ -3,6 +3,7 @@ import type { Diagnosis } from '../../schemas/diagnosis.ts'
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import { diagnoseParsed } from '../helpers/diagnose.ts'
 import { parsedFixture } from '../helpers/bundles.ts'
+import { renderHtml, renderMarkdown } from '../../src/render/index.ts'
 
 // The real queue captures of test/fixtures/queues/ (made with the collector; figures from each
 // folder's README): for each pair, a queue-buildup finding on the client's process naming its
@@ -114,5 +115,21 @@ describe('control-rsyslog-bounded: rsyslog full at 2000 messages and dropping, n
   it('calls nothing a queue, and does not blame rsyslogd, whose queue holds 2000 messages and drops the rest', () => {
     expect(d.findings.filter((f) => f.kind === 'queue-buildup')).toEqual([])
     expect(d.findings.filter((f) => f.process === programOf(suspect, 'rsyslogd'))).toEqual([])
+  })
+})
+
+describe('the reports show another client\'s queue', async () => {
+  const { d } = await pair('mqtt-python')
+
+  it('HTML: the client, each limit with its source, the bound', () => {
+    const page = renderHtml(d, {})
+    expect(page).toContain('<dt>client</dt><dd>paho-mqtt (Python) (mqtt)</dd>')
+    expect(page).toContain('<dt>max_queued_messages</dt><dd>no limit (config; errors at the limit)</dd>')
+    expect(page).toContain('<dt>bound</dt><dd>unbounded</dd>')
+  })
+
+  it('Markdown: what would make it surer (ioredis: its configuration is not in the bundle)', async () => {
+    const redis = await pair('redis-node')
+    expect(renderMarkdown(redis.d)).toMatch(/\*\*Would make this surer\*\*\n\n- the ioredis configuration: without it the defaults are assumed/)
   })
 })
