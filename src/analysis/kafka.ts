@@ -1,5 +1,6 @@
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import type { Evidence } from '../../schemas/findings.ts'
+import { LIBRDKAFKA } from '../queues/librdkafka.ts'
 import { mappingMatching } from './clients.ts'
 
 // What a bundle says about one program's Kafka client: the library in its mappings, its
@@ -14,7 +15,7 @@ export interface KafkaEvidence {
 }
 
 const stem = (file: string) => (file.split('/').pop() ?? '').replace(/\.[^.]*$/, '')
-const LIBRARY = /librdkafka/
+const LIBRARY = LIBRDKAFKA.seen.library!
 
 export function kafkaEvidence(bundle: ParsedBundle, side: Evidence['bundle'], process: string): KafkaEvidence {
   const pids = new Set(bundle.processes.filter((p) => p.name === process && p.pid !== null).map((p) => p.pid!))

@@ -133,3 +133,13 @@ describe('the reports show another client\'s queue', async () => {
     expect(renderMarkdown(redis.d)).toMatch(/\*\*Would make this surer\*\*\n\n- the ioredis configuration: without it the defaults are assumed/)
   })
 })
+
+describe('control-redis-cache: ioredis connected, its queue empty, while its program caches every event', async () => {
+  const { d, suspect } = await pair('control-redis-cache')
+
+  it('calls nothing a queue: the client\'s statistics show an empty offline queue and no connection failed', () => {
+    const client = programOf(suspect, 'order-events.js')
+    expect(d.processes.find((p) => p.name === client)!.deltaKib).toBeGreaterThan(16 * 1024)
+    expect(d.findings.filter((f) => f.kind === 'queue-buildup')).toEqual([])
+  })
+})
