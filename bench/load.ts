@@ -1,6 +1,7 @@
 // `npm run load`: 2,000 mixed requests against a local memgap (its own process, embedded S3),
 // at most CONCURRENCY in flight. Prints status counts, latency percentiles and the server's peak
-// memory; then checks every bundle acknowledged with 201 reads back byte for byte, and /healthz.
+// memory; then checks that the server's /metrics counted every answer by status as the client
+// saw it, that every bundle acknowledged with 201 reads back byte for byte, and /healthz.
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -12,17 +13,19 @@ import { tarGz } from '../test/helpers/tar.ts'
 const TOTAL = Number(process.env.LOAD_REQUESTS ?? 2000)
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 16)
 const MAX_UPLOAD = 2 * 1024 * 1024
+const METRICS_TOKEN = 'load-metrics-token-0123456789'
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
 async function startServer(dataDir: string) {
   const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', 'src/entry/node.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, MAX_UPLOAD_BYTES: String(MAX_UPLOAD), RATE_LIMIT_PER_MINUTE: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, MAX_UPLOAD_BYTES: String(MAX_UPLOAD), RATE_LIMIT_PER_MINUTE: '0', MEMGAP_ANONYMOUS: 'true', METRICS_TOKEN, LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const url = await new Promise<string>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (d) => {
+      if (out.length > 4096) return // listening already, or never: the log goes on
       out += d
       const m = /listening on (http:\/\/\S+)/.exec(out)
       if (m) resolve(m[1]!)
@@ -30,6 +33,17 @@ async function startServer(dataDir: string) {
     child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)))
   })
   return { child, url }
+}
+
+/** The server's own count of the requests it answered, by status (memgap_http_requests_total summed over routes). */
+async function metricsByStatus(url: string): Promise<Map<number, number>> {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`)
+  const counts = new Map<number, number>()
+  for (const m of (await res.text()).matchAll(/^memgap_http_requests_total\{[^}]*status="(\d+)"[^}]*\} (\d+)$/gm)) {
+    counts.set(Number(m[1]), (counts.get(Number(m[1])) ?? 0) + Number(m[2]))
+  }
+  return counts
 }
 
 async function peakRssMiB(pid: number): Promise<number> {
@@ -106,6 +120,7 @@ async function main() {
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
   const seconds = (performance.now() - started) / 1000
+  const counted = await metricsByStatus(url)
 
   let mismatches = 0
   for (const [id, bytes] of acknowledged) {
@@ -121,13 +136,15 @@ async function main() {
   latencies.sort((a, b) => a - b)
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1)
   console.log(`requests        ${TOTAL} in ${seconds.toFixed(1)} s (${(TOTAL / seconds).toFixed(0)}/s), ${CONCURRENCY} in flight`)
-  console.log(`statuses        ${[...counts].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ')}`)
+  const byStatus = (m: Map<number, number>) => [...m].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ')
+  console.log(`statuses        ${byStatus(counts)}`)
+  console.log(`/metrics        ${byStatus(counted)}`)
   for (const [why, n] of failures) console.log(`no answer       ${n}x ${why}`)
   console.log(`latency         p50 ${pct(50)} ms, p99 ${pct(99)} ms`)
   console.log(`server peak RSS ${peak.toFixed(0)} MiB`)
   console.log(`bundles         ${acknowledged.size} acknowledged, ${mismatches} not read back byte for byte`)
   console.log(`/healthz        ${health}`)
-  if (mismatches || health !== 200 || counts.has(0) || counts.has(500)) process.exit(1)
+  if (mismatches || health !== 200 || counts.has(0) || counts.has(500) || byStatus(counts) !== byStatus(counted)) process.exit(1)
 }
 
 await main()

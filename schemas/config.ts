@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { LogLevel } from './log.ts'
 
 // Configuration from the environment (Node) or bindings (Workers): strings in, typed values out.
 
@@ -43,5 +44,8 @@ export const Config = z.object({
   JIRA_API_TOKEN: z.string().optional(),
   JIRA_WEBHOOK_SECRET: z.string().optional(),
   WEBHOOK_ATTACHMENT_BASE_URL: z.url().optional(), // where the generic webhook's attachments may come from
+  // Operating: the lowest level of log line written, and the token /metrics asks for (Node; unset: no /metrics).
+  LOG_LEVEL: LogLevel.default('info'),
+  METRICS_TOKEN: z.string().min(16).optional(),
 })
 export type Config = z.infer<typeof Config>

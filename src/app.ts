@@ -8,6 +8,9 @@ import { diagnoses } from './routes/diagnoses.ts'
 import { health } from './routes/health.ts'
 import { integrations } from './routes/integrations.ts'
 import { meta } from './routes/meta.ts'
+import { metrics } from './routes/metrics.ts'
+import { consoleLog, errorEntry } from './observe/log.ts'
+import { observeRequests } from './observe/requests.ts'
 import { reports } from './routes/reports.ts'
 import { uploads } from './routes/uploads.ts'
 
@@ -32,6 +35,10 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
     return guard
   }
 
+  // Before anything can fail: every request gets its id and its log line, errors included (on the
+  // console log when the context itself could not be made).
+  app.use(observeRequests(consoleLog))
+
   app.use(async function attachContext(c, next) {
     c.set('ctx', await contextFor(c.env))
     await next()
@@ -53,34 +60,50 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
       maxFiles: config.MAX_FILES,
       maxCompressionRatio: config.MAX_COMPRESSION_RATIO,
     }
-    c.set('scope', { storage, tenant, limits, gunzip })
+    c.set('scope', { storage, tenant, limits, gunzip, log: c.var.ctx.log, requestId: c.var.requestId })
     await next()
   })
 
   app.route('/', health)
   app.route('/', meta)
+  app.route('/', metrics)
   app.route('/', bundles)
   app.route('/', diagnoses)
   app.route('/', reports)
   app.route('/', integrations)
   app.route('/', uploads)
 
-  app.notFound((c) => problem(new AppError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)))
+  /** The methods some route answers on this path: a known path asked with another is a 405, not a 404. */
+  function allowedOn(path: string): string[] {
+    const answers = (method: string) => app.router.match(method, path)[0].some(([[, route]]) => route.method !== 'ALL')
+    const allowed = ROUTE_METHODS.filter(answers)
+    return allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed
+  }
 
-  app.onError((error) => {
-    if (error instanceof AppError) return problem(error)
-    console.error('unhandled error', error)
-    return problem(new AppError(500, 'internal', 'memgap failed on this request; the error is logged'))
+  app.notFound((c) => {
+    const allowed = allowedOn(c.req.path)
+    if (allowed.length === 0) return problem(c, new AppError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`))
+    return problem(c, new AppError(405, 'method_not_allowed', `${c.req.path} answers ${allowed.join(', ')}`), { allow: allowed.join(', ') })
+  })
+
+  app.onError((error, c) => {
+    if (error instanceof AppError) return problem(c, error)
+    ;(c.var.ctx?.log ?? consoleLog)(errorEntry(c.var.requestId ?? null, 'unhandled error', error))
+    return problem(c, new AppError(500, 'internal', 'memgap failed on this request; the error is logged with its request id'))
   })
 
   return app
 }
 
-function problem(error: AppError): Response {
-  const headers: Record<string, string> = { 'content-type': 'application/problem+json' }
+const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+/** The error as problem+json, with the request's id to quote; the code is kept for the request's log line. */
+function problem(c: Context<AppEnv>, error: AppError, extra: Record<string, string> = {}): Response {
+  c.set('problem', error.code)
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json', ...extra }
   if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter)
   if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="memgap"'
   // The unread rest of a refused upload makes the connection unusable: tell clients not to reuse it.
   if (error.status === 413) headers.connection = 'close'
-  return new Response(JSON.stringify(error.toProblem()), { status: error.status, headers })
+  return new Response(JSON.stringify({ ...error.toProblem(), requestId: c.var.requestId }), { status: error.status, headers })
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../schemas/config.ts'
-import { AppError } from './errors.ts'
+import { AppError, notConfigured } from './errors.ts'
 
 // API keys: `tenant:key` pairs from MEMGAP_API_KEYS (a Worker secret in production). A request
 // names its key as `Authorization: Bearer <key>`; the key decides the tenant, and the tenant the
@@ -25,7 +25,7 @@ export async function keyRing(config: Config): Promise<KeyRing> {
     const tenant = pair.slice(0, at)
     const key = pair.slice(at + 1)
     if (at < 1 || !TENANT.test(tenant) || key.length < 16) {
-      throw new AppError(500, 'not_configured', 'MEMGAP_API_KEYS holds an entry that is not tenant:key (tenant a-z0-9_-, key 16+ characters)')
+      throw notConfigured('MEMGAP_API_KEYS holds an entry that is not tenant:key (tenant a-z0-9_-, key 16+ characters)')
     }
     entries.push({ tenant, digest: await digest(key) })
   }
@@ -42,7 +42,7 @@ function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
 export async function tenantOf(ring: KeyRing, authorization: string | undefined): Promise<string> {
   if (ring.anonymous) return ANONYMOUS_TENANT
   if (ring.entries.length === 0) {
-    throw new AppError(500, 'not_configured', 'no API keys are configured: set MEMGAP_API_KEYS, or MEMGAP_ANONYMOUS=true for an open server')
+    throw notConfigured('no API keys are configured: set MEMGAP_API_KEYS, or MEMGAP_ANONYMOUS=true for an open server')
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
   if (!match) throw new AppError(401, 'unauthorized', 'send an API key as Authorization: Bearer <key>')
@@ -51,4 +51,9 @@ export async function tenantOf(ring: KeyRing, authorization: string | undefined)
   for (const entry of ring.entries) if (sameDigest(entry.digest, presented) && tenant === null) tenant = entry.tenant
   if (tenant === null) throw new AppError(401, 'unauthorized', 'the API key is not valid')
   return tenant
+}
+
+/** Whether a presented secret is the configured one, compared as SHA-256 digests in constant time. */
+export async function sameSecret(presented: string, configured: string): Promise<boolean> {
+  return sameDigest(await digest(presented), await digest(configured))
 }

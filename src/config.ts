@@ -1,5 +1,5 @@
 import { Config } from '../schemas/config.ts'
-import { AppError } from './errors.ts'
+import { notConfigured } from './errors.ts'
 
 /**
  * Reads configuration once from a flat string map (process.env or Worker bindings).
@@ -13,7 +13,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
   const result = Config.safeParse(strings)
   if (!result.success) {
     const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
-    throw new AppError(500, 'not_configured', `configuration is invalid: ${lines.join('; ')}`)
+    throw notConfigured(`configuration is invalid: ${lines.join('; ')}`)
   }
   return result.data
 }

@@ -2,6 +2,8 @@ import type { Config } from '../schemas/config.ts'
 import type { KeyRing } from './auth.ts'
 import type { UnpackLimits } from './bundle/limits.ts'
 import type { Storage } from './storage/s3.ts'
+import type { Log } from './observe/log.ts'
+import type { Metrics } from './observe/metrics.ts'
 
 /** What every handler needs, built once per process (Node) or per isolate (Workers). */
 export interface AppContext {
@@ -15,6 +17,10 @@ export interface AppContext {
   gunzip?: Gunzip
   /** The request body from the runtime's own request (`c.env`), where that saves a copy (Node). */
   requestBody?: (env: unknown) => ReadableStream<Uint8Array> | null
+  /** The structured log (src/observe/log.ts); none where nothing is logged. */
+  log?: Log
+  /** Counts of the log's records, served at /metrics (Node with METRICS_TOKEN only). */
+  metrics?: Metrics
 }
 
 /** One tenant's view of storage, with the limits its uploads are read under. */
@@ -23,9 +29,12 @@ export interface Scope {
   tenant: string
   limits: UnpackLimits
   gunzip?: Gunzip
+  /** Where ingests and deliveries are logged, and the request they belong to. */
+  log?: Log
+  requestId?: string
 }
 
 export type Gunzip = (input: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>
 
-export type AppEnv = { Variables: { ctx: AppContext; scope: Scope } }
+export type AppEnv = { Variables: { ctx: AppContext; scope: Scope; requestId: string; problem: string } }
 export type { KeyRing }

@@ -8,6 +8,7 @@ const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -40,6 +41,11 @@ export class AppError extends Error {
   }
 }
 
+/** The server lacks settings it needs: one status everywhere (a server fault; retrying will not help). */
+export function notConfigured(detail: string): AppError {
+  return new AppError(500, 'not_configured', detail)
+}
+
 /** A zod failure on outside input: 400 with the paths of what was wrong. */
 export function invalidInput(error: z.ZodError, what: string): AppError {
   const issues = error.issues.map((i) => ({
@@ -47,6 +53,6 @@ export function invalidInput(error: z.ZodError, what: string): AppError {
     message: i.message,
   }))
   const first = issues[0]
-  const where = first && first.path.length ? ` at ${first.path.join('.')}` : ''
+  const where = first?.path.length ? ` at ${first.path.join('.')}` : ''
   return new AppError(400, 'invalid_request', `${what} is not valid${where}: ${first?.message ?? 'unknown'}`, issues)
 }

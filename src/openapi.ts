@@ -119,10 +119,10 @@ export function openApiDocument(serverUrl?: string) {
       },
       '/v1/diagnoses/{id}/deliveries': { get: { summary: 'Outcome of its chat callbacks', parameters: [id('id', 'Diagnosis id')], responses: { 200: json('DeliveryRecord', 'Deliveries; `pending` until all ended'), 404: problem('`diagnosis_not_found`') } } },
       '/v1/integrations/zendesk': {
-        post: { summary: 'Zendesk webhook `{ticket_id}`, signed (X-Zendesk-Webhook-Signature); the diagnosis comes back as a private comment', security: [], responses: { 202: { description: 'Accepted; work goes on in the background' }, 401: problem('`signature_invalid`'), 503: problem('`not_configured`') } },
+        post: { summary: 'Zendesk webhook `{ticket_id}`, signed (X-Zendesk-Webhook-Signature); the diagnosis comes back as a private comment', security: [], responses: { 202: { description: 'Accepted; work goes on in the background' }, 401: problem('`signature_invalid`'), 500: problem('`not_configured`') } },
       },
       '/v1/integrations/jira': {
-        post: { summary: 'Jira webhook (issue or attachment created), signed (X-Hub-Signature); the diagnosis comes back as an internal comment', security: [], responses: { 202: { description: 'Accepted' }, 401: problem('`signature_invalid`'), 503: problem('`not_configured`') } },
+        post: { summary: 'Jira webhook (issue or attachment created), signed (X-Hub-Signature); the diagnosis comes back as an internal comment', security: [], responses: { 202: { description: 'Accepted' }, 401: problem('`signature_invalid`'), 500: problem('`not_configured`') } },
       },
       '/v1/integrations/webhook': {
         post: { summary: 'Generic ticket webhook `{ticketId, attachments, replyUrl, secret}`; answered with a signed POST to replyUrl', security: [], responses: { 202: { description: 'Accepted' }, 400: problem('`attachment_refused`, `callback_refused`') } },

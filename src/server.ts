@@ -12,6 +12,9 @@ import { incomingBody } from './incoming-body.ts'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Config } from '../schemas/config.ts'
+import { classifyIP } from './integrations/ip.ts'
+import { createLog } from './observe/log.ts'
+import { createMetrics } from './observe/metrics.ts'
 
 // The Node server: configuration from the environment, embedded storage when no S3 is named.
 
@@ -22,9 +25,16 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-export async function startServer(env: Record<string, string | undefined>): Promise<RunningServer> {
-  // Self-hosted default: with no keys and no word either way, the server is open, and says so.
-  const open = !env.MEMGAP_API_KEYS && env.MEMGAP_ANONYMOUS === undefined
+export interface StartOptions {
+  /** `npm start`: with no keys and no word either way, serve openly on loopback, and say so. */
+  openOnLoopback?: boolean
+}
+
+export async function startServer(env: Record<string, string | undefined>, options: StartOptions = {}): Promise<RunningServer> {
+  // Anywhere else a server without keys is closed (not_configured) unless MEMGAP_ANONYMOUS=true:
+  // one started by a unit file or a container must not come up open by omission.
+  const loopback = (env.HOST ?? '127.0.0.1') === 'localhost' || classifyIP(env.HOST ?? '127.0.0.1')?.class === 'loopback'
+  const open = options.openOnLoopback === true && loopback && !env.MEMGAP_API_KEYS && env.MEMGAP_ANONYMOUS === undefined
   const config = loadConfig(open ? { ...env, MEMGAP_ANONYMOUS: 'true' } : env)
   let embedded: EmbeddedS3 | null = null
   let credentials = { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY }
@@ -43,8 +53,12 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     requestBody: nodeRequestBody,
   })
   if (embedded) await storage.ensureBucket()
+  // One JSON line a record on stdout; /metrics counts them when a token is there to guard it.
+  const metrics = config.METRICS_TOKEN ? createMetrics() : undefined
   const context: AppContext = {
     config,
+    log: createLog(config.LOG_LEVEL, (line) => console.log(line), metrics?.observe),
+    metrics,
     storage,
     linkSecret: await linkSecret(config),
     resolve: resolveWithDns,
@@ -62,7 +76,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     auth: config.MEMGAP_API_KEYS
       ? 'API keys required (MEMGAP_API_KEYS)'
       : config.MEMGAP_ANONYMOUS
-        ? `open to anyone who reaches it (MEMGAP_ANONYMOUS=true${open ? ', the default without MEMGAP_API_KEYS' : ''}); set MEMGAP_API_KEYS to require keys`
+        ? `open to anyone who reaches it (MEMGAP_ANONYMOUS=true${open ? ', npm start\'s default on loopback without MEMGAP_API_KEYS' : ''}); set MEMGAP_API_KEYS to require keys`
         : 'refusing /v1 requests: set MEMGAP_API_KEYS or MEMGAP_ANONYMOUS=true',
     storage: embedded
       ? `embedded S3 at ${endpoint}, bucket ${config.S3_BUCKET}, files in ${embedded.directory}`

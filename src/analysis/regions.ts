@@ -51,7 +51,7 @@ function sideOf(sources: MapSource[]): { side: RegionSide; regions: Region[] } |
       dirtyAnonKib += dirty
       if (cls === 'arena' && dirty > 0) {
         const next = source.rows[i + 1]
-        arenas += arenaHeaps(row, next && next.mode.startsWith('---') ? next.kbytes : 0)
+        arenas += arenaHeaps(row, next?.mode.startsWith('---') ? next.kbytes : 0)
       }
       if (dirty > 0) regions.push({ address: row.address, kbytes: row.kbytes, dirtyKib: dirty, class: cls, mapping: row.mapping, excerpt: excerptOf(row) })
     })

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { lstat, open, readdir, type FileHandle } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
 import { join } from 'node:path'
 import type { ArchiveEntry } from '../bundle/archive.ts'
 
@@ -36,7 +37,7 @@ export function walkFolder(root: string): FolderWalk {
     for (const name of names) {
       const full = join(dir, name)
       const path = prefix ? `${prefix}/${name}` : name
-      let stat
+      let stat: Stats
       try {
         stat = await lstat(full)
       } catch (error) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import { readBundle, readEntries } from '../bundle/read.ts'
 import { inputError } from './exit.ts'
@@ -10,7 +11,7 @@ import { FolderError, folderBytes, walkFolder } from './folder.ts'
 // An archive's id is the SHA-256 of its bytes, as on the server; a folder's is described in folder.ts.
 
 export async function loadBundle(path: string): Promise<ParsedBundle> {
-  let info
+  let info: Stats
   try {
     info = await stat(path)
   } catch (error) {

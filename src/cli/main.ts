@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { ENGINE_VERSION } from '../version.ts'
 import { CliError, EXIT, usageError, type ExitCode } from './exit.ts'
+import { escapeControls } from '../observe/log.ts'
 
 // `memgap`: commands, options, help and exit codes. The work is in diagnose.ts and upload.ts,
 // loaded only by the command that needs it (the engine takes a while to load; --help need not).
@@ -72,11 +73,13 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
     return await run(argv, io)
   } catch (error) {
     if (error instanceof CliError) {
-      io.stderr.write(`memgap: ${error.message}\n`)
+      // Messages quote file names, archive members and server answers: none may move the cursor or forge a line.
+      io.stderr.write(`memgap: ${escapeControls(error.message)}\n`)
       if (error.exitCode === EXIT.usage) io.stderr.write(`Try 'memgap --help'.\n`)
       return error.exitCode
     }
-    io.stderr.write(`memgap: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    const frames = error instanceof Error ? (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)) : []
+    io.stderr.write(`memgap: internal error: ${escapeControls(error instanceof Error ? error.message : String(error))}\n${frames.map((f) => `${f}\n`).join('')}`)
     return EXIT.internal
   }
 }

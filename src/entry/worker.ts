@@ -2,6 +2,7 @@ import { createApp } from '../app.ts'
 import { loadConfig } from '../config.ts'
 import type { AppContext } from '../context.ts'
 import { createStorage } from '../storage/s3.ts'
+import { createLog } from '../observe/log.ts'
 
 // Cloudflare Workers entry: bindings are the configuration; one context per isolate and env.
 
@@ -25,7 +26,9 @@ function contextFor(env: unknown): AppContext {
       secretAccessKey: config.S3_SECRET_ACCESS_KEY,
       requestBody: fixedLength,
     })
-    context = { config, storage, linkSecret: config.REPORT_LINK_SECRET ?? null }
+    // Workers Logs keeps what console.log writes, and reads JSON lines as fields: they are the metrics.
+    const log = createLog(config.LOG_LEVEL, (line) => console.log(line))
+    context = { config, storage, linkSecret: config.REPORT_LINK_SECRET ?? null, log }
     contexts.set(bindings, context)
   }
   return context

@@ -2,7 +2,8 @@ import type { Diagnosis } from '../../schemas/diagnosis.ts'
 import type { Delivery, NotifyTarget } from '../../schemas/notify.ts'
 import { checkCallbackUrl, type Resolve } from './callback-url.ts'
 import { TARGETS } from './chat/index.ts'
-import { send, type SendOptions } from './send.ts'
+import { send, type AttemptReport, type SendOptions } from './send.ts'
+import type { Log } from '../observe/log.ts'
 
 // The chat callbacks of one diagnosis: check each URL, build its message, send it, and say what
 // happened. Runtime-agnostic (Web APIs only); the caller picks fetch, resolver and timing.
@@ -12,8 +13,10 @@ export interface DeliverContext {
   allowPrivate: boolean
   fetch?: typeof fetch
   resolve?: Resolve
-  sendOptions?: Omit<SendOptions, 'fetch' | 'check'>
+  sendOptions?: Omit<SendOptions, 'fetch' | 'check' | 'onAttempt'>
   now?: () => Date
+  log?: Log // one line per attempt, the URL redacted
+  requestId?: string | null
 }
 
 // Query parameters that carry credentials in webhook URLs: DingTalk access_token, WeCom key,
@@ -56,10 +59,18 @@ export async function validateTargets(targets: NotifyTarget[], allowPrivate: boo
 
 async function deliverOne(d: Diagnosis, target: NotifyTarget, ctx: DeliverContext): Promise<Delivery> {
   const base = { type: target.type, url: redactUrl(target.url) }
-  const failed = (lastError: string): Delivery => ({ ...base, status: 'failed', attempts: 0, httpStatus: null, lastError, deliveredAt: null })
+  const logAttempt = (report: AttemptReport | (Omit<AttemptReport, 'status'> & { status: 'refused' })) =>
+    ctx.log?.({ event: 'delivery', requestId: ctx.requestId ?? null, ...base, ...report })
+  const failed = (lastError: string): Delivery => {
+    logAttempt({ attempt: 0, status: 'failed', httpStatus: null, error: lastError })
+    return { ...base, status: 'failed', attempts: 0, httpStatus: null, lastError, deliveredAt: null }
+  }
   try {
     const checked = await checkCallbackUrl(target.url, { allowPrivate: ctx.allowPrivate, resolve: ctx.resolve })
-    if (!checked.ok) return { ...failed(checked.reason), status: 'refused' }
+    if (!checked.ok) {
+      logAttempt({ attempt: 0, status: 'refused', httpStatus: null, error: checked.reason })
+      return { ...base, status: 'refused', attempts: 0, httpStatus: null, lastError: checked.reason, deliveredAt: null }
+    }
     const { build, check } = TARGETS[target.type]
     const request = await build(d, {
       url: checked.url.href,
@@ -67,7 +78,7 @@ async function deliverOne(d: Diagnosis, target: NotifyTarget, ctx: DeliverContex
       now: ctx.now?.() ?? new Date(),
       secret: target.secret,
     })
-    const result = await send(request, { ...ctx.sendOptions, fetch: ctx.fetch, check })
+    const result = await send(request, { ...ctx.sendOptions, fetch: ctx.fetch, check, onAttempt: logAttempt })
     return {
       ...base,
       ...result,

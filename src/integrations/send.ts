@@ -13,6 +13,15 @@ export interface SendOptions {
   sleep?: (ms: number) => Promise<void>
   random?: () => number // jitter source, for tests
   check?: ResponseCheck
+  onAttempt?: (report: AttemptReport) => void // each attempt as it ends, for the log
+}
+
+/** One attempt's end: delivered, failed for good, or failed with another attempt to come. */
+export interface AttemptReport {
+  attempt: number
+  status: 'delivered' | 'retrying' | 'failed'
+  httpStatus: number | null
+  error: string | null
 }
 
 export interface SendResult {
@@ -118,6 +127,7 @@ export async function send(req: OutgoingRequest, opts: SendOptions = {}): Promis
     sleep = defaultSleep,
     random = Math.random,
     check,
+    onAttempt,
   } = opts
   let attempts = 0
   let httpStatus: number | null = null
@@ -127,14 +137,20 @@ export async function send(req: OutgoingRequest, opts: SendOptions = {}): Promis
       attempts++
       const result = await attempt(req, fetchFn, timeoutMs, check)
       httpStatus = result.httpStatus
-      if (result.ok) return { status: 'delivered', attempts, httpStatus, lastError: null }
+      if (result.ok) {
+        onAttempt?.({ attempt: attempts, status: 'delivered', httpStatus, error: null })
+        return { status: 'delivered', attempts, httpStatus, lastError: null }
+      }
       lastError = result.error
-      if (!result.retry || attempts > retries) break
+      const again = result.retry && attempts <= retries
+      onAttempt?.({ attempt: attempts, status: again ? 'retrying' : 'failed', httpStatus, error: lastError })
+      if (!again) break
       const wait = result.retryAfterMs ?? backoffMs(attempts, baseDelayMs, maxDelayMs, random)
       await sleep(Math.min(wait, maxDelayMs))
     }
   } catch (e) {
     lastError = `could not send: ${describe(e)}` // a throwing sleep or check: still an outcome
+    onAttempt?.({ attempt: attempts, status: 'failed', httpStatus, error: lastError })
   }
   return { status: 'failed', attempts, httpStatus, lastError }
 }

@@ -67,7 +67,7 @@ function readId(key: 'Pid' | 'PPid', value: string, n: number, data: ProcStatus,
 
 function readMemory(key: string, value: string, n: number, data: ProcStatus, warn: Warn): void {
   const size = readKib(value)
-  if (!size || !size.kB || size.n === 'nan') {
+  if (!size?.kB || size.n === 'nan') {
     warn('status_bad_value', `${key}: not a kB value: ${excerpt(value)}`, n)
   } else if (size.n === 'range') {
     warn('status_value_out_of_range', `${key}: ${excerpt(value)} is too large`, n)

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import type { z } from 'zod'
 import type { AppEnv } from '../context.ts'
 import { readUpTo } from '../bytes.ts'
-import { AppError, invalidInput } from '../errors.ts'
+import { AppError, invalidInput, notConfigured } from '../errors.ts'
 import { JIRA_CONFIG, JIRA_EVENTS, JiraEvent, JiraWebhook, jiraSettings, verifyJira } from '../integrations/tickets/jira.ts'
 import { GenericTicket } from '../integrations/tickets/webhook.ts'
 import { ZENDESK_CONFIG, ZendeskWebhook, verifyZendesk, zendeskSettings } from '../integrations/tickets/zendesk.ts'
@@ -34,8 +34,8 @@ function parseJson<S extends z.ZodType>(bytes: Uint8Array, schema: S, what: stri
   return result.data
 }
 
-const notConfigured = (system: string, settings: string) =>
-  new AppError(503, 'not_configured', `the ${system} integration is not configured: set ${settings}`)
+const integrationOff = (system: string, settings: string) =>
+  notConfigured(`the ${system} integration is not configured: set ${settings}`)
 
 /** Background work: Workers keep it alive past the response; Node just lets it run. */
 function defer(c: Context, work: Promise<void>): void {
@@ -51,7 +51,7 @@ const originOf = (c: Context) => new URL(c.req.url).origin
 export const integrations = new Hono<AppEnv>()
   .post('/v1/integrations/zendesk', async (c) => {
     const settings = zendeskSettings(c.var.ctx.config)
-    if (!settings) throw notConfigured('Zendesk', ZENDESK_CONFIG)
+    if (!settings) throw integrationOff('Zendesk', ZENDESK_CONFIG)
     const body = await rawBody(c)
     const signature = c.req.header('x-zendesk-webhook-signature')
     const timestamp = c.req.header('x-zendesk-webhook-signature-timestamp')
@@ -63,7 +63,7 @@ export const integrations = new Hono<AppEnv>()
   })
   .post('/v1/integrations/jira', async (c) => {
     const settings = jiraSettings(c.var.ctx.config)
-    if (!settings) throw notConfigured('Jira', JIRA_CONFIG)
+    if (!settings) throw integrationOff('Jira', JIRA_CONFIG)
     const body = await rawBody(c)
     const invalid = await verifyJira(settings.webhookSecret, c.req.header('x-hub-signature'), body)
     if (invalid) throw new AppError(401, 'signature_invalid', invalid)
@@ -75,7 +75,7 @@ export const integrations = new Hono<AppEnv>()
     return c.json({ accepted: true, ticketId: hook.issue.key }, 202)
   })
   .post('/v1/integrations/webhook', async (c) => {
-    if (!c.var.ctx.config.WEBHOOK_ATTACHMENT_BASE_URL) throw notConfigured('generic ticket webhook', 'WEBHOOK_ATTACHMENT_BASE_URL')
+    if (!c.var.ctx.config.WEBHOOK_ATTACHMENT_BASE_URL) throw integrationOff('generic ticket webhook', 'WEBHOOK_ATTACHMENT_BASE_URL')
     const ticket = parseJson(await rawBody(c), GenericTicket, 'the ticket webhook body')
     await checkGenericTicket(c.var.ctx, ticket)
     defer(c, diagnoseGenericTicket(c.var.ctx, c.var.scope, ticket, originOf(c)))

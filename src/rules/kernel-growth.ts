@@ -1,5 +1,5 @@
 import type { ParsedBundle } from '../../schemas/bundle.ts'
-import type { Evidence, Finding } from '../../schemas/findings.ts'
+import type { Evidence } from '../../schemas/findings.ts'
 import { mib } from '../analysis/summary.ts'
 import type { Rule } from './context.ts'
 

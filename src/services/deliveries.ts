@@ -4,6 +4,7 @@ import type { AppContext, Scope } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { deliverAll, validateTargets } from '../integrations/notify.ts'
 import { keys } from '../storage/s3.ts'
+import { consoleLog, errorEntry } from '../observe/log.ts'
 
 // Chat callbacks of a diagnosis: checked before anything is done, sent after it is stored,
 // their outcomes stored beside it. A failed delivery never fails the diagnosis.
@@ -24,10 +25,12 @@ export async function deliver(ctx: AppContext, scope: Scope, d: Diagnosis, targe
       resolve: ctx.resolve,
       // Workers end background work about 30 s after the response: keep retries within that.
       sendOptions: { retries: 2, maxDelayMs: 5000 },
+      log: scope.log,
+      requestId: scope.requestId,
     })
     await scope.storage.putJson(key, { diagnosisId: d.id, pending: false, deliveries } satisfies DeliveryRecord)
   } catch (error) {
-    console.error(`deliveries of diagnosis ${d.id} could not be recorded`, error)
+    ;(scope.log ?? consoleLog)(errorEntry(scope.requestId ?? null, `deliveries of diagnosis ${d.id} could not be recorded`, error))
   }
 }
 

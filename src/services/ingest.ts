@@ -132,6 +132,7 @@ async function commit(scope: Scope, upload: string, bundle: ParsedBundle, incomi
   const known = await loadStored(scope, bundle.id)
   if (known) {
     await storage.remove(incoming ?? raw)
+    logIngest(scope, bundle, false)
     return { bundle: failIfUnreadable(known), created: false }
   }
   if (incoming) {
@@ -140,12 +141,28 @@ async function commit(scope: Scope, upload: string, bundle: ParsedBundle, incomi
   }
   const stored: StoredBundle = { ...bundle, upload }
   await storage.putJson(keys.bundleParsed(tenant, bundle.id), stored)
+  logIngest(scope, bundle, true)
   return { bundle: failIfUnreadable(stored), created: true }
+}
+
+/** The ingest's log line, timed from its first bytes (receivedAt) to its record in storage. */
+function logIngest(scope: Scope, bundle: ParsedBundle, created: boolean): void {
+  scope.log?.({
+    event: 'ingest',
+    requestId: scope.requestId ?? null,
+    tenant: scope.tenant,
+    bundleId: bundle.id,
+    created,
+    bytes: bundle.bytes,
+    files: bundle.files.length,
+    warnings: bundle.warnings.length,
+    seconds: (Date.now() - Date.parse(bundle.receivedAt)) / 1000,
+  })
 }
 
 async function readHead(next: () => Promise<Uint8Array | null>, want: number): Promise<Uint8Array[]> {
   const head: Uint8Array[] = []
-  for (let held = 0, chunk; held < want && (chunk = await next()); held += chunk.byteLength) head.push(chunk)
+  for (let held = 0, chunk: Uint8Array | null; held < want && (chunk = await next()); held += chunk.byteLength) head.push(chunk)
   return head
 }
 

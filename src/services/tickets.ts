@@ -14,6 +14,7 @@ import { ZendeskComments, commentsUrl, nextPage, pageAttachments, zendeskComment
 import { ingestBundle } from './ingest.ts'
 import { createDiagnosis } from './diagnoses.ts'
 import { reportUrl } from './reports.ts'
+import { consoleLog, errorEntry } from '../observe/log.ts'
 
 // A ticket's bundles to a comment: list the attachments, fetch the newest two bundles from the
 // ticket system's own host, ingest, diagnose, reply, and keep what happened. Runs after the webhook
@@ -97,7 +98,8 @@ async function diagnoseBundles(ctx: AppContext, scope: Scope, job: Job, chosen: 
 
 async function runTicket(ctx: AppContext, scope: Scope, job: Job): Promise<void> {
   const key = ticketKey(scope.tenant, job.system, job.ticketId)
-  const label = `${job.system} ticket ${job.ticketId}`
+  const log = scope.log ?? consoleLog
+  const ended = { event: 'ticket', requestId: scope.requestId ?? null, system: job.system, ticketId: job.ticketId } as const
   const record: TicketRecord = {
     system: job.system, ticketId: job.ticketId, status: 'pending', inputs: [], bundles: [], skipped: [],
     diagnosisId: null, error: null, reply: null, startedAt: new Date().toISOString(), endedAt: null,
@@ -111,7 +113,7 @@ async function runTicket(ctx: AppContext, scope: Scope, job: Job): Promise<void>
       // Unreadable (say, mid-write by a concurrent run) counts as none: answering twice beats never.
       const previous = job.dedupe ? await getTicketRecord(scope, job.system, job.ticketId).catch(() => null) : null
       if (previous?.reply?.status === 'delivered' && previous.inputs.join('\n') === record.inputs.join('\n')) {
-        console.log(`${label}: no new bundle since the last reply; nothing to do`)
+        log({ ...ended, status: 'unchanged', diagnosisId: null, error: null, reply: null, replyAttempts: null })
         return
       }
       await scope.storage.putJson(key, record)
@@ -139,10 +141,16 @@ async function runTicket(ctx: AppContext, scope: Scope, job: Job): Promise<void>
     }
     record.endedAt = new Date().toISOString()
     await scope.storage.putJson(key, record)
-    const replied = record.reply ? `reply ${record.reply.status} after ${record.reply.attempts} attempt(s)${record.reply.lastError ? `: ${record.reply.lastError}` : ''}` : 'no reply'
-    console.log(`${label}: ${record.status}${record.diagnosisId ? ` (diagnosis ${record.diagnosisId})` : ''}${record.error ? `: ${record.error}` : ''}; ${replied}`)
+    log({
+      ...ended,
+      status: result.kind,
+      diagnosisId: record.diagnosisId,
+      error: record.error ?? record.reply?.lastError ?? null,
+      reply: record.reply?.status ?? null,
+      replyAttempts: record.reply?.attempts ?? null,
+    })
   } catch (e) {
-    console.error(`${label}: the ticket could not be processed`, e)
+    log(errorEntry(scope.requestId ?? null, `${job.system} ticket ${job.ticketId} could not be processed`, e))
   }
 }
 

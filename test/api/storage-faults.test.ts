@@ -30,6 +30,7 @@ describe('storage faults', () => {
     server = await startServer({
       PORT: '0', S3_ENDPOINT: s3.endpoint, S3_BUCKET: 'faults',
       S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId, S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+      MEMGAP_ANONYMOUS: 'true', LOG_LEVEL: 'silent',
     })
   })
   afterAll(async () => {

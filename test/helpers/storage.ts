@@ -21,6 +21,9 @@ export async function testServer(bucket: string, env: Record<string, string> = {
     S3_BUCKET: bucket,
     S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
     S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+    // Open unless keys are given, and quiet: test/api/logs.test.ts reads the log of a real process.
+    ...(env.MEMGAP_API_KEYS ? {} : { MEMGAP_ANONYMOUS: 'true' }),
+    LOG_LEVEL: 'silent',
     ...env,
   })
 }

@@ -65,7 +65,7 @@ async function open(path: string, context = browser): Promise<{ page: Page; prob
 // A missing browser fails every test with this message; it never turns them into skips.
 const missing = existsSync(CHROMIUM)
   ? null
-  : `Debian's chromium is missing at ${CHROMIUM}: install it with 'apt-get update && apt-get install -y chromium' (.ci/run does)`
+  : `Debian's chromium is missing at ${CHROMIUM}: npm test installs it as root (scripts/test-prereqs.sh); else apt-get install -y chromium`
 
 /** A test that needs the browser: fails, with the reason, where there is none. */
 function browserTest(name: string, body: () => Promise<void>): void {
