@@ -5,8 +5,18 @@ import { z } from 'zod'
 
 /** A family of clients: one module each in src/queues/. `unknown`: a queue whose client was not seen. */
 export const QueueFamily = z.enum([
-  'librdkafka', 'java-kafka', 'go-kafka', 'rsyslog', 'fluent-bit', 'log-shipper', 'mqtt', 'redis', 'nats', 'amqp',
-  'bounded', 'unknown',
+  'librdkafka',
+  'java-kafka',
+  'go-kafka',
+  'rsyslog',
+  'fluent-bit',
+  'log-shipper',
+  'mqtt',
+  'redis',
+  'nats',
+  'amqp',
+  'bounded',
+  'unknown',
 ])
 export type QueueFamily = z.infer<typeof QueueFamily>
 

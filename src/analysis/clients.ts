@@ -9,7 +9,10 @@ import type { ClientSpec } from '../queues/types.ts'
 // named only when the program itself shows it (a library in its mappings, its command line, a
 // module or thread line tied to it); unattributed log lines then count for that client.
 
-export interface LineEvidence { line: ClientLine; evidence: Evidence }
+export interface LineEvidence {
+  line: ClientLine
+  evidence: Evidence
+}
 
 export interface ClientEvidence {
   spec: ClientSpec
@@ -71,11 +74,19 @@ export function clientsOf(bundle: ParsedBundle, side: Evidence['bundle'], proces
     const usable = [...own, ...lines.filter((l) => unattributed(l.line, l.evidence.file, l.filePid))]
     const of = (kind: ClientLine['kind']) => usable.filter((l) => l.line.kind === kind)
     const count = (kind: ClientLine['kind']) =>
-      bundle.clientLines.reduce((n, f) => n + (usable.some((u) => u.evidence.file === f.file) ? (f.counts[`${spec.id} ${kind}`] ?? 0) : 0), 0)
+      bundle.clientLines.reduce(
+        (n, f) => n + (usable.some((u) => u.evidence.file === f.file) ? (f.counts[`${spec.id} ${kind}`] ?? 0) : 0),
+        0,
+      )
     // Connection failures the program logs, in nobody's words, are its client's server too.
     const failed = linesFor('*').filter((l) => attributed(l.line, l.evidence.file, l.filePid))
     clients.push({
-      spec, seen, down: [...of('down'), ...failed], full: of('full'), config: of('config'), stats: latestPerQueue(of('stats')),
+      spec,
+      seen,
+      down: [...of('down'), ...failed],
+      full: of('full'),
+      config: of('config'),
+      stats: latestPerQueue(of('stats')),
       counts: { down: count('down') + failed.length, full: count('full') },
     })
   }

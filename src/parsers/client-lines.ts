@@ -17,7 +17,7 @@
  */
 import type { ClientLine, ClientLines } from '../../schemas/queues.ts'
 import { CLIENTS } from '../queues/index.ts'
-import { sizeValue, type ClientSpec } from '../queues/types.ts'
+import { type ClientSpec, sizeValue } from '../queues/types.ts'
 import { splitLines } from './common.ts'
 
 /** Past this many per client and kind, lines are counted, not listed. */
@@ -31,7 +31,12 @@ export const GENERIC_DOWN =
 // `host name[pid]: ` or `host name: ` (rsyslog's own lines have no pid); a name starts with a letter.
 const SYSLOG_PREFIX = /^(?:\S+\s+){0,5}?([A-Za-z][\w./-]*)(?:\[(\d+)\])?:\s/
 
-export interface Test { client: string; kind: ClientLine['kind']; test: RegExp; limit?: string }
+export interface Test {
+  client: string
+  kind: ClientLine['kind']
+  test: RegExp
+  limit?: string
+}
 
 function testsOf(spec: ClientSpec): Test[] {
   const t: Test[] = []
@@ -51,13 +56,70 @@ export const TESTS: Test[] = [...CLIENTS.flatMap(testsOf), { client: '*', kind: 
  * patterns on every line of a big log; a test checks that every pattern still needs one.
  */
 export const KEYWORDS = [
-  'refused', 'econn', 'ehost', 'unreachable', 'connect', 'reset by peer', 'queue', 'buffer', 'suspended', 'overlimit',
-  'upstream', 'flush', 'kafka', 'broker', 'sarama', 'franz', 'redis', 'nats', 'mqtt', 'paho', 'mosquitto', 'mosq_',
-  'bridge', 'rsyslog', 'fluent', 'storage_layer', 'filebeat', 'libbeat', 'logstash', 'elasticsearch', 'vector::',
-  'amqp', 'pika', '5672', 'opentelemetry', 'sentry', 'spans', 'retries', 'mem_buf', 'errno', 'disconnect', 'publish',
-  'blocked', 'socket closed', 'expiring', 'dial', 'servers available', 'outbound', 'pipeline.batch', 'max_events',
-  'connection', '[input', '[output', 'maxretriesperrequest', 'commandsqueuemaxlength', 'natserror', 'network is',
-  'failed to allocate memory', 'omfwd', 'discarded', 'bulk request', 'being dropped', 'socketclosed', 'streamlost',
+  'refused',
+  'econn',
+  'ehost',
+  'unreachable',
+  'connect',
+  'reset by peer',
+  'queue',
+  'buffer',
+  'suspended',
+  'overlimit',
+  'upstream',
+  'flush',
+  'kafka',
+  'broker',
+  'sarama',
+  'franz',
+  'redis',
+  'nats',
+  'mqtt',
+  'paho',
+  'mosquitto',
+  'mosq_',
+  'bridge',
+  'rsyslog',
+  'fluent',
+  'storage_layer',
+  'filebeat',
+  'libbeat',
+  'logstash',
+  'elasticsearch',
+  'vector::',
+  'amqp',
+  'pika',
+  '5672',
+  'opentelemetry',
+  'sentry',
+  'spans',
+  'retries',
+  'mem_buf',
+  'errno',
+  'disconnect',
+  'publish',
+  'blocked',
+  'socket closed',
+  'expiring',
+  'dial',
+  'servers available',
+  'outbound',
+  'pipeline.batch',
+  'max_events',
+  'connection',
+  '[input',
+  '[output',
+  'maxretriesperrequest',
+  'commandsqueuemaxlength',
+  'natserror',
+  'network is',
+  'failed to allocate memory',
+  'omfwd',
+  'discarded',
+  'bulk request',
+  'being dropped',
+  'socketclosed',
+  'streamlost',
   'no route',
 ]
 const ANY_KEYWORD = new RegExp(KEYWORDS.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i')
@@ -113,14 +175,19 @@ function readCandidate(line: string, number: number, out: ClientLines): void {
     const key = `${t.client} ${t.kind}`
     out.counts[key] = (out.counts[key] ?? 0) + 1
     const entry: ClientLine = {
-      client: t.client, kind: t.kind, line: number, excerpt: clean(line),
-      process: prefix?.[1]?.replace(/-pstats$/, '') ?? null, pid: pidOf(prefix?.[2]),
+      client: t.client,
+      kind: t.kind,
+      line: number,
+      excerpt: clean(line),
+      process: prefix?.[1]?.replace(/-pstats$/, '') ?? null,
+      pid: pidOf(prefix?.[2]),
       ...found,
     }
     // Statistics: the latest line of each queue is what counts; other kinds: the first ones.
     const earlier = t.kind === 'stats' ? out.lines.findIndex((l) => l.kind === 'stats' && l.client === t.client && l.key === entry.key) : -1
     if (earlier >= 0) out.lines[earlier] = entry
-    else if (t.kind === 'stats' ? out.lines.filter((l) => l.kind === 'stats').length < MAX_LISTED : out.counts[key]! <= MAX_LISTED) out.lines.push(entry)
+    else if (t.kind === 'stats' ? out.lines.filter((l) => l.kind === 'stats').length < MAX_LISTED : out.counts[key]! <= MAX_LISTED)
+      out.lines.push(entry)
   }
 }
 
@@ -144,7 +211,11 @@ function readLine(t: Test, m: RegExpExecArray): Pick<ClientLine, 'key' | 'value'
 }
 
 /** The line as evidence: control characters shown as `?`, at most 300 characters. */
-const clean = (line: string) => line.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 300).trimEnd()
+const clean = (line: string) =>
+  line
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+    .slice(0, 300)
+    .trimEnd()
 
 /** A PID as Linux has them (below 2^22); anything else is not one. */
 function pidOf(text: string | undefined): number | null {

@@ -19,8 +19,11 @@ export const AMQPLIB: ClientSpec = {
   seen: { text: /node_modules\/amqplib\// },
   down: /connect ECONNREFUSED \S+:5672|Connection closed: \d{3}|Socket closed abruptly|connection\.blocked|Connection blocked/,
   limits: [{ key: 'channel write buffer', unit: 'messages', default: null, zeroIsUnbounded: true, atLimit: 'block' }],
-  fix: () => ["if (!channel.publish(exchange, key, body)) await once(channel, 'drain')", 'const channel = await connection.createConfirmChannel()'],
-  advice: 'Respect publish()\'s false and wait for drain; drop or spill while the connection is blocked or down.',
+  fix: () => [
+    "if (!channel.publish(exchange, key, body)) await once(channel, 'drain')",
+    'const channel = await connection.createConfirmChannel()',
+  ],
+  advice: "Respect publish()'s false and wait for drain; drop or spill while the connection is blocked or down.",
 }
 
 export const PIKA: ClientSpec = {

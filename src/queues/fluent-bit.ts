@@ -21,7 +21,10 @@ export const FLUENT_BIT: ClientSpec = {
   id: 'fluent-bit',
   family: 'fluent-bit',
   name: 'Fluent Bit',
-  seen: { text: /Fluent Bit v\d|\[input:[\w-]+:[\w.-]+\]|\[output:[\w-]+:[\w.-]+\]|"storage_layer":\s*\{/, program: /^(?:fluent-bit|td-agent-bit)$/ },
+  seen: {
+    text: /Fluent Bit v\d|\[input:[\w-]+:[\w.-]+\]|\[output:[\w-]+:[\w.-]+\]|"storage_layer":\s*\{/,
+    program: /^(?:fluent-bit|td-agent-bit)$/,
+  },
   down: /no upstream connections available|failed to flush chunk|\[(?:net|output:[^\]]+)\].*(?:connection refused|could not connect|timeout)/i,
   full: /paused \((?:mem|storage) buf overlimit\)/,
   limits: [

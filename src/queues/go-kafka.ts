@@ -1,4 +1,4 @@
-import { FIX_BUDGET_BYTES, messagesFor, type ClientSpec } from './types.ts'
+import { type ClientSpec, FIX_BUDGET_BYTES, messagesFor } from './types.ts'
 
 /**
  * Go Kafka producers: sarama (IBM/sarama, formerly Shopify/sarama), franz-go (twmb/franz-go,
@@ -35,7 +35,7 @@ export const SARAMA: ClientSpec = {
     `config.Producer.Retry.MaxBufferLength = ${messagesFor(FIX_BUDGET_BYTES, mean, 10000)}`,
     `config.Producer.Retry.MaxBufferBytes = ${FIX_BUDGET_BYTES}`,
   ],
-  advice: 'Read the producer\'s Errors() channel and count what it returns: over the limits sarama fails messages instead of holding them.',
+  advice: "Read the producer's Errors() channel and count what it returns: over the limits sarama fails messages instead of holding them.",
 }
 
 export const FRANZ_GO: ClientSpec = {

@@ -14,9 +14,28 @@ import type { ClientSpec } from './types.ts'
 // Every messaging client memgap recognises, one module per family. An explicit list: adding a
 // client is one entry in its family's module and one name here.
 export const CLIENTS: readonly ClientSpec[] = [
-  LIBRDKAFKA, JAVA_KAFKA, SARAMA, FRANZ_GO, KAFKA_GO, RSYSLOG, FLUENT_BIT, FILEBEAT, LOGSTASH, VECTOR,
-  PAHO_PYTHON, PAHO_C, LIBMOSQUITTO, MOSQUITTO_BRIDGE, IOREDIS, NODE_REDIS, NATS_GO, NATS_JS, AMQPLIB, PIKA,
-  OTEL_BATCH, SENTRY,
+  LIBRDKAFKA,
+  JAVA_KAFKA,
+  SARAMA,
+  FRANZ_GO,
+  KAFKA_GO,
+  RSYSLOG,
+  FLUENT_BIT,
+  FILEBEAT,
+  LOGSTASH,
+  VECTOR,
+  PAHO_PYTHON,
+  PAHO_C,
+  LIBMOSQUITTO,
+  MOSQUITTO_BRIDGE,
+  IOREDIS,
+  NODE_REDIS,
+  NATS_GO,
+  NATS_JS,
+  AMQPLIB,
+  PIKA,
+  OTEL_BATCH,
+  SENTRY,
 ]
 
 export const clientById = (id: string): ClientSpec | undefined => CLIENTS.find((c) => c.id === id)

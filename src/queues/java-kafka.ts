@@ -27,8 +27,16 @@ export const JAVA_KAFKA: ClientSpec = {
   down: /Connection to node -?\d+ .*could not be established\. Broker may not be available|Bootstrap broker \S+ \(id: -?\d+ rack: \S+\) disconnected/,
   full: /BufferExhaustedException|Failed to allocate memory within the configured max blocking time|Expiring \d+ record\(s\) for/,
   limits: [
-    { key: 'buffer.memory', unit: 'bytes', default: 33554432, zeroIsUnbounded: false, atLimit: 'block', config: /^\s*(?:[\w.]+\.)?buffer\.memory\s*[=:]\s*(\S+)/ },
+    {
+      key: 'buffer.memory',
+      unit: 'bytes',
+      default: 33554432,
+      zeroIsUnbounded: false,
+      atLimit: 'block',
+      config: /^\s*(?:[\w.]+\.)?buffer\.memory\s*[=:]\s*(\S+)/,
+    },
   ],
   fix: () => ['buffer.memory=33554432', 'max.block.ms=5000', 'delivery.timeout.ms=120000'],
-  advice: 'Catch the failed send() (BufferExhaustedException or TimeoutException) and drop or spill the record instead of holding it in the application.',
+  advice:
+    'Catch the failed send() (BufferExhaustedException or TimeoutException) and drop or spill the record instead of holding it in the application.',
 }

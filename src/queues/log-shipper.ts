@@ -20,7 +20,16 @@ export const FILEBEAT: ClientSpec = {
   name: 'Filebeat',
   seen: { text: /"service\.name":\s*"filebeat"|libbeat\/publisher/, program: /^filebeat$/ },
   down: /Failed to connect to backoff\(|Connection marked as failed because the onConnect callback failed/,
-  limits: [{ key: 'queue.mem.events', unit: 'events', default: 3200, zeroIsUnbounded: false, atLimit: 'block', config: /^\s*queue\.mem\.events\s*:\s*(\d+)/ }],
+  limits: [
+    {
+      key: 'queue.mem.events',
+      unit: 'events',
+      default: 3200,
+      zeroIsUnbounded: false,
+      atLimit: 'block',
+      config: /^\s*queue\.mem\.events\s*:\s*(\d+)/,
+    },
+  ],
   fix: () => ['queue.mem.events: 3200', 'queue.disk.max_size: 1GB'],
   advice: 'Keep the memory queue small; a disk queue rides out a long outage.',
 }
@@ -31,7 +40,16 @@ export const LOGSTASH: ClientSpec = {
   name: 'Logstash',
   seen: { text: /logstash-core|org\.logstash\.Logstash/, program: /logstash/ },
   down: /Attempted to resend bulk request|Elasticsearch Unreachable|\[logstash\.outputs\.\w+\].*Connection refused/,
-  limits: [{ key: 'pipeline.batch.size', unit: 'events', default: 125, zeroIsUnbounded: false, atLimit: 'block', config: /^\s*pipeline\.batch\.size\s*:\s*(\d+)/ }],
+  limits: [
+    {
+      key: 'pipeline.batch.size',
+      unit: 'events',
+      default: 125,
+      zeroIsUnbounded: false,
+      atLimit: 'block',
+      config: /^\s*pipeline\.batch\.size\s*:\s*(\d+)/,
+    },
+  ],
   fix: () => ['queue.type: persisted', 'queue.max_bytes: 1gb'],
   advice: 'A persisted queue moves the backlog to disk; the JVM heap (-Xmx) caps the process.',
 }
@@ -42,7 +60,16 @@ export const VECTOR: ClientSpec = {
   name: 'Vector',
   seen: { text: /vector::(?:sinks|topology|buffers)/, program: /^vector$/ },
   down: /vector::sinks.*(?:Connection refused|Service call failed|Healthcheck failed)/,
-  limits: [{ key: 'buffer.max_events', unit: 'events', default: 500, zeroIsUnbounded: false, atLimit: 'block', config: /^\s*max_events\s*=\s*(\d+)/ }],
+  limits: [
+    {
+      key: 'buffer.max_events',
+      unit: 'events',
+      default: 500,
+      zeroIsUnbounded: false,
+      atLimit: 'block',
+      config: /^\s*max_events\s*=\s*(\d+)/,
+    },
+  ],
   fix: () => ['[sinks.out.buffer]', 'type = "disk"', 'max_size = 268435488', 'when_full = "block"'],
   advice: 'A disk buffer holds the backlog outside memory.',
 }

@@ -1,4 +1,4 @@
-import { FIX_BUDGET_BYTES, messagesFor, type ClientSpec } from './types.ts'
+import { type ClientSpec, FIX_BUDGET_BYTES, messagesFor } from './types.ts'
 
 /**
  * MQTT publishers: Eclipse Paho for Python and C, libmosquitto, and mosquitto's own bridges.
@@ -26,7 +26,16 @@ export const PAHO_PYTHON: ClientSpec = {
   seen: { text: /paho[/.]mqtt|paho-mqtt|Sending PUBLISH \(d\d, q\d/ },
   down: /\[Errno 111\] Connection refused|ConnectionRefusedError|MQTT_ERR_NO_CONN|Unexpected (?:MQTT )?disconnect/,
   full: /MQTT_ERR_QUEUE_SIZE/,
-  limits: [{ key: 'max_queued_messages', unit: 'messages', default: null, zeroIsUnbounded: true, atLimit: 'error', config: /max_queued_messages(?:_set\(\s*|\s*[=:]\s*)(\d+)/ }],
+  limits: [
+    {
+      key: 'max_queued_messages',
+      unit: 'messages',
+      default: null,
+      zeroIsUnbounded: true,
+      atLimit: 'error',
+      config: /max_queued_messages(?:_set\(\s*|\s*[=:]\s*)(\d+)/,
+    },
+  ],
   // An application's own statistics of paho's queue (len(client._out_messages)).
   stats: [/"out_messages":\s*(?<queued>\d+)/],
   fix: (mean) => [`client.max_queued_messages_set(${messagesFor(FIX_BUDGET_BYTES, mean, 10000)})`],
@@ -41,7 +50,10 @@ export const PAHO_C: ClientSpec = {
   down: /MQTTASYNC_DISCONNECTED|MQTTAsync_connect.*(?:failed|refused)/,
   limits: [{ key: 'maxBufferedMessages', unit: 'messages', default: 100, zeroIsUnbounded: false, atLimit: 'error' }],
   boundedByDesign: true,
-  fix: (mean) => [`create_opts.maxBufferedMessages = ${messagesFor(FIX_BUDGET_BYTES, mean, 1000)};`, 'create_opts.deleteOldestMessages = 1;'],
+  fix: (mean) => [
+    `create_opts.maxBufferedMessages = ${messagesFor(FIX_BUDGET_BYTES, mean, 1000)};`,
+    'create_opts.deleteOldestMessages = 1;',
+  ],
   advice: 'Paho C buffers at most maxBufferedMessages while disconnected.',
 }
 
@@ -51,8 +63,13 @@ export const LIBMOSQUITTO: ClientSpec = {
   name: 'libmosquitto',
   seen: { library: /libmosquitto\.so/ },
   down: /MOSQ_ERR_NO_CONN|MOSQ_ERR_CONN_REFUSED|mosquitto_connect.*(?:refused|failed)/,
-  limits: [{ key: 'queued messages (beyond max_inflight_messages)', unit: 'messages', default: null, zeroIsUnbounded: true, atLimit: 'block' }],
-  fix: () => ['mosquitto_int_option(mosq, MOSQ_OPT_SEND_MAXIMUM, 20);', '/* count messages not yet acknowledged (on_publish) and stop publishing past a bound */'],
+  limits: [
+    { key: 'queued messages (beyond max_inflight_messages)', unit: 'messages', default: null, zeroIsUnbounded: true, atLimit: 'block' },
+  ],
+  fix: () => [
+    'mosquitto_int_option(mosq, MOSQ_OPT_SEND_MAXIMUM, 20);',
+    '/* count messages not yet acknowledged (on_publish) and stop publishing past a bound */',
+  ],
   advice: 'libmosquitto keeps every QoS 1/2 message until acknowledged: bound what the application publishes while disconnected.',
 }
 
@@ -64,8 +81,22 @@ export const MOSQUITTO_BRIDGE: ClientSpec = {
   down: /Error creating bridge: Connection refused|Connecting bridge \S+ \(\S+\)|Bridge \S+ (?:disconnected|connection lost)/,
   full: /Outgoing messages are being dropped for client/,
   limits: [
-    { key: 'max_queued_messages', unit: 'messages', default: 1000, zeroIsUnbounded: true, atLimit: 'drop', config: /^\s*max_queued_messages\s+(\d+)/ },
-    { key: 'max_queued_bytes', unit: 'bytes', default: null, zeroIsUnbounded: true, atLimit: 'drop', config: /^\s*max_queued_bytes\s+(\d+)/ },
+    {
+      key: 'max_queued_messages',
+      unit: 'messages',
+      default: 1000,
+      zeroIsUnbounded: true,
+      atLimit: 'drop',
+      config: /^\s*max_queued_messages\s+(\d+)/,
+    },
+    {
+      key: 'max_queued_bytes',
+      unit: 'bytes',
+      default: null,
+      zeroIsUnbounded: true,
+      atLimit: 'drop',
+      config: /^\s*max_queued_bytes\s+(\d+)/,
+    },
   ],
   fix: () => ['max_queued_messages 1000', `max_queued_bytes ${FIX_BUDGET_BYTES}`],
   advice: 'Over these mosquitto drops messages for the bridge instead of holding them.',

@@ -38,7 +38,9 @@ export const NATS_JS: ClientSpec = {
   down: /NatsError: CONNECTION_REFUSED|\bCONNECTION_REFUSED\b|nats.*(?:disconnect|reconnecting)\b/i,
   // An application's statistics of the client's pending outbound bytes (nc.protocol.outbound.size()).
   stats: [/"outboundBytes":\s*(?<queuedBytes>\d+)/],
-  limits: [{ key: 'outbound buffer (emptied at each reconnection attempt)', unit: 'bytes', default: null, zeroIsUnbounded: true, atLimit: 'drop' }],
+  limits: [
+    { key: 'outbound buffer (emptied at each reconnection attempt)', unit: 'bytes', default: null, zeroIsUnbounded: true, atLimit: 'drop' },
+  ],
   boundedByDesign: true,
   fix: () => [],
   advice: 'nats.js drops what is published while it reconnects: use JetStream publish (acknowledged) for data that must arrive.',

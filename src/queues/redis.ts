@@ -28,7 +28,14 @@ export const IOREDIS: ClientSpec = {
   stats: [/"offlineQueue":\s*(?<queued>\d+)/],
   limits: [
     { key: 'offline queue', unit: 'commands', default: null, zeroIsUnbounded: true, atLimit: 'block' },
-    { key: 'maxRetriesPerRequest', unit: 'retries', default: 20, zeroIsUnbounded: false, atLimit: 'error', config: /maxRetriesPerRequest["']?\s*[:=]\s*(null|\d+)/ },
+    {
+      key: 'maxRetriesPerRequest',
+      unit: 'retries',
+      default: 20,
+      zeroIsUnbounded: false,
+      atLimit: 'error',
+      config: /maxRetriesPerRequest["']?\s*[:=]\s*(null|\d+)/,
+    },
   ],
   fix: () => ['new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 3 })'],
   advice: 'With the offline queue off, a command fails at once while Redis is down: count it and drop or spill it in the application.',
@@ -41,7 +48,16 @@ export const NODE_REDIS: ClientSpec = {
   seen: { text: /node_modules\/@redis\/client\/|@redis\/client@\d/ },
   down: /connect ECONNREFUSED \S+:6379|SocketClosedUnexpectedlyError|Socket closed unexpectedly/,
   full: /The queue is full/,
-  limits: [{ key: 'commandsQueueMaxLength', unit: 'commands', default: null, zeroIsUnbounded: true, atLimit: 'error', config: /commandsQueueMaxLength["']?\s*[:=]\s*(\d+)/ }],
+  limits: [
+    {
+      key: 'commandsQueueMaxLength',
+      unit: 'commands',
+      default: null,
+      zeroIsUnbounded: true,
+      atLimit: 'error',
+      config: /commandsQueueMaxLength["']?\s*[:=]\s*(\d+)/,
+    },
+  ],
   fix: () => ['createClient({ commandsQueueMaxLength: 10000, disableOfflineQueue: true })'],
   advice: 'Commands then fail while Redis is down instead of waiting in memory.',
 }

@@ -1,4 +1,4 @@
-import { FIX_BUDGET_BYTES, messagesFor, type ClientSpec } from './types.ts'
+import { type ClientSpec, FIX_BUDGET_BYTES, messagesFor } from './types.ts'
 
 /**
  * rsyslog: its main message queue and the action queues of its outputs (omfwd to a remote
@@ -43,8 +43,22 @@ export const RSYSLOG: ClientSpec = {
     /"name":\s*"(?<name>[^"]*)",\s*"origin":\s*"core\.queue",\s*"size":\s*(?<queued>\d+).*?"maxqsize":\s*(?<max>\d+)/,
   ],
   limits: [
-    { key: 'main_queue queue.size', unit: 'messages', default: 50000, zeroIsUnbounded: false, atLimit: 'drop', config: /^\s*(?:main_queue\s*\(.*?queue\.size\s*=\s*"?|\$MainMsgQueueSize\s+)(\d+)/i },
-    { key: 'action queue.size', unit: 'messages', default: 1000, zeroIsUnbounded: false, atLimit: 'drop', config: /^(?!\s*main_queue)(?:.*?\bqueue\.size\s*=\s*"?|\s*\$ActionQueueSize\s+)(\d+)/i },
+    {
+      key: 'main_queue queue.size',
+      unit: 'messages',
+      default: 50000,
+      zeroIsUnbounded: false,
+      atLimit: 'drop',
+      config: /^\s*(?:main_queue\s*\(.*?queue\.size\s*=\s*"?|\$MainMsgQueueSize\s+)(\d+)/i,
+    },
+    {
+      key: 'action queue.size',
+      unit: 'messages',
+      default: 1000,
+      zeroIsUnbounded: false,
+      atLimit: 'drop',
+      config: /^(?!\s*main_queue)(?:.*?\bqueue\.size\s*=\s*"?|\s*\$ActionQueueSize\s+)(\d+)/i,
+    },
   ],
   boundIsSum: true,
   fix: (mean) => {
@@ -54,5 +68,6 @@ export const RSYSLOG: ClientSpec = {
       `  queue.filename="fwd_q" queue.maxDiskSpace="1g" queue.saveOnShutdown="on" action.resumeRetryCount="-1")`,
     ]
   },
-  advice: 'Give the forwarding action its own bounded, disk-assisted queue so an unreachable server neither grows memory nor holds up local logging.',
+  advice:
+    'Give the forwarding action its own bounded, disk-assisted queue so an unreachable server neither grows memory nor holds up local logging.',
 }

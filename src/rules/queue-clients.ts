@@ -1,7 +1,7 @@
 import type { ProcessGrowth } from '../../schemas/diagnosis.ts'
 import type { DumpContent, Evidence, Finding } from '../../schemas/findings.ts'
 import type { QueueClient, QueueLimit } from '../../schemas/queues.ts'
-import { clientsOf, type ClientEvidence, type ProgramClients } from '../analysis/clients.ts'
+import { type ClientEvidence, clientsOf, type ProgramClients } from '../analysis/clients.ts'
 import { mib } from '../analysis/summary.ts'
 import type { ClientSpec } from '../queues/types.ts'
 import { growthEvidence, kib, type RuleContext } from './context.ts'
@@ -41,7 +41,12 @@ export function notTheCauseNote(context: RuleContext, p: ProcessGrowth): string 
   return listed
     .map((c) => {
       const q = queueOf(c, p, records)
-      const why = isEmpty(c, q) ? 'its statistics show an empty queue' : `it ${q.limits.find((l) => l.value !== null)?.atLimit ?? 'drop'}s at ${q.limits.filter((l) => l.value !== null).map((l) => `${l.key}=${l.value}`).join(', ')}${q.queuedMessages !== null ? ` and holds ${q.queuedMessages} messages` : ''}`
+      const why = isEmpty(c, q)
+        ? 'its statistics show an empty queue'
+        : `it ${q.limits.find((l) => l.value !== null)?.atLimit ?? 'drop'}s at ${q.limits
+            .filter((l) => l.value !== null)
+            .map((l) => `${l.key}=${l.value}`)
+            .join(', ')}${q.queuedMessages !== null ? ` and holds ${q.queuedMessages} messages` : ''}`
       return ` ${c.spec.name} is present in ${p.name} but is not the cause: ${why}.`
     })
     .join('')
@@ -115,11 +120,19 @@ function queueOf(c: ClientEvidence, p: ProcessGrowth, dumps: DumpContent[]): Que
   if (!c.config.length) missing.push(`the ${c.spec.name} configuration: without it the defaults are assumed`)
   if (!dumps.length) missing.push('a dump of the grown region (gdb dump memory) to see the queued messages')
   return {
-    family: c.spec.family, client: c.spec.name, seenIn: [...new Set(c.seen.map((e) => e.file))], limits, bounded, boundKib,
+    family: c.spec.family,
+    client: c.spec.name,
+    seenIn: [...new Set(c.seen.map((e) => e.file))],
+    limits,
+    bounded,
+    boundKib,
     // Bytes only when the statistics count them: records of a dump do not say what a queued message weighs.
-    queuedMessages: queued, queuedKib: queuedBytes !== null ? kib(queuedBytes) : null,
-    fill: fill === null ? null : Math.round(Math.min(fill, 1) * 1000) / 1000, fillSource,
-    serverDown: c.down.length ? true : null, missing,
+    queuedMessages: queued,
+    queuedKib: queuedBytes !== null ? kib(queuedBytes) : null,
+    fill: fill === null ? null : Math.round(Math.min(fill, 1) * 1000) / 1000,
+    fillSource,
+    serverDown: c.down.length ? true : null,
+    missing,
   }
 }
 
@@ -139,10 +152,19 @@ function finding(context: RuleContext, p: ProcessGrowth, c: ClientEvidence, q: Q
   const add = (weight: number, items: Evidence[]) => {
     if (items.length) [confidence, evidence.length] = [confidence + weight, evidence.push(...items)]
   }
-  add(WEIGHTS.config, c.config.slice(-2).map((x) => x.evidence))
+  add(
+    WEIGHTS.config,
+    c.config.slice(-2).map((x) => x.evidence),
+  )
   add(WEIGHTS.stats, !isEmpty(c, q) ? c.stats.slice(0, 2).map((s) => s.evidence) : [])
-  add(WEIGHTS.down, c.down.slice(0, 1).map((d) => ({ ...d.evidence, excerpt: `${d.evidence.excerpt} (${c.counts.down}x)`.slice(0, 400) })))
-  add(WEIGHTS.full, c.full.slice(0, 1).map((d) => ({ ...d.evidence, excerpt: `${d.evidence.excerpt} (${c.counts.full}x)`.slice(0, 400) })))
+  add(
+    WEIGHTS.down,
+    c.down.slice(0, 1).map((d) => ({ ...d.evidence, excerpt: `${d.evidence.excerpt} (${c.counts.down}x)`.slice(0, 400) })),
+  )
+  add(
+    WEIGHTS.full,
+    c.full.slice(0, 1).map((d) => ({ ...d.evidence, excerpt: `${d.evidence.excerpt} (${c.counts.full}x)`.slice(0, 400) })),
+  )
   add(WEIGHTS.records, dumps.slice(0, 2).map(recordEvidence))
   // Memory a message takes in this process: measured when statistics say how many grew it.
   const mean = meanRecordBytes(recordsOf(context, p.name))
@@ -162,15 +184,22 @@ function finding(context: RuleContext, p: ProcessGrowth, c: ClientEvidence, q: Q
 }
 
 function detailOf(p: ProcessGrowth, spec: ClientSpec, q: QueueClient): string {
-  const limit = (l: QueueLimit) => `${l.key}=${l.value ?? 'none'} (${l.source}${l.value === null ? ', no limit' : `, ${l.atLimit}s at the limit`})`
+  const limit = (l: QueueLimit) =>
+    `${l.key}=${l.value ?? 'none'} (${l.source}${l.value === null ? ', no limit' : `, ${l.atLimit}s at the limit`})`
   return [
     `${p.name} grew by ${mib(p.deltaKib)}.`,
     q.queuedMessages !== null ? `Its ${spec.name} statistics show ${q.queuedMessages} messages queued.` : '',
     `Limits: ${q.limits.map(limit).join(', ')}.`,
-    q.bounded ? (q.boundKib !== null ? `A full queue holds at least ${mib(q.boundKib)} (its limits at the mean size of the records in its dumps, the client's own bookkeeping not counted).` : '') : 'Nothing in effect bounds the queue: it grows as long as the server is away.',
+    q.bounded
+      ? q.boundKib !== null
+        ? `A full queue holds at least ${mib(q.boundKib)} (its limits at the mean size of the records in its dumps, the client's own bookkeeping not counted).`
+        : ''
+      : 'Nothing in effect bounds the queue: it grows as long as the server is away.',
     q.fill !== null ? `It is ${Math.round(q.fill * 100)}% full (${q.fillSource}).` : '',
     q.serverDown ? 'Its log says the server cannot be reached, so nothing drains the queue.' : '',
-  ].filter(Boolean).join(' ')
+  ]
+    .filter(Boolean)
+    .join(' ')
 }
 
 /** What the records in a dump are, for a finding's evidence. */
@@ -182,7 +211,9 @@ export function recordEvidence(d: DumpContent): Evidence {
     : `${d.scan.textRecords} text records${text ? ` (${text.kind}: ${text.shape.slice(0, 80)})` : ''}`
   const example = top?.example ?? text?.example
   return {
-    bundle: d.bundle, file: d.file, offset: example?.offset,
+    bundle: d.bundle,
+    file: d.file,
+    offset: example?.offset,
     excerpt: `${what}, ${Math.round(d.scan.recordShare * 100)}% of the dump${example ? `: ${example.text.slice(0, 160)}` : ''}`,
   }
 }
@@ -193,7 +224,7 @@ export function unknownQueueFinding(context: RuleContext, p: ProcessGrowth, seen
   const evidence = [growthEvidence(p, context), seen.failing[0]!.evidence, ...dumps.slice(0, 2).map(recordEvidence)]
   const missing = [
     'the client library: pmap -x or /proc/PID/maps (C), thread names in /proc/PID/task/*/comm (JVM), open files and the command line (Python, Node), strings of the binary (Go)',
-    'the client\'s configuration and queue statistics',
+    "the client's configuration and queue statistics",
   ]
   return {
     kind: 'queue-buildup',
@@ -205,13 +236,21 @@ export function unknownQueueFinding(context: RuleContext, p: ProcessGrowth, seen
       `That is what an outgoing queue looks like when its server is down, but no messaging client was seen in ${p.name}, so its limits are unknown. ` +
       `Knowing the client would confirm it: ${missing[0]}.`,
     evidence,
-    recommendation:
-      `Find which client of ${p.name} buffers outgoing messages (its library, module or thread names), bound its queue in that client's configuration, and restore the server it cannot reach.`,
+    recommendation: `Find which client of ${p.name} buffers outgoing messages (its library, module or thread names), bound its queue in that client's configuration, and restore the server it cannot reach.`,
     configLines: [],
     client: {
-      family: 'unknown', client: null, seenIn: [], limits: [], bounded: false, boundKib: null,
-      queuedMessages: null, queuedKib: null, fill: null, fillSource: null, serverDown: true, missing,
+      family: 'unknown',
+      client: null,
+      seenIn: [],
+      limits: [],
+      bounded: false,
+      boundKib: null,
+      queuedMessages: null,
+      queuedKib: null,
+      fill: null,
+      fillSource: null,
+      serverDown: true,
+      missing,
     },
   }
 }
-

@@ -10,7 +10,7 @@ const SYSLOG = [
 ].join('\n')
 
 describe('client lines', () => {
-  it('reads rsyslog\'s suspension, its refused connection and its queue statistics, with the program that printed them', () => {
+  it("reads rsyslog's suspension, its refused connection and its queue statistics, with the program that printed them", () => {
     const { lines } = parseClientLines(SYSLOG, 'logs/var/log/syslog', null)
     expect(lines.map((l) => [l.client, l.kind, l.line])).toEqual([
       ['rsyslog', 'down', 1],
@@ -23,7 +23,8 @@ describe('client lines', () => {
   })
 
   it('keeps a connection failure that names no client under `*`, and the latest statistics of each queue', () => {
-    const text = 'app[12]: connect ECONNREFUSED 10.0.0.5:7000\n' +
+    const text =
+      'app[12]: connect ECONNREFUSED 10.0.0.5:7000\n' +
       'Fri: main Q: origin=core.queue size=5 enqueued=5 full=0 maxqsize=5\nFri: main Q: origin=core.queue size=9 enqueued=9 full=0 maxqsize=9\n'
     const { lines, counts } = parseClientLines(text, 'x.log', null)
     expect(lines.find((l) => l.client === '*')).toMatchObject({ kind: 'down', process: 'app', pid: 12, line: 1 })
@@ -39,14 +40,24 @@ describe('client lines', () => {
     ])
     expect(parseClientLines('\u0000\u0001 Connection refused', 'x.bin', null).lines).toEqual([])
     const huge = '9'.repeat(400)
-    const read = parseClientLines(`Mem_Buf_Limit ${huge}\nx: main Q: origin=core.queue size=${huge} maxqsize=1\napp[${huge}]: Connection refused\n`, 'x', null)
-    expect(read.lines.map((l) => [l.kind, l.value, l.pid])).toEqual([['seen', null, null], ['down', null, null]])
+    const read = parseClientLines(
+      `Mem_Buf_Limit ${huge}\nx: main Q: origin=core.queue size=${huge} maxqsize=1\napp[${huge}]: Connection refused\n`,
+      'x',
+      null,
+    )
+    expect(read.lines.map((l) => [l.kind, l.value, l.pid])).toEqual([
+      ['seen', null, null],
+      ['down', null, null],
+    ])
   })
 
   it('numbers lines as splitLines does, whatever the line ends', () => {
     for (const end of ['\n', '\r\n', '\r']) {
       const { lines } = parseClientLines(['ok', 'fine', 'x: Connection refused', 'ok', 'y: Connection refused'].join(end), 'x.log', null)
-      expect(lines.map((l) => [l.line, l.excerpt])).toEqual([[3, 'x: Connection refused'], [5, 'y: Connection refused']])
+      expect(lines.map((l) => [l.line, l.excerpt])).toEqual([
+        [3, 'x: Connection refused'],
+        [5, 'y: Connection refused'],
+      ])
     }
   })
 
@@ -60,9 +71,12 @@ describe('client lines', () => {
 
 describe('open files', () => {
   it('reads the working folder, the program and the paths a process holds open (not sockets)', () => {
-    const text = 'FD TARGET\ncwd /opt/qcap/mqtt-python\nexe /usr/bin/python3.11\n1 /tmp/tmp.YMqW5O63i9.log\n3 /opt/qcap/mqtt-python/meter-gateway.log\n5 socket:[131158]\n'
+    const text =
+      'FD TARGET\ncwd /opt/qcap/mqtt-python\nexe /usr/bin/python3.11\n1 /tmp/tmp.YMqW5O63i9.log\n3 /opt/qcap/mqtt-python/meter-gateway.log\n5 socket:[131158]\n'
     expect(parseOpenFiles(text)).toEqual({
-      cwd: '/opt/qcap/mqtt-python', exe: '/usr/bin/python3.11', paths: ['/tmp/tmp.YMqW5O63i9.log', '/opt/qcap/mqtt-python/meter-gateway.log'],
+      cwd: '/opt/qcap/mqtt-python',
+      exe: '/usr/bin/python3.11',
+      paths: ['/tmp/tmp.YMqW5O63i9.log', '/opt/qcap/mqtt-python/meter-gateway.log'],
     })
   })
 })
@@ -87,7 +101,10 @@ describe('the keyword filter in front of the patterns', () => {
     for (const t of TESTS) {
       for (const alt of alternatives(t.test.source)) {
         const literal = alt.replace(/\\(.)/g, '$1').toLowerCase()
-        expect(KEYWORDS.some((k) => literal.includes(k)), `${t.client} ${t.kind}: ${alt}`).toBe(true)
+        expect(
+          KEYWORDS.some((k) => literal.includes(k)),
+          `${t.client} ${t.kind}: ${alt}`,
+        ).toBe(true)
       }
     }
   })

@@ -11,9 +11,11 @@ const GROWTH_KIB = 200 * 1024
 
 function meminfo(anonKib: number): string {
   const avail = 3_000_000 - anonKib
-  return `MemTotal: 4000000 kB\nMemFree: ${avail - 200000} kB\nMemAvailable: ${avail} kB\nCached: 200000 kB\n` +
+  return (
+    `MemTotal: 4000000 kB\nMemFree: ${avail - 200000} kB\nMemAvailable: ${avail} kB\nCached: 200000 kB\n` +
     `Active(anon): ${anonKib} kB\nInactive(anon): 100000 kB\nAnonPages: ${anonKib + 100000} kB\nShmem: 8000 kB\n` +
     `Slab: 50000 kB\nSReclaimable: 30000 kB\nSUnreclaim: 20000 kB\nKernelStack: 2000 kB\nPageTables: 5000 kB\n`
+  )
 }
 
 function ps(rssKib: number, comm: string, args: string): string {
@@ -27,7 +29,12 @@ function recordsDump(count = 3000): string {
   return parts.join('\u0000\u0000\u0011\u0000\u0000\u0000\u0000\u0000')
 }
 
-interface Side { comm: string; args: string; files?: Record<string, string>; dump?: boolean }
+interface Side {
+  comm: string
+  args: string
+  files?: Record<string, string>
+  dump?: boolean
+}
 
 async function diagnosePair(side: Side): Promise<Diagnosis> {
   const bundle = (grown: boolean) =>
@@ -47,7 +54,8 @@ const queueOf = (d: Diagnosis) => d.findings.filter((f) => f.kind === 'queue-bui
 describe('queue-buildup of a client other than librdkafka', () => {
   it('names ioredis, its unbounded offline queue (a default) and its fix in JavaScript', async () => {
     const d = await diagnosePair({
-      comm: 'node', args: 'node /srv/order-events/index.js',
+      comm: 'node',
+      args: 'node /srv/order-events/index.js',
       files: {
         'proc/40/fd.txt': 'FD TARGET\ncwd /srv/order-events\nexe /usr/bin/node\n1 /srv/order-events/app.log\n',
         'logs/srv/order-events/app.log':
@@ -63,13 +71,16 @@ describe('queue-buildup of a client other than librdkafka', () => {
     expect(f!.evidence.find((e) => e.file === 'logs/srv/order-events/app.log')).toMatchObject({ line: 2 })
     expect(f!.configLines).toEqual(['new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 3 })'])
     expect(f!.detail).toMatch(/Nothing in effect bounds the queue/)
-    expect(d.summary).toMatch(/node: its ioredis queue is building up while its server is unreachable \([^)]*no limit\); set new Redis\(\{ enableOfflineQueue: false/)
+    expect(d.summary).toMatch(
+      /node: its ioredis queue is building up while its server is unreachable \([^)]*no limit\); set new Redis\(\{ enableOfflineQueue: false/,
+    )
     expect(d.findings.some((x) => x.process === 'steady')).toBe(false)
   })
 
   it('reads a configured limit over the default, with its unit (Fluent Bit Mem_Buf_Limit 512MB)', async () => {
     const d = await diagnosePair({
-      comm: 'fluent-bit', args: '/opt/fluent-bit/bin/fluent-bit -c /etc/fluent-bit/fluent-bit.conf',
+      comm: 'fluent-bit',
+      args: '/opt/fluent-bit/bin/fluent-bit -c /etc/fluent-bit/fluent-bit.conf',
       files: {
         'config/etc/fluent-bit/fluent-bit.conf': '[INPUT]\n    Name tail\n    Mem_Buf_Limit 512MB\n',
         'logs/var/log/fluent-bit.log': '[2026/12/04 10:00:00] [error] [output:forward:forward.0] no upstream connections available\n',
@@ -77,14 +88,17 @@ describe('queue-buildup of a client other than librdkafka', () => {
     })
     const [f] = queueOf(d)
     expect(f!.client).toMatchObject({ family: 'fluent-bit', bounded: true, boundKib: 512 * 1024 })
-    expect(f!.client!.limits).toEqual([{ key: 'Mem_Buf_Limit', value: 512 * 1024 * 1024, unit: 'bytes', source: 'config', atLimit: 'pause' }])
+    expect(f!.client!.limits).toEqual([
+      { key: 'Mem_Buf_Limit', value: 512 * 1024 * 1024, unit: 'bytes', source: 'config', atLimit: 'pause' },
+    ])
     expect(f!.client!.fill).toBeCloseTo(200 / 512, 2)
     expect(f!.configLines).toContain('    Mem_Buf_Limit     32MB')
   })
 
   it('finds the Java producer by its thread name, bounded by buffer.memory (32 MiB by default)', async () => {
     const d = await diagnosePair({
-      comm: 'java', args: 'java -jar /opt/billing/billing.jar',
+      comm: 'java',
+      args: 'java -jar /opt/billing/billing.jar',
       files: {
         'proc/40/threads.txt': 'TID NAME\n40 java\n55 kafka-producer-network-thread | billing\n',
         'logs/opt/billing/billing.log':
@@ -100,7 +114,7 @@ describe('queue-buildup of a client other than librdkafka', () => {
   })
 })
 
-describe('what is not a known client\'s queue', () => {
+describe("what is not a known client's queue", () => {
   const failing = {
     'proc/40/fd.txt': 'FD TARGET\ncwd /srv/exporter\n',
     'logs/srv/exporter/exporter.log': 'error: connect ECONNREFUSED 10.0.0.5:7000 (retrying)\n',
@@ -125,7 +139,8 @@ describe('what is not a known client\'s queue', () => {
 
   it('a client that drops at a small bound is present, not the cause (nats.go, 8 MiB)', async () => {
     const d = await diagnosePair({
-      comm: 'telemetry', args: '/usr/local/bin/telemetry',
+      comm: 'telemetry',
+      args: '/usr/local/bin/telemetry',
       files: {
         'proc/40/fd.txt': 'FD TARGET\ncwd /srv/telemetry\n',
         'logs/srv/telemetry/telemetry.log':
@@ -140,7 +155,8 @@ describe('what is not a known client\'s queue', () => {
 
   it('a client whose statistics show an empty queue is not the cause (rsyslog impstats size=0)', async () => {
     const d = await diagnosePair({
-      comm: 'rsyslogd', args: 'rsyslogd -n',
+      comm: 'rsyslogd',
+      args: 'rsyslogd -n',
       files: {
         'stats/var/log/rsyslog-stats.log':
           'Fri Dec  4 15:55:21 2026: main Q: origin=core.queue size=0 enqueued=27550 full=0 discarded.full=0 discarded.nf=0 maxqsize=50\n',
@@ -148,6 +164,8 @@ describe('what is not a known client\'s queue', () => {
       },
     })
     expect(queueOf(d)).toEqual([])
-    expect(d.findings.find((f) => f.process === 'rsyslogd')!.detail).toMatch(/rsyslog is present in rsyslogd but is not the cause: its statistics show an empty queue/)
+    expect(d.findings.find((f) => f.process === 'rsyslogd')!.detail).toMatch(
+      /rsyslog is present in rsyslogd but is not the cause: its statistics show an empty queue/,
+    )
   })
 })
