@@ -9,8 +9,8 @@ import type { ClientSpec } from './types.ts'
  *   disk alarm, `connection.blocked`) or the socket is gone, what is published piles up.
  * - pika: BlockingConnection publishes block while the broker blocks the connection
  *   (`blocked_connection_timeout` None by default: forever); SelectConnection buffers unbounded.
- * Checked: amqplib's channel API docs (publish returns false, "drain"); pika's
- * ConnectionParameters docs (blocked_connection_timeout default None).
+ * Not checked at their source here (the search tool gave nothing better than memory of the amqplib
+ * channel API and pika's ConnectionParameters docs): no figure of this module is used as a bound.
  */
 export const AMQPLIB: ClientSpec = {
   id: 'amqplib',

@@ -5,11 +5,12 @@ import type { ClientSpec } from './types.ts'
  * a large gap. When one is present in a process that grew, the finding says so.
  *
  * - OpenTelemetry BatchSpanProcessor: `maxQueueSize` 2048 spans (OTEL_BSP_MAX_QUEUE_SIZE), spans
- *   past it are dropped (the SDK specification's default; the same in the JS, Python, Go and
- *   Java SDKs).
+ *   past it are dropped (the SDK specification's default as we know it; here only seen as the
+ *   value projects pass, not checked in the specification).
  * - Sentry SDK transports: JS `DEFAULT_TRANSPORT_BUFFER_SIZE` 64 (30 in v7's @sentry/core), events
- *   past it are dropped; Python's background worker queue 100 (the JS figures checked in
- *   @sentry/core's transports/base.ts; the Python one not checked here).
+ *   past it are dropped; Python's background worker queue 100 (the JS figures seen in copies of
+ *   @sentry/core's transports/base.ts, `DEFAULT_TRANSPORT_BUFFER_SIZE = 64` and `= 30`; the Python
+ *   one not checked here).
  */
 export const OTEL_BATCH: ClientSpec = {
   id: 'otel-batch',

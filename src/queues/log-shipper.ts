@@ -9,7 +9,8 @@ import type { ClientSpec } from './types.ts'
  *   Elastic Agent "balanced" preset (4096 in 7.x docs' example). Full: the inputs block. Server
  *   down: `Failed to connect to backoff(elasticsearch(http://…))`, `Connection marked as failed`.
  * - Logstash: the memory queue is pipeline.batch.size (125) × pipeline.workers in flight, the rest
- *   blocks the inputs; the JVM heap (jvm.options: -Xms1g -Xmx1g shipped) bounds the process.
+ *   blocks the inputs; the JVM heap (jvm.options: -Xms1g -Xmx1g shipped) bounds the process (from
+ *   memory of the Logstash docs, not checked here).
  *   Server down: `Attempted to resend bulk request`, `Elasticsearch Unreachable`.
  * - Vector: a sink's `buffer.max_events`, 500 by default for the memory buffer, `when_full` =
  *   block (from Vector's buffer docs, not checked at their source here).

@@ -13,8 +13,11 @@ import type { ClientSpec } from './types.ts'
  *   `[ioredis] Unhandled error event: Error: connect ECONNREFUSED 127.0.0.1:6379`.
  * - node-redis (v4+): `commandsQueueMaxLength` unset = no limit; `disableOfflineQueue` false; at
  *   a set limit commands fail with `The queue is full`.
- * Checked: the ioredis API docs (MaxRetriesPerRequestError) and README option table; node-redis
- * client-configuration.md. Shows as node_modules/ioredis or @redis/client paths (open files,
+ * Checked: the ioredis API docs list MaxRetriesPerRequestError, and its message "(which is 20)" is
+ * what a default client prints (seen in many projects' logs); enableOfflineQueue's default true in
+ * node_redis's README option table (`enable_offline_queue | true`), the same in ioredis's docs.
+ * node-redis's commandsQueueMaxLength: seen only as an option projects set, its default (unset) not
+ * checked at its source. Shows as node_modules/ioredis or @redis/client paths (open files,
  * stack traces, heap strings) and the lines above.
  */
 export const IOREDIS: ClientSpec = {
