@@ -84,9 +84,21 @@ export const ParsedBundle = BundleSummary.extend({
 export type ParsedBundle = z.infer<typeof ParsedBundle>
 
 /**
+ * What the uploader said of a bundle (multipart `metadata`): beats the manifest. The same bytes
+ * sent again with new metadata are one bundle whose metadata is merged, the newer per field.
+ */
+export const BundleMetadata = z.object({
+  host: z.string().max(256).optional(),
+  role: z.string().max(64).optional(),
+  notes: z.string().max(4096).optional(),
+  collectedAt: z.iso.datetime({ offset: true }).optional(),
+})
+export type BundleMetadata = z.infer<typeof BundleMetadata>
+
+/**
  * parsed.json as stored: the parsed bundle and the upload whose raw bytes it was parsed from
  * (`raw/<upload>`: the bytes stay where they were written, they are not moved to the hash).
  */
-export const StoredBundle = ParsedBundle.extend({ upload: z.uuid() })
+export const StoredBundle = ParsedBundle.extend({ upload: z.uuid(), metadata: BundleMetadata.default({}) })
 export type StoredBundle = z.infer<typeof StoredBundle>
 

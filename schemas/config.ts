@@ -8,6 +8,24 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
 const bytes = z.coerce.number().int().positive()
 
+/** `30` for every tenant, `acme:90` for one, or both: `30,acme:90,lab:7` (tenants without a number keep data). */
+const Retention = z
+  .string()
+  .transform((text, ctx) => {
+    const policy: { days: number | null; tenants: Record<string, number> } = { days: null, tenants: {} }
+    for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const match = /^(?:([a-z0-9][a-z0-9_-]{0,62}):)?([1-9]\d{0,5})$/.exec(part)
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not <days> or <tenant>:<days>` })
+        return z.NEVER
+      }
+      if (match[1]) policy.tenants[match[1]] = Number(match[2])
+      else policy.days = Number(match[2])
+    }
+    return policy
+  })
+export type Retention = z.output<typeof Retention>
+
 export const Config = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default('127.0.0.1'),
@@ -44,6 +62,9 @@ export const Config = z.object({
   JIRA_API_TOKEN: z.string().optional(),
   JIRA_WEBHOOK_SECRET: z.string().optional(),
   WEBHOOK_ATTACHMENT_BASE_URL: z.url().optional(), // where the generic webhook's attachments may come from
+  // Data: secrets masked in parses (`off` keeps them as sent); how long bundles and diagnoses live.
+  REDACT: z.enum(['on', 'off']).default('on'),
+  RETENTION_DAYS: Retention.optional(),
   // Operating: the lowest level of log line written, and the token /metrics asks for (Node; unset: no /metrics).
   LOG_LEVEL: LogLevel.default('info'),
   METRICS_TOKEN: z.string().min(16).optional(),

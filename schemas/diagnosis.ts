@@ -45,7 +45,12 @@ export const ProcessGrowth = z.object({
 })
 export type ProcessGrowth = z.infer<typeof ProcessGrowth>
 
-export const BundleRef = z.object({ bundleId: z.string(), host: z.string().nullable() })
+export const BundleRef = z.object({
+  bundleId: z.string(),
+  host: z.string().nullable(),
+  // Set when the diagnosis is read after the bundle was deleted: the figures stay, the bytes are gone.
+  deleted: z.boolean().optional(),
+})
 
 export const Diagnosis = z.object({
   id: z.string(),

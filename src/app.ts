@@ -60,7 +60,7 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
       maxFiles: config.MAX_FILES,
       maxCompressionRatio: config.MAX_COMPRESSION_RATIO,
     }
-    c.set('scope', { storage, tenant, limits, gunzip, log: c.var.ctx.log, requestId: c.var.requestId })
+    c.set('scope', { storage, tenant, limits, gunzip, redact: config.REDACT === 'on', log: c.var.ctx.log, requestId: c.var.requestId })
     await next()
   })
 

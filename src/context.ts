@@ -29,6 +29,8 @@ export interface Scope {
   tenant: string
   limits: UnpackLimits
   gunzip?: Gunzip
+  /** Mask secrets in parses before they are stored (REDACT; on unless said otherwise). */
+  redact?: boolean
   /** Where ingests and deliveries are logged, and the request they belong to. */
   log?: Log
   requestId?: string

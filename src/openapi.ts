@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { BundleSummary } from '../schemas/bundle.ts'
+import { BundleList, DiagnosisList } from '../schemas/catalog.ts'
 import { Diagnosis, DiagnosisRequest } from '../schemas/diagnosis.ts'
 import { DeliveryRecord, Notify } from '../schemas/notify.ts'
 import { Problem } from '../schemas/problem.ts'
@@ -18,6 +19,8 @@ const components = {
   UploadRequest,
   UploadTicket,
   CompleteRequest,
+  BundleList,
+  DiagnosisList,
 }
 
 function schemaOf(schema: z.ZodType): Record<string, unknown> {
@@ -30,6 +33,12 @@ const json = (name: keyof typeof components, description: string) => ({ descript
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } })
 const id = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } })
 const archive = { type: 'string', format: 'binary' }
+const query = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema })
+const page = [
+  query('limit', 'Items per page (1-100, default 50)', { type: 'integer', minimum: 1, maximum: 100 }),
+  query('cursor', 'The `next` of the page before: opaque, for the same tenant and filters (else 400 `cursor_invalid`)'),
+]
+const deleted = (what: string, code: string) => ({ 204: { description: `Deleted: ${what}` }, ...errors, 404: problem(`\`${code}\` (also for another tenant's, and the second time)`) })
 
 const errors = {
   400: problem('Invalid input: `code` says what, `issues` where'),
@@ -51,6 +60,16 @@ export function openApiDocument(serverUrl?: string) {
     paths: {
       '/healthz': { get: { summary: 'Storage answers', security: [], responses: { 200: { description: '`{"ok": true}`' }, 503: errors[503] } } },
       '/v1/bundles': {
+        get: {
+          summary: 'The tenant\'s bundles, newest first (by collectedAt, else upload time), a page at a time',
+          parameters: [
+            query('host', 'Only this host\'s bundles (case-insensitive)'),
+            query('since', 'From this time on (ISO 8601 date or date-time, inclusive)'),
+            query('until', 'Before this time (exclusive)'),
+            ...page,
+          ],
+          responses: { 200: json('BundleList', '`items`, and `next` (null on the last page)'), ...errors },
+        },
         post: {
           summary: 'Store and parse a bundle (.tar.gz, .tgz, .tar, .zip); its id is the SHA-256 of the bytes',
           requestBody: {
@@ -61,7 +80,7 @@ export function openApiDocument(serverUrl?: string) {
               'application/zip': { schema: archive },
               'application/octet-stream': { schema: archive },
               'multipart/form-data': {
-                schema: { type: 'object', required: ['bundle'], properties: { bundle: archive, metadata: { type: 'string', description: 'JSON: {host, role, notes}' } } },
+                schema: { type: 'object', required: ['bundle'], properties: { bundle: archive, metadata: { type: 'string', description: 'JSON: {host, role, notes, collectedAt}; sent again with the same bytes, merged (newer wins per field)' } } },
               },
             },
           },
@@ -75,7 +94,14 @@ export function openApiDocument(serverUrl?: string) {
           },
         },
       },
-      '/v1/bundles/{id}': { get: { summary: 'A bundle summary', parameters: [id('id', 'SHA-256 of the bundle')], responses: { 200: json('BundleSummary', 'The summary'), 404: problem('`bundle_not_found`') } } },
+      '/v1/bundles/{id}': {
+        get: { summary: 'A bundle summary', parameters: [id('id', 'SHA-256 of the bundle')], responses: { 200: json('BundleSummary', 'The summary'), 404: problem('`bundle_not_found`') } },
+        delete: {
+          summary: 'Delete a bundle: its raw bytes, its parse and every index entry; its diagnoses stay and say it was deleted',
+          parameters: [id('id', 'SHA-256 of the bundle')],
+          responses: deleted('nothing of it is left in storage', 'bundle_not_found'),
+        },
+      },
       '/v1/bundles/{id}/raw': { get: { summary: 'The exact uploaded bytes', parameters: [id('id', 'SHA-256 of the bundle')], responses: { 200: { description: 'The bytes', content: { 'application/octet-stream': { schema: archive } } }, 404: problem('`bundle_not_found`') } } },
       '/v1/uploads': {
         post: {
@@ -93,6 +119,11 @@ export function openApiDocument(serverUrl?: string) {
         },
       },
       '/v1/diagnoses': {
+        get: {
+          summary: 'The tenant\'s diagnoses, newest first, a page at a time',
+          parameters: [query('bundle', 'Only those of this bundle (baseline or suspect)'), query('host', 'Only those of this host (either side); not with bundle'), ...page],
+          responses: { 200: json('DiagnosisList', '`items`, and `next` (null on the last page)'), ...errors },
+        },
         post: {
           summary: 'Diagnose stored bundles (JSON ids) or uploaded files (multipart baseline, suspect); baseline optional',
           requestBody: {
@@ -115,6 +146,11 @@ export function openApiDocument(serverUrl?: string) {
             200: { description: 'The diagnosis', content: { 'application/json': { schema: ref('Diagnosis') }, 'text/html': { schema: { type: 'string' } }, 'text/markdown': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } } } },
             404: problem('`diagnosis_not_found`'),
           },
+        },
+        delete: {
+          summary: 'Delete a diagnosis and its deliveries; its report links answer 404 from then on',
+          parameters: [id('id', 'Diagnosis id')],
+          responses: deleted('the diagnosis, its deliveries and index entries', 'diagnosis_not_found'),
         },
       },
       '/v1/diagnoses/{id}/deliveries': { get: { summary: 'Outcome of its chat callbacks', parameters: [id('id', 'Diagnosis id')], responses: { 200: json('DeliveryRecord', 'Deliveries; `pending` until all ended'), 404: problem('`diagnosis_not_found`') } } },

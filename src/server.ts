@@ -9,6 +9,7 @@ import { resolveWithDns } from './integrations/resolve-node.ts'
 import { gunzipNode } from './bundle/gzip-node.ts'
 import { nodeRequestBody } from './storage/node-body.ts'
 import { incomingBody } from './incoming-body.ts'
+import { startSweeper } from './services/retention.ts'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Config } from '../schemas/config.ts'
@@ -66,6 +67,8 @@ export async function startServer(env: Record<string, string | undefined>, optio
     requestBody: (env) => incomingBody((env as HttpBindings).incoming),
   }
   const app = createApp(() => context)
+  // RETENTION_DAYS: a sweep at start and every hour, stopped with the server.
+  const sweeper = config.RETENTION_DAYS ? startSweeper(storage, config.RETENTION_DAYS) : null
 
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s))
@@ -82,6 +85,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
       ? `embedded S3 at ${endpoint}, bucket ${config.S3_BUCKET}, files in ${embedded.directory}`
       : `S3 at ${endpoint}, bucket ${config.S3_BUCKET}`,
     async close() {
+      await sweeper?.stop()
       await new Promise<void>((done) => server.close(() => done()))
       await embedded?.close()
     },

@@ -14,6 +14,9 @@ import { concatBytes } from '../bytes.ts'
 
 const HEAD_BYTES = 4096 // enough of a file to recognise it
 const TEXT_LIMIT = 16 * 1024 * 1024 // a text file larger than this is listed, not parsed
+// `hostname` or `etc/hostname` (sosreport, hand-made bundles): one short line naming the host.
+const HOSTNAME_FILE = /(^|\/)hostname(\.txt)?$/
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9.:_-]{0,252}$/
 
 export interface BundleMeta {
   id: string
@@ -72,7 +75,7 @@ export async function readEntries(
     id: meta.id,
     bytes: meta.bytes,
     receivedAt: meta.receivedAt,
-    host: meta.host ?? found.manifest?.host ?? null,
+    host: meta.host ?? found.manifest?.host ?? found.hostname ?? null,
     role: meta.role ?? found.manifest?.role ?? null,
     format,
     files,
@@ -117,6 +120,10 @@ async function readFile(path: string, size: number, body: AsyncIterable<Uint8Arr
     found.dumps.push({ file: path, scan })
     summary.warnings.push(...scan.warnings)
     return summary
+  }
+  if (kind === 'unknown' && size <= 256 && HOSTNAME_FILE.test(path)) {
+    const line = new TextDecoder('utf-8').decode(head).trim()
+    if (HOST_NAME.test(line)) found.hostname ??= line
   }
   const clientLines = CLIENT_LINE_KINDS.has(kind) && isTextSample(head)
   if (!PARSED_KINDS.has(kind) && !clientLines) return summary // the archive reader skips the rest

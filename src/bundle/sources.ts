@@ -25,6 +25,7 @@ import { nameFromPath, pidFromPath } from './hints.ts'
 export interface Found extends ProcessSources {
   meminfo: (Meminfo & { file: string })[]
   manifest: Manifest | null
+  hostname?: string // the first line of an `etc/hostname`-like file: the host when nothing else names it
   procMaps: ParsedBundle['procMaps']
   smaps: ParsedBundle['smaps']
   kafkaConfigs: ParsedBundle['kafkaConfigs']

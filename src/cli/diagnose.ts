@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Diagnosis } from '../../schemas/diagnosis.ts'
 import { diagnose } from '../analysis/diagnose.ts'
+import { maskSecretsDeep } from '../content/secrets.ts'
 import { loadBundle } from './input.ts'
 
 // `memgap diagnose [<baseline>] <suspect>`: the engine offline, no storage and no HTTP.
@@ -9,8 +10,10 @@ export type Format = 'json' | 'md' | 'text'
 
 export async function diagnosePaths(baselinePath: string | null, suspectPath: string): Promise<Diagnosis> {
   // One after the other: a 64 MiB dump in each is scanned streaming, but the archives are held whole.
-  const baseline = baselinePath === null ? null : await loadBundle(baselinePath)
-  const suspect = await loadBundle(suspectPath)
+  // Secrets are masked as the server masks them at ingest: the output goes into tickets too.
+  const mask = process.env.REDACT === 'off' ? <T>(b: T) => b : maskSecretsDeep
+  const baseline = baselinePath === null ? null : mask(await loadBundle(baselinePath))
+  const suspect = mask(await loadBundle(suspectPath))
   return diagnose(baseline, suspect, { id: randomUUID(), createdAt: new Date().toISOString() })
 }
 

@@ -17,8 +17,13 @@ export interface EmbeddedS3 {
 /** Forks s3-process (the .ts beside this file under tsx, the built .mjs under dist/). */
 export function forkEmbeddedS3(options: { directory: string; bucket: string }): Promise<EmbeddedS3> {
   const directory = resolve(options.directory)
-  const runner = new URL(import.meta.url.endsWith('.ts') ? './s3-process.ts' : './s3-process.mjs', import.meta.url)
-  const child = fork(runner, [directory, options.bucket], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const typescript = import.meta.url.endsWith('.ts')
+  const runner = new URL(typescript ? './s3-process.ts' : './s3-process.mjs', import.meta.url)
+  // s3rver makes ListObjectsV2 continuation tokens with DES, which OpenSSL 3 keeps in its legacy
+  // provider: without it every listing that goes on past one page answers 500.
+  const execArgv = [...process.execArgv, '--openssl-legacy-provider']
+  if (typescript && !process.execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', 'tsx')
+  const child = fork(runner, [directory, options.bucket], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
   const close = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return
     const exited = new Promise((done) => child.once('exit', done))

@@ -1,6 +1,7 @@
 import { createApp } from '../app.ts'
 import { loadConfig } from '../config.ts'
 import type { AppContext } from '../context.ts'
+import { sweep } from '../services/retention.ts'
 import { createStorage } from '../storage/s3.ts'
 import { createLog } from '../observe/log.ts'
 
@@ -34,4 +35,17 @@ function contextFor(env: unknown): AppContext {
   return context
 }
 
-export default createApp(contextFor)
+const app = createApp(contextFor)
+
+interface ScheduledContext {
+  waitUntil(work: Promise<unknown>): void
+}
+
+export default {
+  fetch: app.fetch,
+  /** The Cron Trigger of wrangler.toml: one retention sweep (RETENTION_DAYS) per run. */
+  scheduled(_controller: unknown, env: unknown, ctx: ScheduledContext) {
+    const { config, storage } = contextFor(env)
+    ctx.waitUntil(sweep(storage, config.RETENTION_DAYS).then((done) => console.log(JSON.stringify({ sweep: done }))))
+  },
+}

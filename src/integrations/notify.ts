@@ -23,7 +23,7 @@ export interface DeliverContext {
 // Teams Workflows sig, and the usual suspects.
 const SECRET_PARAM = /^(access_token|token|key|sig|sign|signature|secret|code|api[-_]?key|auth|password|pass|pwd)$/i
 // Opaque path tokens (Slack's last segment, Feishu's hook id, workflow ids) are credentials too.
-const TOKEN_SEGMENT = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_-]{16,}$/
+const TOKEN_SEGMENT = /^[A-Za-z0-9_-]{16,}$/
 
 /** The URL as stored and shown: credentials replaced by REDACTED. */
 export function redactUrl(raw: string): string {

@@ -1,18 +1,15 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
+import { BundleMetadata } from '../../schemas/bundle.ts'
+import { BundleListQuery } from '../../schemas/catalog.ts'
 import type { AppEnv } from '../context.ts'
 import { AppError, invalidInput } from '../errors.ts'
 import { getBundle, summaryOf, type UploadMeta } from '../services/bundles.ts'
 import { ingestStream } from '../services/ingest.ts'
 import { keys } from '../storage/s3.ts'
+import { listBundles } from '../services/catalog.ts'
+import { deleteBundle } from '../services/removal.ts'
 import type { Upload } from '../services/ingest.ts'
 import { ARCHIVE_TYPES, fileStream, mediaType, rawBody, readForm } from './upload.ts'
-
-const Metadata = z.object({
-  host: z.string().max(256).optional(),
-  role: z.string().max(64).optional(),
-  notes: z.string().max(4096).optional(),
-})
 
 function parseMetadata(field: string | File | undefined): UploadMeta {
   if (field === undefined) return {}
@@ -23,12 +20,17 @@ function parseMetadata(field: string | File | undefined): UploadMeta {
   } catch {
     throw new AppError(400, 'invalid_json', 'multipart field "metadata" is not JSON')
   }
-  const result = Metadata.safeParse(json)
+  const result = BundleMetadata.safeParse(json)
   if (!result.success) throw invalidInput(result.error, 'metadata')
-  return { host: result.data.host, role: result.data.role }
+  return result.data
 }
 
 export const bundles = new Hono<AppEnv>()
+  .get('/v1/bundles', async (c) => {
+    const query = BundleListQuery.safeParse(c.req.query())
+    if (!query.success) throw invalidInput(query.error, 'the listing query')
+    return c.json(await listBundles(c.var.scope, c.var.ctx.linkSecret, query.data))
+  })
   .post('/v1/bundles', async (c) => {
     const type = mediaType(c)
     let body: Upload
@@ -47,6 +49,10 @@ export const bundles = new Hono<AppEnv>()
     return c.json(summaryOf(bundle), created ? 201 : 200)
   })
   .get('/v1/bundles/:id', async (c) => c.json(summaryOf(await getBundle(c.var.scope, c.req.param('id')))))
+  .delete('/v1/bundles/:id', async (c) => {
+    await deleteBundle(c.var.scope, c.req.param('id'))
+    return c.body(null, 204)
+  })
   .get('/v1/bundles/:id/raw', async (c) => {
     const id = c.req.param('id')
     const { storage, tenant } = c.var.scope

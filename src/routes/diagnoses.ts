@@ -1,12 +1,15 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
+import { DiagnosisListQuery } from '../../schemas/catalog.ts'
 import { DiagnosisRequest } from '../../schemas/diagnosis.ts'
 import { Notify, type NotifyTarget } from '../../schemas/notify.ts'
 import type { AppEnv } from '../context.ts'
 import { AppError, invalidInput } from '../errors.ts'
 import { HTML_CSP } from '../render/index.ts'
 import { deliver, getDeliveries, refuseBadTargets } from '../services/deliveries.ts'
+import { listDiagnoses } from '../services/catalog.ts'
 import { createDiagnosis, getDiagnosis } from '../services/diagnoses.ts'
+import { deleteDiagnosis, withDeletedBundles } from '../services/removal.ts'
 import { CONTENT_TYPES, negotiate, render, reportUrl } from '../services/reports.ts'
 import { ingestStream } from '../services/ingest.ts'
 import { fileStream, mediaType, readForm } from './upload.ts'
@@ -49,6 +52,11 @@ function defer(c: Context, work: Promise<void>): void {
 }
 
 export const diagnoses = new Hono<AppEnv>()
+  .get('/v1/diagnoses', async (c) => {
+    const query = DiagnosisListQuery.safeParse(c.req.query())
+    if (!query.success) throw invalidInput(query.error, 'the listing query')
+    return c.json(await listDiagnoses(c.var.scope, c.var.ctx.linkSecret, query.data))
+  })
   .post('/v1/diagnoses', async (c) => {
     const { ctx, scope } = c.var
     const type = mediaType(c)
@@ -82,12 +90,16 @@ export const diagnoses = new Hono<AppEnv>()
   .get('/v1/diagnoses/:id', async (c) => {
     const format = negotiate(c.req.query('format'), c.req.header('accept'))
     if (!format) throw new AppError(400, 'invalid_format', 'format is one of json, html, md, text')
-    const diagnosis = await getDiagnosis(c.var.scope, c.req.param('id'))
+    const diagnosis = await withDeletedBundles(c.var.scope, await getDiagnosis(c.var.scope, c.req.param('id')))
     c.header('Vary', 'Accept')
     if (format === 'json') return c.json(diagnosis)
     const link = await reportUrl(c.var.ctx, new URL(c.req.url).origin, c.var.scope.tenant, diagnosis.id)
     if (format === 'html') c.header('Content-Security-Policy', HTML_CSP)
     return c.body(render(diagnosis, format, link), 200, { 'content-type': CONTENT_TYPES[format] })
+  })
+  .delete('/v1/diagnoses/:id', async (c) => {
+    await deleteDiagnosis(c.var.scope, c.req.param('id'))
+    return c.body(null, 204)
   })
   .get('/v1/diagnoses/:id/deliveries', async (c) => {
     const diagnosis = await getDiagnosis(c.var.scope, c.req.param('id')) // 404 for another tenant's

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts'
 import { HTML_CSP } from '../render/index.ts'
 import { verifyReportLink } from '../report-links.ts'
 import { getDiagnosis } from '../services/diagnoses.ts'
+import { withDeletedBundles } from '../services/removal.ts'
 import { render } from '../services/reports.ts'
 
 // GET /r/<token>: the HTML report behind a signed, expiring link. No API key: the link is the key.
@@ -12,11 +13,12 @@ export const reports = new Hono<AppEnv>().get('/r/:token', async (c) => {
   if (!ctx.linkSecret) throw new AppError(404, 'report_link_invalid', 'report links are not enabled on this server')
   const token = c.req.param('token')
   const { tenant, diagnosisId } = await verifyReportLink(ctx.linkSecret, token)
-  const diagnosis = await getDiagnosis({ storage: ctx.storage, tenant }, diagnosisId)
+  const scope = { storage: ctx.storage, tenant }
+  const diagnosis = await withDeletedBundles(scope, await getDiagnosis(scope, diagnosisId)) // 404 once deleted
   return c.body(render(diagnosis, 'html', new URL(c.req.url).href), 200, {
     'content-type': 'text/html; charset=utf-8',
     'content-security-policy': HTML_CSP,
-    'cache-control': 'private, max-age=300',
+    'cache-control': 'private, no-store', // a deleted diagnosis must not live on in a cache
     'referrer-policy': 'no-referrer',
   })
 })

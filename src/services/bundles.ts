@@ -1,4 +1,4 @@
-import { BundleSummary, StoredBundle, type ParsedBundle } from '../../schemas/bundle.ts'
+import { BundleSummary, StoredBundle, type BundleMetadata, type ParsedBundle } from '../../schemas/bundle.ts'
 import { LIMIT_STATUS } from '../bundle/limits.ts'
 import { AppError } from '../errors.ts'
 import type { Scope } from '../context.ts'
@@ -6,10 +6,7 @@ import { keys } from '../storage/s3.ts'
 
 // Stored bundles: their summaries, and what an unreadable one answers. Ingest is in ingest.ts.
 
-export interface UploadMeta {
-  host?: string
-  role?: string
-}
+export type UploadMeta = BundleMetadata
 
 export function summaryOf(parsed: ParsedBundle): BundleSummary {
   return BundleSummary.parse(parsed)

@@ -29,6 +29,8 @@ export async function deliver(ctx: AppContext, scope: Scope, d: Diagnosis, targe
       requestId: scope.requestId,
     })
     await scope.storage.putJson(key, { diagnosisId: d.id, pending: false, deliveries } satisfies DeliveryRecord)
+    // Deleted while its callbacks ran: its deliveries go with it.
+    if (!(await scope.storage.exists(keys.diagnosis(scope.tenant, d.id)))) await scope.storage.remove(key)
   } catch (error) {
     ;(scope.log ?? consoleLog)(errorEntry(scope.requestId ?? null, `deliveries of diagnosis ${d.id} could not be recorded`, error))
   }

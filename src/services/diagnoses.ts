@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts'
 import type { Scope } from '../context.ts'
 import { keys } from '../storage/s3.ts'
 import { getBundle } from './bundles.ts'
+import { addEntries, diagnosisEntries } from './catalog.ts'
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
@@ -11,6 +12,7 @@ const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export async function createDiagnosis(scope: Scope, baselineId: string | undefined, suspectId: string): Promise<Diagnosis> {
   const [baseline, suspect] = await Promise.all([baselineId ? getBundle(scope, baselineId) : null, getBundle(scope, suspectId)])
   const diagnosis = diagnose(baseline, suspect, { id: crypto.randomUUID(), createdAt: new Date().toISOString() })
+  await addEntries(scope.storage, diagnosisEntries(scope.tenant, diagnosis)) // entries first: storage/s3.ts
   await scope.storage.putJson(keys.diagnosis(scope.tenant, diagnosis.id), diagnosis)
   return diagnosis
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { concatBytes } from '../bytes.ts'
-import type { ParsedBundle, StoredBundle } from '../../schemas/bundle.ts'
+import type { ParsedBundle } from '../../schemas/bundle.ts'
 import { gunzip } from '../bundle/gzip.ts'
 import { readArchive, sniffArchive, type ArchiveEntry } from '../bundle/archive.ts'
 import { ratioGuard } from '../bundle/limits.ts'
@@ -10,6 +10,7 @@ import type { Scope } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { keys } from '../storage/s3.ts'
 import { failIfUnreadable, loadStored, type UploadMeta } from './bundles.ts'
+import { fileBundle, refileBundle } from './filing.ts'
 
 // Streaming ingest: the request body is read once; each chunk is hashed, counted against
 // MAX_UPLOAD_BYTES and written to S3 (one streamed PUT when its length is known, else multipart
@@ -38,7 +39,7 @@ export async function ingestStream(scope: Scope, { body, bytes }: Upload, meta: 
     await writer.abort()
     throw error
   }
-  return commit(scope, upload, bundle)
+  return commit(scope, upload, bundle, meta)
 }
 
 /** The same for an upload held in memory (ticket attachments): fed to the stream at once. */
@@ -60,7 +61,7 @@ export async function ingestStored(scope: Scope, upload: string, meta: UploadMet
     if (error instanceof AppError && error.status === 413) await scope.storage.remove(incoming).catch(() => {})
     throw error
   }
-  return commit(scope, upload, bundle, incoming)
+  return commit(scope, upload, bundle, meta, incoming)
 }
 
 /** Hashes, counts and parses a body as it flows, handing every chunk to `sink` on the way. */
@@ -126,21 +127,21 @@ async function readFlowing(
  * bytes were recorded before: then this copy is deleted. A presigned upload is first copied
  * from incoming/ (where a lifecycle rule may expire what is never completed) to raw/.
  */
-async function commit(scope: Scope, upload: string, bundle: ParsedBundle, incoming?: string): Promise<Ingested> {
+async function commit(scope: Scope, upload: string, bundle: ParsedBundle, meta: UploadMeta, incoming?: string): Promise<Ingested> {
   const { storage, tenant } = scope
   const raw = keys.raw(tenant, upload)
+  const { maxBytes: _limit, ...metadata } = meta as UploadMeta & { maxBytes?: number }
   const known = await loadStored(scope, bundle.id)
   if (known) {
     await storage.remove(incoming ?? raw)
     logIngest(scope, bundle, false)
-    return { bundle: failIfUnreadable(known), created: false }
+    return { bundle: failIfUnreadable(await refileBundle(scope, known, metadata)), created: false }
   }
   if (incoming) {
     await storage.copy(incoming, raw)
     await storage.remove(incoming)
   }
-  const stored: StoredBundle = { ...bundle, upload }
-  await storage.putJson(keys.bundleParsed(tenant, bundle.id), stored)
+  const stored = await fileBundle(scope, bundle, upload, metadata)
   logIngest(scope, bundle, true)
   return { bundle: failIfUnreadable(stored), created: true }
 }

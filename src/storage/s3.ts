@@ -12,6 +12,29 @@
  *   v1/tenants/<tenant>/uploads/<upload>.json          a presigned upload's terms, until completed
  *   v1/tenants/<tenant>/tickets/<system>-<id>.json     what was done for a ticket (Zendesk, Jira, webhook)
  *
+ * Indexes (empty objects: the key is the entry; src/services/catalog.ts writes and reads them).
+ * <inv> is 9999999999999 minus a time in Unix milliseconds, 13 digits, so that a prefix lists
+ * newest first; <ms> is the time itself (oldest first). <host> and <role> are percent-encoded
+ * (dots too), lowercased for <host> in a path; an absent one is empty.
+ *
+ *   v1/tenants/<tenant>/index/bundles/<inv>.<sha256>.<role>.<host>      every bundle, by its time
+ *   v1/tenants/<tenant>/index/hosts/<host>/<inv>.<sha256>.<role>.<host>  one host's bundles (history)
+ *   v1/tenants/<tenant>/index/received/<ms>.<sha256>                    by upload time: what retention sweeps
+ *   v1/tenants/<tenant>/index/diagnoses/<inv>.<id>.<suspect host>.<baseline host>            by creation
+ *   v1/tenants/<tenant>/index/bundle-diagnoses/<sha256>/<inv>.<id>.<suspect host>.<baseline host>
+ *   v1/tenants/<tenant>/index/host-diagnoses/<host>/<inv>.<id>.<suspect host>.<baseline host>
+ *   v1/index/tenants/<tenant>                                          a tenant that stored something
+ *
+ * (The tenants have an index of their own because s3rver lists `v1/tenants/` by delimiter
+ * wrongly: it leaves out names that only have deeper keys.)
+ *
+ * A bundle's time is the collectedAt of its metadata or manifest, else its upload's. Each entry is
+ * its own object, so concurrent uploads and deletes never rewrite a shared list. Entries are
+ * written before parsed.json; a delete removes the listing entries, then parsed.json, then the
+ * retention entry and raw/ (services/removal.ts): whatever a crash interrupts, the retention
+ * entry still leads to what is left. (An upload cut short between its entries and parsed.json
+ * leaves entries that name nothing: listed, 404 when read.)
+ *
  * <tenant> comes from the API key (`public` on an open server): one tenant never reads another's
  * keys. <upload> is a random UUID. <sha256> is the lowercase hex SHA-256 of the raw bytes: one
  * upload sent twice is one bundle (the second copy is deleted once it is hashed).
@@ -31,6 +54,7 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  ListObjectsV2Command,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -58,6 +82,10 @@ export const keys = {
   incoming: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/incoming/${upload}`,
   /** What a presigned upload was promised (size, multipart id, expiry), until it is completed. */
   upload: (tenant: string, upload: string) => `${tenantPrefix(tenant)}/uploads/${upload}.json`,
+  /** Where a tenant's index entries of one kind sit (catalog.ts names the entries). */
+  index: (tenant: string, path: string) => `${tenantPrefix(tenant)}/index/${path}`,
+  /** One empty object per tenant that stored a bundle: what the retention sweep walks. */
+  tenantEntry: (tenant: string) => `v1/index/tenants/${tenant}`,
 }
 
 /** S3's smallest part: a streamed write holds three such buffers (part-writer.ts), reused. */
@@ -220,6 +248,21 @@ export function createStorage(options: StorageOptions) {
       await call('copy the object', () =>
         client.send(new CopyObjectCommand({ Bucket, Key: to, CopySource: `${Bucket}/${from.split('/').map(encodeURIComponent).join('/')}` })),
       )
+    },
+
+    /**
+     * Up to `max` keys under `prefix`, in key order, after `startAfter`; `more` when the listing
+     * went on. With `delimiter`, the next level of names instead (`prefixes`).
+     */
+    async list(prefix: string, opts: { startAfter?: string; max?: number; delimiter?: string } = {}) {
+      const out = await call('list objects', () =>
+        client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, StartAfter: opts.startAfter, MaxKeys: opts.max ?? 1000, Delimiter: opts.delimiter })),
+      )
+      return {
+        keys: (out.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])),
+        prefixes: (out.CommonPrefixes ?? []).flatMap((p) => (p.Prefix ? [p.Prefix] : [])),
+        more: out.IsTruncated === true,
+      }
     },
 
     async remove(key: string): Promise<void> {

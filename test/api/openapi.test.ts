@@ -20,6 +20,12 @@ describe('/openapi.json and /docs', () => {
       '/v1/diagnoses', '/v1/diagnoses/{id}', '/v1/diagnoses/{id}/deliveries', '/v1/integrations/jira',
       '/v1/integrations/webhook', '/v1/integrations/zendesk', '/v1/uploads', '/v1/uploads/{id}/complete',
     ])
+    // Listing and deleting (issue 11): each operation with its filters and answers.
+    expect(doc.paths['/v1/bundles'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['host', 'since', 'until', 'limit', 'cursor'])
+    expect(doc.paths['/v1/diagnoses'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['bundle', 'host', 'limit', 'cursor'])
+    expect(Object.keys(doc.paths['/v1/bundles/{id}'].delete.responses)).toEqual(expect.arrayContaining(['204', '404']))
+    expect(Object.keys(doc.paths['/v1/diagnoses/{id}'].delete.responses)).toEqual(expect.arrayContaining(['204', '404']))
+    expect(doc.components.schemas.BundleList.properties.items.items.required).toEqual(['id', 'time', 'host', 'role'])
     const diagnosis = doc.components.schemas.Diagnosis
     expect(diagnosis.required).toEqual(expect.arrayContaining(['gap', 'processes', 'findings', 'summary']))
     expect(diagnosis.properties.findings.items.properties.kind.enum).toEqual(['queue-buildup', 'heap-growth', 'kernel-growth', 'oom-kill'])

@@ -28,6 +28,18 @@ export async function testServer(bucket: string, env: Record<string, string> = {
   })
 }
 
+/** The vars that point a Worker under `wrangler dev` at the test S3 server, open to anyone (tenant `public`). */
+export function workerVars(bucket: string): Record<string, string> {
+  return {
+    S3_ENDPOINT: inject('s3Endpoint'),
+    S3_BUCKET: bucket,
+    S3_REGION: 'us-east-1',
+    S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
+    S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+    MEMGAP_ANONYMOUS: 'true',
+  }
+}
+
 /** The raw bytes a stored bundle's parsed.json names, read through the production client; null if none. */
 export async function storedRaw(storage: Storage, tenant: string, id: string): Promise<Uint8Array | null> {
   const parsed = await storage.getJson(keys.bundleParsed(tenant, id))

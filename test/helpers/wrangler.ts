@@ -23,12 +23,16 @@ export interface DevWorker {
   stop(): Promise<void>
 }
 
-/** `inspectorPort`: where wrangler serves the Worker's V8 inspector (the bench samples its heap there). */
-export async function startWranglerDev(vars: Record<string, string>, inspectorPort?: number): Promise<DevWorker> {
+/**
+ * `inspectorPort`: where wrangler serves the Worker's V8 inspector (the bench samples its heap there).
+ * `testScheduled`: serve `/__scheduled?cron=…`, which runs the Worker's scheduled handler.
+ */
+export async function startWranglerDev(vars: Record<string, string>, inspectorPort?: number, testScheduled = false): Promise<DevWorker> {
   const port = await freePort()
   const persist = await mkdtemp(join(tmpdir(), 'memgap-wrangler-'))
   const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persist, '--log-level', 'warn']
   if (inspectorPort) args.push('--inspector-port', String(inspectorPort))
+  if (testScheduled) args.push('--test-scheduled')
   for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)
   const child: ChildProcess = spawn('npx', args, {
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true', NO_COLOR: '1' },

@@ -110,6 +110,8 @@ describe('redactUrl', () => {
     ['https://oapi.dingtalk.com/robot/send?access_token=abc123&timestamp=1', 'https://oapi.dingtalk.com/robot/send?access_token=REDACTED&timestamp=1'],
     ['https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx', 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=REDACTED'],
     ['https://hooks.slack.com/services/T0000000/B0000000/XXXXXXXXXXXXXXXXXXXXXX12', 'https://hooks.slack.com/services/T0000000/B0000000/REDACTED'],
+    // A token of letters only is a token all the same.
+    ['https://hooks.slack.com/services/T0000000/B0000000/abcdefghijklmnopqrstuvwx', 'https://hooks.slack.com/services/T0000000/B0000000/REDACTED'],
     ['https://open.feishu.cn/open-apis/bot/v2/hook/5e3d587e-d78e-4a07-bd07-265f269f86fd', 'https://open.feishu.cn/open-apis/bot/v2/hook/REDACTED'],
     [
       'https://prod-01.westus.logic.azure.com:443/workflows/0123456789abcdef0123456789abcdef/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers&sig=AbC',

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BundleSummary } from '../../schemas/bundle.ts'
 import { Diagnosis } from '../../schemas/diagnosis.ts'
-import { EMBEDDED_CREDENTIALS } from '../../src/entry/embedded-s3.ts'
 import { chunkedStream } from '../helpers/archive.ts'
 import { bigBundle } from '../helpers/big-bundle.ts'
 import { fixture, form, sha256 } from '../helpers/fixtures.ts'
-import { storedRaw, testBucket } from '../helpers/storage.ts'
+import { storedRaw, testBucket, workerVars } from '../helpers/storage.ts'
 import { startWranglerDev, type DevWorker } from '../helpers/wrangler.ts'
 
 // The same upload-and-diagnose path through the Worker in workerd, against the same S3 server.
@@ -18,14 +17,7 @@ describe('the Worker in workerd (wrangler dev)', () => {
   beforeAll(async () => {
     const made = await testBucket('worker')
     storage = made.storage
-    worker = await startWranglerDev({
-      S3_ENDPOINT: inject('s3Endpoint'),
-      S3_BUCKET: made.bucket,
-      S3_REGION: 'us-east-1',
-      S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
-      S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
-      MEMGAP_ANONYMOUS: 'true',
-    })
+    worker = await startWranglerDev(workerVars(made.bucket))
   }, 120_000)
   afterAll(() => worker?.stop())
 
