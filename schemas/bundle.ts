@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { Warning } from './warning.ts'
 import { DumpScan } from './content.ts'
 import { Manifest, Meminfo, Pmap, ProcStatus, SmapsRollup } from './parsers.ts'
+import { ClientLines, OpenFiles } from './queues.ts'
 import { Dmesg, KafkaConfig, KafkaLog, KafkaStatsSample, MapsRow, Slabinfo, SmapsRow, Vmstat } from './sources.ts'
 
 /** What a file in a bundle is, recognised by its content (the path only hints). */
@@ -30,6 +31,7 @@ export const ProcessSample = z.object({
   ppid: z.number().int().nullable().optional(), // from ps, when it printed PPID
   name: z.string(),
   exe: z.string(),
+  args: z.string().nullable().default(null), // the command line, when ps printed it
   rssKib: z.number().int().nullable(),
   pssKib: z.number().int().nullable(),
   anonKib: z.number().int().nullable(),
@@ -83,6 +85,9 @@ export const ParsedBundle = BundleSummary.extend({
   dumps: z.array(z.object({ file: z.string(), scan: DumpScan })).default([]),
   // /proc/vmstat's memory-pressure counters (src/parsers/vmstat.ts PRESSURE_COUNTERS), since boot.
   vmstat: z.object({ file: z.string(), counters: Vmstat.shape.counters }).nullable().default(null),
+  // Lines of any text file that name a messaging client, its limits, its queue or its server's absence.
+  clientLines: z.array(ClientLines).default([]),
+  openFiles: z.array(OpenFiles).default([]),
 })
 export type ParsedBundle = z.infer<typeof ParsedBundle>
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { DumpScan } from './content.ts'
 import { LineFit, Projection } from './fit.ts'
+import { QueueClient } from './queues.ts'
 
 // Step 6 of the method: claims, each with its proof and its fix.
 
@@ -68,7 +69,8 @@ export const Finding = z.object({
   evidence: z.array(Evidence),
   recommendation: z.string(),
   configLines: z.array(z.string()), // exact lines to paste, where the fix is configuration
-  queue: QueueEstimate.optional(),
+  queue: QueueEstimate.optional(), // librdkafka's own figures
+  client: QueueClient.optional(), // queue-buildup: the client family, its limits and the bound
 })
 export type Finding = z.infer<typeof Finding>
 

@@ -1,6 +1,7 @@
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import type { Evidence } from '../../schemas/findings.ts'
-import { mapsExcerpt, pmapExcerpt } from '../bundle/cite.ts'
+import { LIBRDKAFKA } from '../queues/librdkafka.ts'
+import { mappingMatching } from './clients.ts'
 
 // What a bundle says about one program's Kafka client: the library in its mappings, its
 // configuration, its statistics and its log. Files are tied to a program by name (the file's
@@ -14,7 +15,7 @@ export interface KafkaEvidence {
 }
 
 const stem = (file: string) => (file.split('/').pop() ?? '').replace(/\.[^.]*$/, '')
-const LIBRARY = /librdkafka/
+const LIBRARY = LIBRDKAFKA.seen.library!
 
 export function kafkaEvidence(bundle: ParsedBundle, side: Evidence['bundle'], process: string): KafkaEvidence {
   const pids = new Set(bundle.processes.filter((p) => p.name === process && p.pid !== null).map((p) => p.pid!))
@@ -33,15 +34,5 @@ function libraryMapping(
   side: Evidence['bundle'],
   mine: (file: string, pid: number | null) => boolean,
 ): Evidence | null {
-  for (const map of bundle.maps) {
-    if (!mine(map.file, map.pid)) continue
-    const row = map.pmap.rows.find((r) => LIBRARY.test(r.mapping))
-    if (row) return { bundle: side, file: map.file, ...(row.line ? { line: row.line } : {}), excerpt: pmapExcerpt(row) }
-  }
-  for (const source of [...bundle.procMaps, ...bundle.smaps]) {
-    if (!mine(source.file, source.pid)) continue
-    const row = source.rows.find((r) => LIBRARY.test(r.path))
-    if (row) return { bundle: side, file: source.file, ...(row.line ? { line: row.line } : {}), excerpt: mapsExcerpt(row) }
-  }
-  return null
+  return mappingMatching(bundle, side, mine, LIBRARY)
 }

@@ -50,6 +50,7 @@ function findingSentence(f: Finding): string {
   }
   const q = f.queue
   const title = hedgedTitle(f)
+  if (!q && f.client) return clientSentence(f, f.client)
   if (!q) return `${title}.`
   // Only measured figures are stated; assumed ones are named as assumed.
   const measured = fillMeasured(q)
@@ -59,6 +60,15 @@ function findingSentence(f: Finding): string {
   const caveat = assumed.length && !measured ? ` Its size and fill are not measured (assumed: ${assumed.join('; ')}).` : ''
   const fix = isSuspicion(f) ? 'if it is confirmed, cap it with' : 'cap it with'
   return `${title}${size}; ${fix} ${f.configLines.join(' and ')}.${caveat}`
+}
+
+/** A queue of another client: what fills the memory and what to change, in one sentence. */
+function clientSentence(f: Finding, c: NonNullable<Finding['client']>): string {
+  const held = c.queuedMessages !== null ? `${c.queuedMessages} messages${c.queuedKib ? `, ${mib(c.queuedKib)} of payload` : ''}` : null
+  const limit = !c.bounded ? 'no limit' : c.fill !== null ? `${Math.round(c.fill * 100)}% full` : null
+  const facts = [held, limit].filter(Boolean).join(', ')
+  const change = f.configLines.length ? `set ${f.configLines.join(' ')}` : f.recommendation.split('. ')[0]!.replace(/^./, (x) => x.toLowerCase())
+  return `${hedgedTitle(f)}${facts ? ` (${facts})` : ''}; ${change.replace(/\.$/, '')}.`
 }
 
 export function writeSummary(

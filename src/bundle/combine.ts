@@ -48,7 +48,7 @@ export function combineProcesses(sources: ProcessSources): { processes: ProcessS
     if (pid !== null) {
       let sample = byPid.get(pid)
       if (!sample) {
-        sample = { pid, name: name ?? `pid ${pid}`, exe: name ?? `pid ${pid}`, rssKib: null, pssKib: null, anonKib: null, sources: [] }
+        sample = { pid, name: name ?? `pid ${pid}`, exe: name ?? `pid ${pid}`, args: null, rssKib: null, pssKib: null, anonKib: null, sources: [] }
         processes.push(sample)
         byPid.set(pid, sample)
       }
@@ -86,7 +86,7 @@ export function combineProcesses(sources: ProcessSources): { processes: ProcessS
 }
 
 function fromPsRow(row: PsRow, file: string): ProcessSample {
-  const sample: ProcessSample = { pid: row.pid, ppid: row.ppid, name: row.name, exe: row.exe, rssKib: row.rssKib, pssKib: null, anonKib: null, sources: [file] }
+  const sample: ProcessSample = { pid: row.pid, ppid: row.ppid, name: row.name, exe: row.exe, args: row.args, rssKib: row.rssKib, pssKib: null, anonKib: null, sources: [file] }
   if (row.rssKib !== null) citeAs(sample, 'rss', cite(file, row.line, psExcerpt(row)))
   return sample
 }

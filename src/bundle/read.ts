@@ -5,7 +5,7 @@ import { ArchiveError, readArchive, sniffArchive, type ArchiveEntry } from './ar
 import { classify, isTextSample } from './classify.ts'
 import { combineProcesses } from './combine.ts'
 import { DEFAULT_LIMITS, unpackGuard, type UnpackLimits } from './limits.ts'
-import { emptyFound, isParsedKind, parseInto, type Found } from './sources.ts'
+import { CLIENT_LINE_KINDS, emptyFound, isParsedKind, parseInto, storeClientLines, type Found } from './sources.ts'
 import { concatBytes } from '../bytes.ts'
 
 // Turns an archive into a ParsedBundle: every file recognised by content, the known ones parsed,
@@ -97,6 +97,8 @@ export async function readEntries(
     slabinfo: found.slabinfo.sort((a, b) => b.caches.length - a.caches.length)[0] ?? null,
     dumps: found.dumps,
     vmstat: found.vmstat[0] ?? null,
+    clientLines: found.clientLines,
+    openFiles: found.openFiles,
   }
 }
 
@@ -125,13 +127,16 @@ async function readFile(path: string, size: number, body: AsyncIterable<Uint8Arr
     const line = new TextDecoder('utf-8').decode(head).trim()
     if (HOST_NAME.test(line)) found.hostname ??= line
   }
-  if (!isParsedKind(kind)) return summary // the archive reader skips the rest
+  const clientLines = CLIENT_LINE_KINDS.has(kind) && isTextSample(head)
+  if (!isParsedKind(kind) && !clientLines) return summary // the archive reader skips the rest
   if (size > TEXT_LIMIT) {
     summary.warnings.push({ code: 'text_not_parsed', message: `over ${TEXT_LIMIT} bytes: listed, not parsed`, file: path })
     return summary
   }
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) held.push(next.value)
-  summary.warnings.push(...parseInto(kind, path, new TextDecoder('utf-8').decode(concatBytes(held)), found))
+  const text = new TextDecoder('utf-8').decode(concatBytes(held))
+  if (isParsedKind(kind)) summary.warnings.push(...parseInto(kind, path, text, found))
+  if (clientLines) storeClientLines(text, path, found)
   return summary
 }
 

@@ -1,4 +1,4 @@
-import type { ParsedBundle } from '../../schemas/bundle.ts'
+import type { FileKind, ParsedBundle } from '../../schemas/bundle.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { dmesgSource } from '../parsers/dmesg.ts'
 import { kafkaConfigSource } from '../parsers/kafka-config.ts'
@@ -15,6 +15,8 @@ import { smapsRollupSource } from '../parsers/smaps-rollup.ts'
 import { statusSource } from '../parsers/status.ts'
 import { vmstatSource } from '../parsers/vmstat.ts'
 import type { TextKind } from './source.ts'
+import { parseClientLines } from '../parsers/client-lines.ts'
+import { looksLikeOpenFiles, parseOpenFiles } from '../parsers/open-files.ts'
 
 // The sources of a bundle, in the order their detectors are tried: the first that takes a file
 // names its kind (classify.ts). Each declares itself in its parser module (its `order` says why it
@@ -26,7 +28,7 @@ import type { TextKind } from './source.ts'
  * is added or a parser changes what it keeps: stored bundles of another version are parsed anew
  * from their raw bytes when next read or uploaded (src/services/stored.ts).
  */
-export const SOURCES_VERSION = 2
+export const SOURCES_VERSION = 3 // 3: client lines and open files (src/queues), line numbers for evidence
 
 export const SOURCES = [
   slabinfoSource,
@@ -52,6 +54,8 @@ type Kept<S> = S extends { keep: (...args: never[]) => infer E } ? NonNullable<E
 export type Found = { [S in AnySource as S['field']]: Kept<S>[] } & {
   dumps: ParsedBundle['dumps']
   hostname?: string // the first line of an `etc/hostname`-like file: the host when nothing else names it
+  clientLines: ParsedBundle['clientLines']
+  openFiles: ParsedBundle['openFiles']
 }
 
 // The compiler refuses a half-wired source: a file kind no source declares, or a field the parsed
@@ -62,7 +66,7 @@ export const EVERY_KIND_DECLARED: [Undeclared] extends [never] ? true : Undeclar
 export const EVERY_FIELD_PLACED: [Unplaced] extends [never] ? true : Unplaced = true
 
 export function emptyFound(): Found {
-  const found: Record<string, unknown[]> = { dumps: [] }
+  const found: Record<string, unknown[]> = { dumps: [], clientLines: [], openFiles: [] }
   for (const source of SOURCES) found[source.field] = []
   return found as unknown as Found
 }
@@ -83,4 +87,15 @@ export function parseInto(kind: TextKind, file: string, text: string, found: Fou
   const kept = (source.keep as (data: unknown, file: string) => unknown)(data, file)
   if (kept !== null) (found[source.field] as unknown[]).push(kept)
   return warnings
+}
+
+/** Kinds whose lines may name a messaging client (logs, configs, statistics, thread and module lists). */
+export const CLIENT_LINE_KINDS: ReadonlySet<FileKind> = new Set(['log', 'unknown', 'kafka-config', 'kafka-stats', 'manifest'])
+
+export function storeClientLines(text: string, file: string, found: Found): void {
+  // Only proc/<pid>/ says whose file it is: config/etc/rsyslog.d/60-forward.conf is no PID 60's.
+  const pid = /(?:^|\/)proc\/(\d+)\//.exec(file)?.[1]
+  const lines = parseClientLines(text, file, pid ? Number(pid) : null)
+  if (lines.lines.length) found.clientLines.push(lines)
+  if (looksLikeOpenFiles(text)) found.openFiles.push({ file, pid: pid ? Number(pid) : null, ...parseOpenFiles(text) })
 }

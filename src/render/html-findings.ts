@@ -2,6 +2,7 @@
 
 import type { Evidence, Finding, QueueEstimate } from '../../schemas/findings.ts'
 import { assumedFigures, fillMeasured } from '../analysis/hedge.ts'
+import type { QueueClient } from '../../schemas/queues.ts'
 import { type SafeHtml, html, trusted } from './escape.ts'
 import { KIND_LABEL, bytes, confidence, confidenceLevel, count, evidenceLocation, mib, percent } from './format.ts'
 
@@ -20,12 +21,12 @@ function finding(f: Finding, i: number): SafeHtml {
 <div class="badges"><span class="badge ${level}">confidence: ${confidence(f.confidence)}</span><span class="badge">${KIND_LABEL[f.kind]}</span>${process}</div>
 <h3 id="f${i}-h">${i + 1}. ${f.title}</h3>
 <p>${f.detail}</p>
-${f.queue ? queueFacts(f.queue) : ''}
+${f.queue ? queueFacts(f.queue) : f.client ? clientFacts(f.client) : ''}
 <h4>Recommendation</h4>
 <p>${f.recommendation}</p>
 ${configBlock(f.configLines, i)}
 ${evidenceList(f.evidence, i)}
-${f.queue && f.queue.missing.length > 0 ? missingList(f.queue.missing) : ''}
+${f.queue && f.queue.missing.length > 0 ? missingList(f.queue.missing) : !f.queue && f.client && f.client.missing.length > 0 ? missingList(f.client.missing) : ''}
 </article>`
 }
 
@@ -70,6 +71,19 @@ ${fact('library', `${q.library}${q.libraryVersion ? ` ${q.libraryVersion}` : ''}
 /** A default limit statistics did not confirm is an assumption, and says so. */
 function limitSource(q: QueueEstimate, source: QueueEstimate['maxKbytesSource']): string {
   return source === 'default' && q.queuedSource !== 'statistics' ? 'assumed: the default' : source
+}
+
+/** Another client's queue: its family, each limit and where it comes from, how full it is. */
+function clientFacts(c: QueueClient): SafeHtml {
+  const limit = (l: QueueClient['limits'][number]) => `${l.value === null ? 'no limit' : `${count(l.value)} ${l.unit}`} (${l.source}; ${l.atLimit}s at the limit)`
+  return html`<dl class="facts">
+${fact('client', `${c.client ?? 'not identified'} (${c.family})`)}
+${c.limits.map((l) => fact(l.key, limit(l)))}
+${fact('bound', !c.bounded ? 'unbounded' : c.boundKib !== null ? `at least ${mib(c.boundKib)}` : 'bounded; size unknown')}
+${fact('queued', c.queuedMessages !== null ? `${count(c.queuedMessages)} messages (statistics)` : c.queuedKib !== null ? `${mib(c.queuedKib)} (statistics)` : 'unknown')}
+${fact(`fill${c.fillSource ? ` (${c.fillSource})` : ''}`, c.fill !== null ? html`${percent(c.fill)}${fillMeter(c.fill)}` : 'unknown')}
+${fact('server', c.serverDown ? 'unreachable (its log)' : 'no sign of trouble')}
+</dl>`
 }
 
 /** The lines to paste, in a <pre> of their own; the copy button appears only where JS runs. */

@@ -137,9 +137,8 @@ function finding(f: Finding, i: number): string {
   if (f.evidence.length > 0) parts.push(['**Evidence**', '', ...f.evidence.map(evidence)].join('\n'))
   parts.push(`**Recommendation:** ${md(f.recommendation)}`)
   if (f.configLines.length > 0) parts.push(mdFence(f.configLines, 'properties'))
-  if (f.queue && f.queue.missing.length > 0) {
-    parts.push(['**Would make this surer**', '', ...f.queue.missing.map((m) => `- ${md(m)}`)].join('\n'))
-  }
+  const missing = f.queue?.missing ?? f.client?.missing ?? []
+  if (missing.length > 0) parts.push(['**Would make this surer**', '', ...missing.map((m) => `- ${md(m)}`)].join('\n'))
   return parts.join('\n\n')
 }
 

@@ -1,6 +1,7 @@
 import type { Evidence, Finding } from '../../schemas/findings.ts'
 import { mib } from '../analysis/summary.ts'
 import { candidates, growthEvidence, regionEvidence, type Rule } from './context.ts'
+import { notTheCauseNote } from './queue-clients.ts'
 
 // A process grew and nothing says it holds messages: a plain leak or an unbounded cache.
 // Never called a queue; never raised for a gap the kernel holds.
@@ -47,7 +48,8 @@ export const heapGrowth: Rule = (context, earlier) => {
           (where ? `, mostly in ${where}.` : '.') +
           (regions?.suspect
             ? ` No messaging client, queue statistics or serialized records explain it: a leak or an unbounded cache is likely.`
-            : ` The bundle has no pmap or dump of ${p.name}, so a leak cannot be told from a queue: collect \`pmap -x\` and a dump of its largest region.`),
+            : ` The bundle has no pmap or dump of ${p.name}, so a leak cannot be told from a queue: collect \`pmap -x\` and a dump of its largest region.`) +
+          notTheCauseNote(context, p),
         evidence,
         recommendation:
           `Take two snapshots of ${p.name} (pmap -x and /proc/PID/smaps_rollup) an hour apart to confirm steady growth, then profile its ` +

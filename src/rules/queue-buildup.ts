@@ -1,18 +1,22 @@
 import type { ProcessGrowth } from '../../schemas/diagnosis.ts'
 import type { DumpContent, Evidence, Finding, QueueEstimate } from '../../schemas/findings.ts'
+import type { QueueClient } from '../../schemas/queues.ts'
 import type { KafkaStatsSample } from '../../schemas/sources.ts'
 import { kafkaEvidence, type KafkaEvidence } from '../analysis/kafka.ts'
 import { bytes, mib } from '../analysis/summary.ts'
+import { clientsOf } from '../analysis/clients.ts'
 import { candidates, growthEvidence, kib, regionEvidence, type Rule, type RuleContext } from './context.ts'
 import {
   capacity, DEFAULT_OVERHEAD_BYTES, fillRate, limitsOf, measuredOverhead, sizedLimits, type Limits,
 } from './queue-math.ts'
+import { clientQueueFinding, unknownQueueFinding } from './queue-clients.ts'
 
 // A producer queue is building up when serialized messages fill a process's growth. Each piece
 // of evidence adds to the confidence; without the client library in sight the finding still
 // comes, capped lower, and says what is missing.
 
 const QUEUED_BYTES = 16 * 1024 * 1024 // statistics showing less than this queued are no buildup
+const BIG_ENOUGH_KIB = 16 * 1024 // the growth worth a finding (context.ts grewMuch)
 const RECORD_SHARE = 0.3 // a dump this full of records is a buffer of messages
 const NO_LIBRARY_CAP = 0.5
 
@@ -33,9 +37,22 @@ function messageDumps(context: RuleContext, process: string): DumpContent[] {
 
 export const queueBuildup: Rule = (context) => {
   const findings: Finding[] = []
-  for (const p of candidates(context)) {
+  for (const p of queueCandidates(context)) {
     const ev = kafkaEvidence(context.suspect, 'suspect', p.name)
     const dumps = messageDumps(context, p.name)
+    // Other clients first (src/queues/): librdkafka's rule below is for librdkafka's evidence, or none.
+    const seen = clientsOf(context.suspect, 'suspect', p.name)
+    const librdkafka = ev.library !== null || ev.stats !== null || (ev.log?.events.length ?? 0) > 0
+    if (!librdkafka && seen.clients.some((c) => c.spec.family !== 'librdkafka')) {
+      const found = clientQueueFinding(context, p, seen, dumps)
+      if (found) findings.push(found)
+      continue
+    }
+    const unknown = librdkafka ? null : unknownQueueFinding(context, p, seen, dumps)
+    if (unknown) {
+      findings.push(unknown)
+      continue
+    }
     const queuedBytes = ev.stats?.latest.msgSize ?? 0
     const brokerTrouble = (ev.log?.counts['connection-refused'] ?? 0) + (ev.log?.counts['all-brokers-down'] ?? 0) > 0
     // Records alone make a queue only against a baseline where the process grew; alone, a
@@ -47,6 +64,21 @@ export const queueBuildup: Rule = (context) => {
     findings.push(queueFinding(context, p, ev, dumps))
   }
   return findings
+}
+
+/**
+ * The grown processes, and in a pair also those that grew less than the gap's share but by 16 MiB
+ * while their client says its server is down or its queue holds messages: on a box whose gap
+ * has other causes too, a queue is still worth naming.
+ */
+function queueCandidates(context: RuleContext): ProcessGrowth[] {
+  const listed = candidates(context)
+  if (!context.baseline) return listed
+  const more = context.processes.filter((p) => {
+    if (listed.includes(p) || p.presence !== 'both' || p.deltaKib < BIG_ENOUGH_KIB) return false
+    return clientsOf(context.suspect, 'suspect', p.name).clients.some((c) => c.down.length > 0 || c.stats.length > 0)
+  })
+  return [...listed, ...more]
 }
 
 function queueFinding(context: RuleContext, p: ProcessGrowth, ev: KafkaEvidence, dumps: DumpContent[]): Finding {
@@ -102,6 +134,28 @@ function queueFinding(context: RuleContext, p: ProcessGrowth, ev: KafkaEvidence,
     evidence,
     ...fix(queue),
     queue,
+    client: clientOf(queue, evidence),
+  }
+}
+
+/** librdkafka's figures in the general shape every queue-buildup finding has. */
+function clientOf(q: QueueEstimate, evidence: Evidence[]): QueueClient {
+  return {
+    family: 'librdkafka',
+    client: q.libraryVersion ? `librdkafka ${q.libraryVersion}` : 'librdkafka',
+    seenIn: [...new Set(evidence.filter((e) => e.file !== evidence[0]!.file).map((e) => e.file))],
+    limits: [
+      { key: 'queue.buffering.max.messages', value: q.maxMessages, unit: 'messages', source: q.maxMessagesSource, atLimit: 'error' },
+      { key: 'queue.buffering.max.kbytes', value: q.maxKbytes * 1024, unit: 'bytes', source: q.maxKbytesSource, atLimit: 'error' },
+    ],
+    bounded: true,
+    boundKib: q.boundKib,
+    queuedMessages: q.queuedMessages,
+    queuedKib: q.queuedKib,
+    fill: q.fill,
+    fillSource: q.queuedSource,
+    serverDown: q.brokerDown,
+    missing: q.missing,
   }
 }
 

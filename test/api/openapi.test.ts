@@ -30,6 +30,10 @@ describe('/openapi.json and /docs', () => {
     const diagnosis = doc.components.schemas.Diagnosis
     expect(diagnosis.required).toEqual(expect.arrayContaining(['gap', 'processes', 'findings', 'summary']))
     expect(diagnosis.properties.findings.items.properties.kind.enum).toEqual(['queue-buildup', 'heap-growth', 'kernel-growth', 'oom-kill', 'steady-growth'])
+    // A queue finding names its client's family in a field of its own, with the limits and their source.
+    const client = diagnosis.properties.findings.items.properties.client
+    expect(client.properties.family.enum).toEqual(expect.arrayContaining(['librdkafka', 'java-kafka', 'rsyslog', 'mqtt', 'redis', 'nats', 'unknown']))
+    expect(client.properties.limits.items.properties.source.enum).toEqual(['config', 'statistics', 'default'])
     // Each $ref points at a component that exists.
     const refs = JSON.stringify(doc).match(/#\/components\/schemas\/\w+/g) ?? []
     for (const ref of new Set(refs)) expect(doc.components.schemas[ref.split('/').pop()!], ref).toBeDefined()

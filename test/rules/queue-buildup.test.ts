@@ -31,6 +31,14 @@ describe('queue-buildup: the kafka capture (librdkafka 2.0.2, broker unreachable
       expect(f.queue!.brokers).toEqual([{ name: '127.0.0.1:19092/bootstrap', state: 'INIT' }])
     }
     const fwlog = queues.find((f) => f.process === 'fwlog')!
+    // The same figures in the field every queue finding has, whatever its client.
+    expect(fwlog.client).toMatchObject({
+      family: 'librdkafka', client: 'librdkafka 2.0.2', bounded: true, queuedMessages: 100000, fill: 1, serverDown: true,
+      limits: [
+        { key: 'queue.buffering.max.messages', value: 100000, unit: 'messages', source: 'default', atLimit: 'error' },
+        { key: 'queue.buffering.max.kbytes', value: 1048576 * 1024, unit: 'bytes', source: 'default', atLimit: 'error' },
+      ],
+    })
     expect(fwlog.queue!.meanMessageBytes).toBe(Math.round(104319233 / 100000))
     // The README measured about 270 B of overhead per message; the rule measures it from growth.
     expect(fwlog.queue!.overheadBytes).toBeGreaterThan(150)
