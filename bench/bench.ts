@@ -14,15 +14,15 @@ import { diagnose } from '../src/analysis/diagnose.ts'
 import { readBundle } from '../src/bundle/read.ts'
 import { scanDump } from '../src/content/scan.ts'
 import { EMBEDDED_CREDENTIALS } from '../src/entry/embedded-s3.ts'
-import { tarGz } from '../test/helpers/tar.ts'
 import { npmStartArgs } from '../test/helpers/npm-start.ts'
+import { tarGz } from '../test/helpers/tar.ts'
 import { freePort, startWranglerDev } from '../test/helpers/wrangler.ts'
+import { DUMP_MIX, DUMP_PATH, type Inputs, MiB, makeInputs } from './inputs.ts'
 import { isolatePeak } from './isolate.ts'
-import { DUMP_MIX, DUMP_PATH, makeInputs, MiB, type Inputs } from './inputs.ts'
-import { cpuSeconds, descendants, machine, spawnTs, startNode, stats, statusMiB } from './procs.ts'
 import { curlBundle, postBundle, shellCpu, sideBySide, timeShell } from './measure.ts'
-import { table } from './report.ts'
 import { parseCostTable, worstParseCost } from './parse-cost.ts'
+import { cpuSeconds, descendants, machine, spawnTs, startNode, stats, statusMiB } from './procs.ts'
+import { table } from './report.ts'
 
 const RUNS = 7 // cheap pairs (scan vs strings, hashing)
 const HEAVY_RUNS = 5 // gunzip and 100 MiB ingests
@@ -50,8 +50,17 @@ async function scan(inp: Inputs) {
   )
   const [m, s] = [mbps(inp.dump.length, stats(memgap).median), mbps(inp.dump.length, stats(strings).median)]
   return {
-    dumpBytes: inp.dump.length, runs: RUNS, memgapMBps: m, stringsMBps: s, ratioVsStrings: round(m / s), goal: 2, pass: m / s >= 2,
-    memgapMs: memgap.map(Math.round), stringsMs: strings.map(Math.round), jsonRecordsWritten: inp.dumpRecords, jsonRecordsFound: found,
+    dumpBytes: inp.dump.length,
+    runs: RUNS,
+    memgapMBps: m,
+    stringsMBps: s,
+    ratioVsStrings: round(m / s),
+    goal: 2,
+    pass: m / s >= 2,
+    memgapMs: memgap.map(Math.round),
+    stringsMs: strings.map(Math.round),
+    jsonRecordsWritten: inp.dumpRecords,
+    jsonRecordsFound: found,
   }
 }
 
@@ -77,7 +86,13 @@ async function floor(bundle: Uint8Array<ArrayBuffer>) {
     webGunzip,
   )
   const of = (ms: number[]) => mbps(bundle.length, stats(ms).median)
-  return { note: 'MB/s of the .tar.gz in; 256 KiB chunks', sha256NodeCryptoMBps: of(node), sha256SubtleMBps: of(subtle), gunzipZlibMBps: of(zlib), gunzipDecompressionStreamMBps: of(web) }
+  return {
+    note: 'MB/s of the .tar.gz in; 256 KiB chunks',
+    sha256NodeCryptoMBps: of(node),
+    sha256SubtleMBps: of(subtle),
+    gunzipZlibMBps: of(zlib),
+    gunzipDecompressionStreamMBps: of(web),
+  }
 }
 
 async function latency() {
@@ -100,7 +115,11 @@ async function latency() {
   return {
     pair: 'seed: sta-49 (baseline), sta-18 (suspect)',
     diagnoseMs: await loop(() => diagnose(b, s, { id: 'bench', createdAt: fixedNow }), 3, 20_000),
-    readBundleAndDiagnoseMs: await loop(async () => diagnose(await read(rawB!), await read(rawS!), { id: 'bench', createdAt: fixedNow }), 4, 5_000),
+    readBundleAndDiagnoseMs: await loop(
+      async () => diagnose(await read(rawB!), await read(rawS!), { id: 'bench', createdAt: fixedNow }),
+      4,
+      5_000,
+    ),
   }
 }
 
@@ -163,14 +182,29 @@ async function ingest(inp: Inputs, bundle: Uint8Array<ArrayBuffer>) {
   const peak = peaks.length ? Math.max(...peaks) : 0
   const later = { server: cpu.server.slice(1), storage: cpu.storage.slice(1) }
   return {
-    bundleBytes: bundle.length, runs: wall.length, dumpsScanned: dumps,
-    nodeMBps: node, nodeWallMs: wall.map(Math.round), gzipStringsMBps: anchor, gzipStringsMs: gzipStrings.map(Math.round),
-    ratioVsGzipStrings: round(node / anchor), goal: 1, pass: node / anchor >= 1,
-    firstPostMs: Math.round(first.ms), firstPostMBps: first.status === 201 ? mbps(bundle.length, first.ms) : null,
-    peakRssMiB: peak, peakRssMiBRuns: peaks, idleRssMiB: idle, peakRssGoalMiB: 160, peakRssPass: peak > 0 && peak <= 160,
+    bundleBytes: bundle.length,
+    runs: wall.length,
+    dumpsScanned: dumps,
+    nodeMBps: node,
+    nodeWallMs: wall.map(Math.round),
+    gzipStringsMBps: anchor,
+    gzipStringsMs: gzipStrings.map(Math.round),
+    ratioVsGzipStrings: round(node / anchor),
+    goal: 1,
+    pass: node / anchor >= 1,
+    firstPostMs: Math.round(first.ms),
+    firstPostMBps: first.status === 201 ? mbps(bundle.length, first.ms) : null,
+    peakRssMiB: peak,
+    peakRssMiBRuns: peaks,
+    idleRssMiB: idle,
+    peakRssGoalMiB: 160,
+    peakRssPass: peak > 0 && peak <= 160,
     storagePeakRssMiB: storagePeaks.length ? Math.max(...storagePeaks) : null,
     cpuSeconds: {
-      server: round(stats(later.server).median), firstPost: round(cpu.server[0] ?? 0), storage: later.storage.length ? round(stats(later.storage).median) : null, gzipStrings: round(stats(anchorCpu).median),
+      server: round(stats(later.server).median),
+      firstPost: round(cpu.server[0] ?? 0),
+      storage: later.storage.length ? round(stats(later.storage).median) : null,
+      gzipStrings: round(stats(anchorCpu).median),
       note: 'CPU (user + system, all threads) used during one POST, medians after the first: the server (HTTP, hashing, gunzip on the thread pool, tar, scan, GC, and for the first POST the JIT compiling), the embedded S3 process (receiving and writing the raw bytes), and gzip + strings for the anchor',
     },
     note: `one server run as \`npm start\` runs it (node ${npmStartArgs().join(' ')}), its embedded S3 (s3rver, raw bundle stored on disk) in a child process whose RSS is reported apart; a first POST after start, then ${HEAVY_RUNS} timed ones alternating with the anchor, each a new bundle (the same one with a few KiB of gzipped zeros after it); curl -T sends the file; peak = VmHWM over all POSTs; wall = curl started to curl done`,
@@ -181,7 +215,12 @@ async function ingest(inp: Inputs, bundle: Uint8Array<ArrayBuffer>) {
 function smallBundle(i: number): Uint8Array<ArrayBuffer> {
   const meminfo = `MemTotal: 2048000 kB\nMemFree: ${100000 + i} kB\nMemAvailable: ${500000 + i} kB\nAnonPages: ${900000 + i} kB\n`
   const ps = `  PID  PPID   RSS    VSZ COMMAND COMMAND\n    1     0  ${1000 + i} 2000 init /sbin/init\n   42     1  ${50000 + i} 90000 app /usr/bin/app --id ${i}\n`
-  return new Uint8Array(tarGz([{ name: 'proc/meminfo', body: meminfo }, { name: 'ps.txt', body: ps }]))
+  return new Uint8Array(
+    tarGz([
+      { name: 'proc/meminfo', body: meminfo },
+      { name: 'ps.txt', body: ps },
+    ]),
+  )
 }
 
 async function requests(inp: Inputs, seconds = 10, concurrency = 16) {
@@ -209,8 +248,14 @@ async function requests(inp: Inputs, seconds = 10, concurrency = 16) {
   rmSync(dataDir, { recursive: true, force: true })
   const st = stats(ms)
   return {
-    perSecond: Math.round(ms.length / elapsed), seconds: round(elapsed, 1), concurrency, statuses, ...(Object.keys(errors).length ? { errors } : {}), bodyBytes: smallBundle(0).length,
-    latencyMs: { p50: round(st.p50, 1), p99: round(st.p99, 1) }, serverPeakRssMiB: peak,
+    perSecond: Math.round(ms.length / elapsed),
+    seconds: round(elapsed, 1),
+    concurrency,
+    statuses,
+    ...(Object.keys(errors).length ? { errors } : {}),
+    bodyBytes: smallBundle(0).length,
+    latencyMs: { p50: round(st.p50, 1), p99: round(st.p99, 1) },
+    serverPeakRssMiB: peak,
     note: '201 answers per second after a 1 s warm-up; every body a distinct small .tar.gz (meminfo + ps); fetch loop in the bench process, on the same cores as the server',
   }
 }
@@ -224,11 +269,18 @@ async function workerd(inp: Inputs, bundle: Uint8Array<ArrayBuffer>) {
   const s3 = await spawnTs('src/entry/s3-process.ts', [join(inp.dir, 's3'), 'memgap'], {}, 's3 on')
   try {
     const inspectorPort = await freePort()
-    const worker = await startWranglerDev({
-      S3_ENDPOINT: s3.url, S3_BUCKET: 'memgap', S3_REGION: 'us-east-1',
-      S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId, S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
-      MEMGAP_ANONYMOUS: 'true', ...SERVER_ENV,
-    }, inspectorPort)
+    const worker = await startWranglerDev(
+      {
+        S3_ENDPOINT: s3.url,
+        S3_BUCKET: 'memgap',
+        S3_REGION: 'us-east-1',
+        S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
+        S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+        MEMGAP_ANONYMOUS: 'true',
+        ...SERVER_ENV,
+      },
+      inspectorPort,
+    )
     try {
       // Two workerd processes: wrangler's proxy (it binds the dev port) and the Worker's own.
       const procs = descendants(process.pid)
@@ -240,11 +292,21 @@ async function workerd(inp: Inputs, bundle: Uint8Array<ArrayBuffer>) {
       const idle = hwm(engine)
       const [post, isolate] = await isolatePeak(inspectorPort, () => curlBundle(worker.url, inp.bundleFile, 240_000))
       const result = {
-        status: post.status, wallMs: Math.round(post.ms), mbps: post.status === 201 ? mbps(bundle.length, post.ms) : null, dumpsScanned: post.dumps,
-        isolate, isolateGoalMiB: 128, isolatePass: post.status === 201 && isolate.usedMiB <= 128 && isolate.heapCommittedMiB <= 128,
-        peakRssMiB: hwm(engine), idleRssMiB: idle, proxyWorkerdPeakRssMiB: hwm(proxyEngine), wranglerNodePeakRssMiB: hwm(wrangler), note,
+        status: post.status,
+        wallMs: Math.round(post.ms),
+        mbps: post.status === 201 ? mbps(bundle.length, post.ms) : null,
+        dumpsScanned: post.dumps,
+        isolate,
+        isolateGoalMiB: 128,
+        isolatePass: post.status === 201 && isolate.usedMiB <= 128 && isolate.heapCommittedMiB <= 128,
+        peakRssMiB: hwm(engine),
+        idleRssMiB: idle,
+        proxyWorkerdPeakRssMiB: hwm(proxyEngine),
+        wranglerNodePeakRssMiB: hwm(wrangler),
+        note,
       }
-      if (post.status !== 201) return { ...result, error: `wrangler dev did not take the ${(bundle.length / MiB).toFixed(0)} MiB body: ${post.error}` }
+      if (post.status !== 201)
+        return { ...result, error: `wrangler dev did not take the ${(bundle.length / MiB).toFixed(0)} MiB body: ${post.error}` }
       return result
     } finally {
       await worker.stop()
@@ -265,7 +327,14 @@ async function main() {
   execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' })
   const inp = makeInputs(dir, 'test/fixtures/kafka/suspect.tar.gz')
   const bundle = new Uint8Array(readFileSync(inp.bundleFile))
-  const inputs = { dumpBytes: inp.dump.length, dumpMix: DUMP_MIX, dumpJsonRecords: inp.dumpRecords, bundleBytes: inp.bundleBytes, bundleUnpackedBytes: inp.bundleUnpackedBytes, madeInS: round((performance.now() - started) / 1000, 1) }
+  const inputs = {
+    dumpBytes: inp.dump.length,
+    dumpMix: DUMP_MIX,
+    dumpJsonRecords: inp.dumpRecords,
+    bundleBytes: inp.bundleBytes,
+    bundleUnpackedBytes: inp.bundleUnpackedBytes,
+    madeInS: round((performance.now() - started) / 1000, 1),
+  }
   log('scan vs strings')
   const scanned = await scan(inp)
   log('sha256 and gunzip')
@@ -281,8 +350,17 @@ async function main() {
   log('parse cost of the worst input of every source')
   const parseCost = await worstParseCost()
   return {
-    ranAt: new Date().toISOString(), durationS: round((performance.now() - started) / 1000, 0), machine: host, loadAverageAtEnd: machine().loadAverage,
-    inputs, scan: scanned, floor: floored, ingest: { ...ingested, workerd: onWorkerd }, latency: latencies, requests: reqs, parseCost,
+    ranAt: new Date().toISOString(),
+    durationS: round((performance.now() - started) / 1000, 0),
+    machine: host,
+    loadAverageAtEnd: machine().loadAverage,
+    inputs,
+    scan: scanned,
+    floor: floored,
+    ingest: { ...ingested, workerd: onWorkerd },
+    latency: latencies,
+    requests: reqs,
+    parseCost,
   }
 }
 

@@ -28,7 +28,6 @@ interface Mix {
 export const DUMP_MIX: Mix = { records: 0.4, text: 0.1, junk: 0.4, pointers: 0.1 }
 const POOL_MIX: Mix = { records: 0.02, text: 0.02, junk: 0.94, pointers: 0.02 }
 
-
 class Maker {
   readonly rand: () => number
   private keystream = createCipheriv('aes-128-ctr', Buffer.alloc(16, 7), Buffer.alloc(16, 0))
@@ -38,7 +37,8 @@ class Maker {
   }
   int = (lo: number, hi: number): number => lo + Math.floor(this.rand() * (hi - lo + 1))
   pick = <T>(xs: readonly T[]): T => xs[Math.floor(this.rand() * xs.length)]!
-  ip = (): string => `${this.pick([`10.${this.int(0, 255)}.${this.int(0, 255)}`, '192.0.2', '203.0.113', '198.51.100'])}.${this.int(1, 254)}`
+  ip = (): string =>
+    `${this.pick([`10.${this.int(0, 255)}.${this.int(0, 255)}`, '192.0.2', '203.0.113', '198.51.100'])}.${this.int(1, 254)}`
   time = (ms: number): string => new Date(Date.UTC(2026, 10, 27, 9, 0, 0) + ms).toISOString()
 
   junk(n: number): Buffer {
@@ -49,14 +49,38 @@ class Maker {
     const start = this.int(0, 3_000_000)
     const dur = this.int(10, 200_000)
     return JSON.stringify({
-      SessionID: 1715100000 + this.int(0, 99999), LogType: 'netflow', Timestamp: this.time(start + dur), DeviceID: `FW-FWLOG-${this.int(1000, 9999)}`,
-      VsysID: 1, SrcIP: this.ip(), SrcPort: this.int(1024, 65535), DstIP: this.ip(), DstPort: this.pick([22, 53, 80, 443, 3389, 8080]),
-      NatSrcIP: '', NatSrcPort: 0, Protocol: this.pick(['TCP', 'UDP']), App: this.pick(['YouTube', 'DNS', 'HTTPS', 'SSH', 'RDP']),
-      InIf: `eth${this.int(0, 7)}`, OutIf: `eth${this.int(0, 7)}`, SrcZone: this.pick(['trust', 'untrust', 'dmz']), DstZone: this.pick(['trust', 'untrust', 'dmz']),
-      SrcCountry: this.pick(['NL', 'US', 'DE', 'CN']), DstCountry: this.pick(['JP', 'FR', 'US']), BytesSent: this.int(0, 1e8), BytesRecv: this.int(0, 1e8),
-      PktsSent: this.int(0, 1e6), PktsRecv: this.int(0, 1e6), StartTime: this.time(start), EndTime: this.time(start + dur), DurationMs: dur,
-      TcpFlags: this.pick(['SYN,ACK', 'SYN,RST', 'FIN,ACK']), Action: this.pick(['allow', 'deny']), PolicyID: this.int(1, 300),
-      PolicyName: this.pick(['vpn-users', 'default', 'dmz-in']), UserName: this.pick(['alice', 'bob', '']), CloseReason: this.pick(['tcp-fin', 'tcp-rst', 'aged-out']),
+      SessionID: 1715100000 + this.int(0, 99999),
+      LogType: 'netflow',
+      Timestamp: this.time(start + dur),
+      DeviceID: `FW-FWLOG-${this.int(1000, 9999)}`,
+      VsysID: 1,
+      SrcIP: this.ip(),
+      SrcPort: this.int(1024, 65535),
+      DstIP: this.ip(),
+      DstPort: this.pick([22, 53, 80, 443, 3389, 8080]),
+      NatSrcIP: '',
+      NatSrcPort: 0,
+      Protocol: this.pick(['TCP', 'UDP']),
+      App: this.pick(['YouTube', 'DNS', 'HTTPS', 'SSH', 'RDP']),
+      InIf: `eth${this.int(0, 7)}`,
+      OutIf: `eth${this.int(0, 7)}`,
+      SrcZone: this.pick(['trust', 'untrust', 'dmz']),
+      DstZone: this.pick(['trust', 'untrust', 'dmz']),
+      SrcCountry: this.pick(['NL', 'US', 'DE', 'CN']),
+      DstCountry: this.pick(['JP', 'FR', 'US']),
+      BytesSent: this.int(0, 1e8),
+      BytesRecv: this.int(0, 1e8),
+      PktsSent: this.int(0, 1e6),
+      PktsRecv: this.int(0, 1e6),
+      StartTime: this.time(start),
+      EndTime: this.time(start + dur),
+      DurationMs: dur,
+      TcpFlags: this.pick(['SYN,ACK', 'SYN,RST', 'FIN,ACK']),
+      Action: this.pick(['allow', 'deny']),
+      PolicyID: this.int(1, 300),
+      PolicyName: this.pick(['vpn-users', 'default', 'dmz-in']),
+      UserName: this.pick(['alice', 'bob', '']),
+      CloseReason: this.pick(['tcp-fin', 'tcp-rst', 'aged-out']),
     })
   }
 
@@ -70,19 +94,34 @@ class Maker {
       `<Header name="Cookie">sessid=${this.junk(16).toString('hex')}; lang=en</Header></Request><Score inbound="${this.int(5, 40)}" threshold="5"/>` +
       `<Transaction id="${this.junk(8).toString('hex')}" client="${this.ip()}" server="${this.ip()}"/></WafResult>`
     return JSON.stringify({
-      SessionID: 1715100000 + this.int(0, 99999), LogType: 'waf', Timestamp: this.time(this.int(0, 3_000_000)), DeviceID: `FW-FWLOG-${this.int(1000, 9999)}`,
-      SrcIP: this.ip(), SrcPort: this.int(1024, 65535), DstIP: this.ip(), DstPort: this.pick([80, 443]), Host: host, Method: this.pick(['GET', 'POST', 'PUT']),
-      Url: `/search?q=%3Cscript%3E&r=${this.int(0, 999999)}`, UserAgent: this.pick(['python-requests/2.31.0', 'curl/8.5.0', 'Mozilla/5.0']),
-      AttackType: this.pick(['XSS', 'SQL Injection', 'Remote File Inclusion']), RuleID: rule, Severity: this.pick(['low', 'medium', 'high']),
-      Action: this.pick(['block', 'alert']), PolicyName: this.pick(['waf-strict', 'waf-api']), Result: result,
+      SessionID: 1715100000 + this.int(0, 99999),
+      LogType: 'waf',
+      Timestamp: this.time(this.int(0, 3_000_000)),
+      DeviceID: `FW-FWLOG-${this.int(1000, 9999)}`,
+      SrcIP: this.ip(),
+      SrcPort: this.int(1024, 65535),
+      DstIP: this.ip(),
+      DstPort: this.pick([80, 443]),
+      Host: host,
+      Method: this.pick(['GET', 'POST', 'PUT']),
+      Url: `/search?q=%3Cscript%3E&r=${this.int(0, 999999)}`,
+      UserAgent: this.pick(['python-requests/2.31.0', 'curl/8.5.0', 'Mozilla/5.0']),
+      AttackType: this.pick(['XSS', 'SQL Injection', 'Remote File Inclusion']),
+      RuleID: rule,
+      Severity: this.pick(['low', 'medium', 'high']),
+      Action: this.pick(['block', 'alert']),
+      PolicyName: this.pick(['waf-strict', 'waf-api']),
+      Result: result,
     })
   }
 
   logLine(): string {
     const at = this.time(this.int(0, 3_000_000))
     return this.pick([
-      () => `${at} INFO fwlog[5]: producer: delivered ${this.int(1, 5000)} messages to fw.netflow [${this.int(0, 11)}] at offset ${this.int(0, 9e6)}`,
-      () => `${at} WARN fwlog[5]: rdkafka: fw.waf [${this.int(0, 11)}]: queue.buffering.max.messages reached, ${this.int(1000, 99999)} messages queued`,
+      () =>
+        `${at} INFO fwlog[5]: producer: delivered ${this.int(1, 5000)} messages to fw.netflow [${this.int(0, 11)}] at offset ${this.int(0, 9e6)}`,
+      () =>
+        `${at} WARN fwlog[5]: rdkafka: fw.waf [${this.int(0, 11)}]: queue.buffering.max.messages reached, ${this.int(1000, 99999)} messages queued`,
       () => `${at} ERROR fwlog[5]: broker ${this.ip()}:9092 connection refused (after ${this.int(1, 900)} ms in state CONNECT)`,
       () => `bootstrap.servers=${this.ip()}:9092,${this.ip()}:9092`,
       () => `/usr/lib/x86_64-linux-gnu/librdkafka.so.1`,
@@ -109,7 +148,9 @@ function fill(out: Uint8Array, mix: Mix, m: Maker): number {
     } else {
       const text = r < mix.junk + mix.pointers + mix.text
       while (true) {
-        const body = enc.encode(text ? Array.from({ length: m.int(1, 12) }, () => m.logLine()).join('\n') : m.rand() < 0.6 ? m.netflow() : m.waf())
+        const body = enc.encode(
+          text ? Array.from({ length: m.int(1, 12) }, () => m.logLine()).join('\n') : m.rand() < 0.6 ? m.netflow() : m.waf(),
+        )
         const stale = text || m.rand() < 0.5 ? 0 : m.int(4, 40) // a tail of an older, longer record
         const size = (8 + body.length + 1 + stale + 15) & ~15
         if (at + size > end) break
@@ -152,5 +193,13 @@ export function makeInputs(dir: string, fixture: string): Inputs {
   execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--mtime=2026-11-27', '-C', root, '-cf', tarFile, '.'])
   const bundleUnpackedBytes = statSync(tarFile).size
   execFileSync('sh', ['-c', 'gzip -6 -n -c "$1" > "$2" && rm "$1"', 'sh', tarFile, bundleFile])
-  return { dir, dumpFile: join(root, DUMP_PATH), dump, dumpRecords, bundleFile, bundleBytes: statSync(bundleFile).size, bundleUnpackedBytes }
+  return {
+    dir,
+    dumpFile: join(root, DUMP_PATH),
+    dump,
+    dumpRecords,
+    bundleFile,
+    bundleBytes: statSync(bundleFile).size,
+    bundleUnpackedBytes,
+  }
 }

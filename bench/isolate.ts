@@ -33,11 +33,12 @@ export async function isolatePeak<T>(inspectorPort: number, during: () => Promis
     const message = JSON.parse(String(data)) as { id?: number; result?: HeapUsage }
     if (message.id !== undefined) answers.get(message.id)?.(message.result!)
   })
-  const usage = () => new Promise<HeapUsage>((answer) => {
-    const id = ++next
-    answers.set(id, answer)
-    ws.send(JSON.stringify({ id, method: 'Runtime.getHeapUsage' }))
-  })
+  const usage = () =>
+    new Promise<HeapUsage>((answer) => {
+      const id = ++next
+      answers.set(id, answer)
+      ws.send(JSON.stringify({ id, method: 'Runtime.getHeapUsage' }))
+    })
   try {
     const idle = await usage()
     let peak = idle
@@ -53,7 +54,10 @@ export async function isolatePeak<T>(inspectorPort: number, during: () => Promis
     })()
     const result = await during().finally(() => (running = false))
     await sampler
-    return [result, { usedMiB: mib(total(peak)), heapMiB: mib(peak.usedSize), heapCommittedMiB: mib(peak.totalSize), idleMiB: mib(total(idle)), samples }]
+    return [
+      result,
+      { usedMiB: mib(total(peak)), heapMiB: mib(peak.usedSize), heapCommittedMiB: mib(peak.totalSize), idleMiB: mib(total(idle)), samples },
+    ]
   } finally {
     ws.close()
   }

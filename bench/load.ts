@@ -19,7 +19,17 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
 async function startServer(dataDir: string) {
   const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', 'src/entry/node.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, MAX_UPLOAD_BYTES: String(MAX_UPLOAD), RATE_LIMIT_PER_MINUTE: '0', MEMGAP_ANONYMOUS: 'true', METRICS_TOKEN, LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      MAX_UPLOAD_BYTES: String(MAX_UPLOAD),
+      RATE_LIMIT_PER_MINUTE: '0',
+      MEMGAP_ANONYMOUS: 'true',
+      METRICS_TOKEN,
+      LOG_LEVEL: 'warn',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const url = await new Promise<string>((resolve, reject) => {
@@ -55,7 +65,12 @@ async function peakRssMiB(pid: number): Promise<number> {
 function smallBundle(i: number): Uint8Array<ArrayBuffer> {
   const meminfo = `MemTotal: 2048000 kB\nMemFree: ${100000 + i} kB\nMemAvailable: ${500000 + i} kB\nAnonPages: ${900000 + i} kB\n`
   const ps = `  PID  PPID   RSS    VSZ COMMAND COMMAND\n    1     0  ${1000 + i} 2000 init /sbin/init\n   42     1  ${50000 + i} 90000 app /usr/bin/app --id ${i}\n`
-  return new Uint8Array(tarGz([{ name: 'proc/meminfo', body: meminfo }, { name: 'ps.txt', body: ps }]))
+  return new Uint8Array(
+    tarGz([
+      { name: 'proc/meminfo', body: meminfo },
+      { name: 'ps.txt', body: ps },
+    ]),
+  )
 }
 
 type Job = () => Promise<{ status: number; bundle?: Uint8Array }>
@@ -79,15 +94,25 @@ async function main() {
       jobs.push(async () => ({ status: (await fetch(`${url}/v1/bundles/${stored[i % Math.max(1, stored.length)] ?? sha(seed)}`)).status }))
     } else if (kind < 15) {
       jobs.push(async () => {
-        const res = await fetch(`${url}/v1/diagnoses`, { method: 'POST', body: JSON.stringify({ suspect: sha(seed) }), headers: { 'content-type': 'application/json' } })
+        const res = await fetch(`${url}/v1/diagnoses`, {
+          method: 'POST',
+          body: JSON.stringify({ suspect: sha(seed) }),
+          headers: { 'content-type': 'application/json' },
+        })
         return { status: res.status }
       })
     } else if (kind === 15) {
-      jobs.push(async () => ({ status: (await post(new Uint8Array(gzipSync(Buffer.from('not a tar'))).subarray(0, 12), 'application/gzip')).status }))
+      jobs.push(async () => ({
+        status: (await post(new Uint8Array(gzipSync(Buffer.from('not a tar'))).subarray(0, 12), 'application/gzip')).status,
+      }))
     } else if (kind === 16) {
       jobs.push(async () => ({ status: (await post('hello', 'text/plain')).status }))
     } else if (kind === 17) {
-      jobs.push(async () => ({ status: (await fetch(`${url}/v1/diagnoses`, { method: 'POST', body: '{"suspect":', headers: { 'content-type': 'application/json' } })).status }))
+      jobs.push(async () => ({
+        status: (
+          await fetch(`${url}/v1/diagnoses`, { method: 'POST', body: '{"suspect":', headers: { 'content-type': 'application/json' } })
+        ).status,
+      }))
     } else {
       jobs.push(async () => ({ status: (await post(new Uint8Array(MAX_UPLOAD + 1024), 'application/octet-stream')).status }))
     }
@@ -136,7 +161,11 @@ async function main() {
   latencies.sort((a, b) => a - b)
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1)
   console.log(`requests        ${TOTAL} in ${seconds.toFixed(1)} s (${(TOTAL / seconds).toFixed(0)}/s), ${CONCURRENCY} in flight`)
-  const byStatus = (m: Map<number, number>) => [...m].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ')
+  const byStatus = (m: Map<number, number>) =>
+    [...m]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}: ${n}`)
+      .join(', ')
   console.log(`statuses        ${byStatus(counts)}`)
   console.log(`/metrics        ${byStatus(counted)}`)
   for (const [why, n] of failures) console.log(`no answer       ${n}x ${why}`)

@@ -1,6 +1,6 @@
 // Processes for the benchmark: the machine it runs on, servers spawned as their own processes,
 // and their memory from /proc (VmHWM: peak resident set since the process started).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { npmStartArgs } from '../test/helpers/npm-start.ts'

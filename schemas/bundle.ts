@@ -1,15 +1,28 @@
 import { z } from 'zod'
-import { Warning } from './warning.ts'
 import { DumpScan } from './content.ts'
 import { Manifest, Meminfo, Pmap, ProcStatus, SmapsRollup } from './parsers.ts'
 import { ClientLines, OpenFiles } from './queues.ts'
 import { Dmesg, KafkaConfig, KafkaLog, KafkaStatsSample, MapsRow, Slabinfo, SmapsRow, Vmstat } from './sources.ts'
+import { Warning } from './warning.ts'
 
 /** What a file in a bundle is, recognised by its content (the path only hints). */
 export const FileKind = z.enum([
-  'meminfo', 'ps', 'pmap', 'smaps', 'smaps_rollup', 'status', 'maps',
-  'slabinfo', 'vmstat', 'dmesg', 'kafka-config', 'kafka-stats', 'log',
-  'dump', 'manifest', 'unknown',
+  'meminfo',
+  'ps',
+  'pmap',
+  'smaps',
+  'smaps_rollup',
+  'status',
+  'maps',
+  'slabinfo',
+  'vmstat',
+  'dmesg',
+  'kafka-config',
+  'kafka-stats',
+  'log',
+  'dump',
+  'manifest',
+  'unknown',
 ])
 export type FileKind = z.infer<typeof FileKind>
 
@@ -115,4 +128,3 @@ export const StoredBundle = ParsedBundle.extend({
   parserVersion: z.number().int().positive().default(1),
 })
 export type StoredBundle = z.infer<typeof StoredBundle>
-

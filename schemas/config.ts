@@ -3,27 +3,26 @@ import { LogLevel } from './log.ts'
 
 // Configuration from the environment (Node) or bindings (Workers): strings in, typed values out.
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes')
 const bytes = z.coerce.number().int().positive()
 
 /** `30` for every tenant, `acme:90` for one, or both: `30,acme:90,lab:7` (tenants without a number keep data). */
-const Retention = z
-  .string()
-  .transform((text, ctx) => {
-    const policy: { days: number | null; tenants: Record<string, number> } = { days: null, tenants: {} }
-    for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const match = /^(?:([a-z0-9][a-z0-9_-]{0,62}):)?([1-9]\d{0,5})$/.exec(part)
-      if (!match) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not <days> or <tenant>:<days>` })
-        return z.NEVER
-      }
-      if (match[1]) policy.tenants[match[1]] = Number(match[2])
-      else policy.days = Number(match[2])
+const Retention = z.string().transform((text, ctx) => {
+  const policy: { days: number | null; tenants: Record<string, number> } = { days: null, tenants: {} }
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const match = /^(?:([a-z0-9][a-z0-9_-]{0,62}):)?([1-9]\d{0,5})$/.exec(part)
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not <days> or <tenant>:<days>` })
+      return z.NEVER
     }
-    return policy
-  })
+    if (match[1]) policy.tenants[match[1]] = Number(match[2])
+    else policy.days = Number(match[2])
+  }
+  return policy
+})
 export type Retention = z.output<typeof Retention>
 
 export const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/
@@ -39,7 +38,10 @@ export function apiKeyPairs(text: string | undefined): { pairs: { tenant: string
   const pairs: { tenant: string; key: string }[] = []
   const problems: string[] = []
   const owner = new Map<string, string>()
-  const entries = (text ?? '').split(/[\n,]/).map((p) => p.trim()).filter(Boolean)
+  const entries = (text ?? '')
+    .split(/[\n,]/)
+    .map((p) => p.trim())
+    .filter(Boolean)
   for (const [i, entry] of entries.entries()) {
     const at = entry.indexOf(':')
     const tenant = entry.slice(0, at)
@@ -48,7 +50,8 @@ export function apiKeyPairs(text: string | undefined): { pairs: { tenant: string
     if (at < 1 || !TENANT.test(tenant)) problems.push(`${where} is not tenant:key with a tenant of a-z0-9_-`)
     else if (/\s/.test(key)) problems.push(`${where}: the key holds whitespace, so no request could ever present it`)
     else if (key.length < MIN_KEY_CHARS) problems.push(`${where}: the key is shorter than ${MIN_KEY_CHARS} characters`)
-    else if (owner.has(key) && owner.get(key) !== tenant) problems.push(`${where}: the key is also tenant ${JSON.stringify(owner.get(key))}'s; each tenant needs its own`)
+    else if (owner.has(key) && owner.get(key) !== tenant)
+      problems.push(`${where}: the key is also tenant ${JSON.stringify(owner.get(key))}'s; each tenant needs its own`)
     else {
       owner.set(key, tenant)
       pairs.push({ tenant, key })
@@ -63,7 +66,10 @@ export const Config = z.object({
   DATA_DIR: z.string().default('./.data'),
   S3_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().default('us-east-1'),
-  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name').default('memgap'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')
+    .default('memgap'),
   S3_FORCE_PATH_STYLE: bool.default(true),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),

@@ -48,7 +48,9 @@ export const Pmap = z.object({
   residentMetric: z.enum(['rss', 'pss']), // busybox prints PSS in column 3
   dirtyIsPrivate: z.boolean(), // busybox counts private dirty pages only
   rows: z.array(PmapRow),
-  total: z.object({ kbytes: kib, resident: kib.nullable(), dirty: kib.nullable(), line: z.number().int().positive().optional() }).nullable(),
+  total: z
+    .object({ kbytes: kib, resident: kib.nullable(), dirty: kib.nullable(), line: z.number().int().positive().optional() })
+    .nullable(),
 })
 export type Pmap = z.infer<typeof Pmap>
 

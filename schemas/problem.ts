@@ -1,7 +1,14 @@
 import { z } from 'zod'
 
 /** Why an archive could not be read: raised below HTTP (src/bundle/), stored in parsed.json. */
-export const ArchiveErrorCode = z.enum(['archive_corrupt', 'archive_unsupported', 'compression_ratio', 'file_too_large', 'too_many_files', 'unpacked_too_large'])
+export const ArchiveErrorCode = z.enum([
+  'archive_corrupt',
+  'archive_unsupported',
+  'compression_ratio',
+  'file_too_large',
+  'too_many_files',
+  'unpacked_too_large',
+])
 export type ArchiveErrorCode = z.infer<typeof ArchiveErrorCode>
 
 /** What storage fails with, raised below HTTP (src/storage/); src/errors.ts maps it to a status. */
@@ -15,10 +22,32 @@ export type StorageErrorCode = z.infer<typeof StorageErrorCode>
 export const ErrorCode = z.enum([
   ...ArchiveErrorCode.options,
   ...StorageErrorCode.options,
-  'attachment_refused', 'body_too_large', 'bundle_not_found', 'callback_refused', 'client_closed', 'cursor_invalid', 'diagnosis_not_found',
-  'empty_body', 'field_missing', 'field_not_file', 'internal', 'invalid_format', 'invalid_json', 'invalid_request',
-  'method_not_allowed', 'multipart_malformed', 'not_configured', 'not_found', 'rate_limited', 'report_link_invalid', 'signature_invalid',
-  'unauthorized', 'unsupported_media_type', 'upload_not_found', 'upload_too_large', 'webhook_too_large',
+  'attachment_refused',
+  'body_too_large',
+  'bundle_not_found',
+  'callback_refused',
+  'client_closed',
+  'cursor_invalid',
+  'diagnosis_not_found',
+  'empty_body',
+  'field_missing',
+  'field_not_file',
+  'internal',
+  'invalid_format',
+  'invalid_json',
+  'invalid_request',
+  'method_not_allowed',
+  'multipart_malformed',
+  'not_configured',
+  'not_found',
+  'rate_limited',
+  'report_link_invalid',
+  'signature_invalid',
+  'unauthorized',
+  'unsupported_media_type',
+  'upload_not_found',
+  'upload_too_large',
+  'webhook_too_large',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
 

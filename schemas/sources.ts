@@ -108,9 +108,18 @@ export const KafkaStats = z.object({ samples: z.array(KafkaStatsSample) })
 export type KafkaStats = z.infer<typeof KafkaStats>
 
 export const KafkaLogKind = z.enum([
-  'connection-refused', 'all-brokers-down', 'queue-full', 'message-timed-out', 'broker-transport',
-  'request-timed-out', 'name-resolution', 'authentication', 'ssl', 'unknown-topic',
-  'message-too-large', 'fatal',
+  'connection-refused',
+  'all-brokers-down',
+  'queue-full',
+  'message-timed-out',
+  'broker-transport',
+  'request-timed-out',
+  'name-resolution',
+  'authentication',
+  'ssl',
+  'unknown-topic',
+  'message-too-large',
+  'fatal',
 ])
 export type KafkaLogKind = z.infer<typeof KafkaLogKind>
 

@@ -10,5 +10,4 @@ export const Warning = z.object({
 export type Warning = z.infer<typeof Warning>
 
 /** What every parser returns: its data, and what it could not read. */
-export const parsed = <T extends z.ZodType>(data: T) =>
-  z.object({ data, warnings: z.array(Warning) })
+export const parsed = <T extends z.ZodType>(data: T) => z.object({ data, warnings: z.array(Warning) })

@@ -1,9 +1,10 @@
-import { Hono, type Context } from 'hono'
-import { keyRing, tenantOf, type KeyRing } from './auth.ts'
-import type { AppContext, AppEnv } from './context.ts'
+import { type Context, Hono } from 'hono'
+import { type KeyRing, keyRing, tenantOf } from './auth.ts'
 import { limitBodies } from './body-limit.ts'
+import type { AppContext, AppEnv } from './context.ts'
 import { AppError, fromStorage } from './errors.ts'
-import { StorageError } from './storage/storage-error.ts'
+import { consoleLog, errorEntry } from './observe/log.ts'
+import { observeRequests } from './observe/requests.ts'
 import { rateLimiter } from './rate-limit.ts'
 import { bundles } from './routes/bundles.ts'
 import { diagnoses } from './routes/diagnoses.ts'
@@ -11,10 +12,9 @@ import { health } from './routes/health.ts'
 import { integrations } from './routes/integrations.ts'
 import { meta } from './routes/meta.ts'
 import { metrics } from './routes/metrics.ts'
-import { consoleLog, errorEntry } from './observe/log.ts'
-import { observeRequests } from './observe/requests.ts'
 import { reports } from './routes/reports.ts'
 import { uploads } from './routes/uploads.ts'
+import { StorageError } from './storage/storage-error.ts'
 
 // The app, runtime-free: entries hand it a way to get the context for their environment.
 
@@ -110,7 +110,8 @@ export function createApp(contextFor: (env: unknown) => AppContext | Promise<App
 
   app.onError((error, c) => {
     // Nothing of the upload is kept (ingest aborts its write); one line says so. (ops: log format)
-    if (error instanceof AppError && error.code === 'client_closed') console.warn(`${c.req.method} ${c.req.path}: ${error.detail}; nothing was stored`)
+    if (error instanceof AppError && error.code === 'client_closed')
+      console.warn(`${c.req.method} ${c.req.path}: ${error.detail}; nothing was stored`)
     if (error instanceof AppError) return problem(c, error)
     if (error instanceof StorageError) return problem(c, fromStorage(error))
     ;(c.var.ctx?.log ?? consoleLog)(errorEntry(c.var.requestId ?? null, 'unhandled error', error))

@@ -1,9 +1,9 @@
 import type { Config } from '../schemas/config.ts'
 import type { KeyRing } from './auth.ts'
 import type { UnpackLimits } from './bundle/limits.ts'
-import type { Storage } from './storage/s3.ts'
 import type { Log } from './observe/log.ts'
 import type { Metrics } from './observe/metrics.ts'
+import type { Storage } from './storage/s3.ts'
 
 /** What every handler needs, built once per process (Node) or per isolate (Workers). */
 export interface AppContext {

@@ -5,7 +5,13 @@ import type { openApiDocument } from './openapi.ts'
 // schemas as collapsible JSON.
 
 type Doc = ReturnType<typeof openApiDocument>
-type Operation = { summary: string; parameters?: { name: string; in: string; description?: string }[]; requestBody?: { content: Record<string, unknown> }; responses: Record<string, { description: string }>; security?: unknown[] }
+type Operation = {
+  summary: string
+  parameters?: { name: string; in: string; description?: string }[]
+  requestBody?: { content: Record<string, unknown> }
+  responses: Record<string, { description: string }>
+  security?: unknown[]
+}
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 /** Prose from the document: escaped, and its `code` spans shown as code, not as backticks. */
@@ -26,8 +32,12 @@ function curlFor(path: string, method: string, op: Operation): string[] {
   if (types.includes('application/json')) lines.push(`curl${auth} -H 'content-type: application/json' -d @request.json ${url}`)
   if (types.includes('multipart/form-data')) {
     // The form's file fields, from its schema: -F suspect=@suspect.tar.gz -F baseline=@baseline.tar.gz
-    const form = (op.requestBody?.content['multipart/form-data'] as { schema?: { properties?: Record<string, { format?: string }> } } | undefined)?.schema
-    const files = Object.entries(form?.properties ?? {}).filter(([, p]) => p.format === 'binary').map(([name]) => ` -F ${name}=@${name}.tar.gz`)
+    const form = (
+      op.requestBody?.content['multipart/form-data'] as { schema?: { properties?: Record<string, { format?: string }> } } | undefined
+    )?.schema
+    const files = Object.entries(form?.properties ?? {})
+      .filter(([, p]) => p.format === 'binary')
+      .map(([name]) => ` -F ${name}=@${name}.tar.gz`)
     lines.push(`curl${auth}${files.join('')} ${url}`)
   }
   if (!types.length) lines.push(`curl${auth} -X POST ${url}`)
@@ -35,7 +45,12 @@ function curlFor(path: string, method: string, op: Operation): string[] {
 }
 
 /** A schema as a reader wants it: its fields, their types, which are required. */
-function schemaTable(schema: { properties?: Record<string, Record<string, unknown>>; required?: string[]; type?: unknown; enum?: unknown[] }): string {
+function schemaTable(schema: {
+  properties?: Record<string, Record<string, unknown>>
+  required?: string[]
+  type?: unknown
+  enum?: unknown[]
+}): string {
   const typeOf = (p: Record<string, unknown>): string => {
     if (typeof p.$ref === 'string') return p.$ref.split('/').pop()!
     if (Array.isArray(p.enum)) return p.enum.map(String).join(' | ')
@@ -43,8 +58,10 @@ function schemaTable(schema: { properties?: Record<string, Record<string, unknow
     if (Array.isArray(p.anyOf)) return p.anyOf.map((x) => typeOf(x as Record<string, unknown>)).join(' | ')
     return Array.isArray(p.type) ? p.type.join(' | ') : String(p.type ?? 'object')
   }
-  const rows = Object.entries(schema.properties ?? {}).map(([name, p]) =>
-    `<tr><td><code>${escape(name)}</code></td><td>${escape(typeOf(p))}</td><td>${schema.required?.includes(name) ? 'required' : ''}</td></tr>`)
+  const rows = Object.entries(schema.properties ?? {}).map(
+    ([name, p]) =>
+      `<tr><td><code>${escape(name)}</code></td><td>${escape(typeOf(p))}</td><td>${schema.required?.includes(name) ? 'required' : ''}</td></tr>`,
+  )
   return rows.length ? `<table>${rows.join('')}</table>` : `<p>${escape(typeOf(schema as Record<string, unknown>))}</p>`
 }
 
@@ -57,9 +74,15 @@ main{max-width:960px;margin:0 auto;padding:16px}h1{margin:8px 0}section{backgrou
 code{padding:1px 4px}pre{padding:8px;overflow:auto;white-space:pre}p,li{color:var(--muted)}table{border-collapse:collapse}td{padding:2px 10px 2px 0;vertical-align:top}`
 
 function operation(path: string, method: string, op: Operation): string {
-  const params = (op.parameters ?? []).map((p) => `<li><code>${escape(p.name)}</code> (${p.in}) ${prose(p.description ?? '')}</li>`).join('')
-  const bodies = Object.keys(op.requestBody?.content ?? {}).map((t) => `<code>${escape(t)}</code>`).join(' ')
-  const answers = Object.entries(op.responses).map(([code, r]) => `<tr><td><code>${code}</code></td><td>${prose(r.description)}</td></tr>`).join('')
+  const params = (op.parameters ?? [])
+    .map((p) => `<li><code>${escape(p.name)}</code> (${p.in}) ${prose(p.description ?? '')}</li>`)
+    .join('')
+  const bodies = Object.keys(op.requestBody?.content ?? {})
+    .map((t) => `<code>${escape(t)}</code>`)
+    .join(' ')
+  const answers = Object.entries(op.responses)
+    .map(([code, r]) => `<tr><td><code>${code}</code></td><td>${prose(r.description)}</td></tr>`)
+    .join('')
   const curl = curlFor(path, method, op).join('\n')
   return `<section id="${escape(method + path)}"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escape(path)}</code></h3>
 <p>${prose(op.summary)}</p>${params ? `<ul>${params}</ul>` : ''}${bodies ? `<p>Body: ${bodies}</p>` : ''}
@@ -71,7 +94,10 @@ export function renderDocs(doc: Doc): string {
     Object.entries(methods as Record<string, Operation>).map(([method, op]) => operation(path, method, op)),
   )
   const schemas = Object.entries(doc.components.schemas)
-    .map(([name, schema]) => `<details><summary><code>${escape(name)}</code></summary>${schemaTable(schema as Parameters<typeof schemaTable>[0])}</details>`)
+    .map(
+      ([name, schema]) =>
+        `<details><summary><code>${escape(name)}</code></summary>${schemaTable(schema as Parameters<typeof schemaTable>[0])}</details>`,
+    )
     .join('')
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>memgap API ${escape(doc.info.version)}</title><style>${CSS}</style></head><body><main>

@@ -13,7 +13,10 @@ interface LinkClaims {
 const encoder = new TextEncoder()
 
 function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 }
 
 /**
@@ -22,7 +25,9 @@ function base64url(bytes: Uint8Array): string {
  */
 function fromBase64url(text: string): Uint8Array {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new Error('not base64url')
-  const bytes = Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4)), (c) => c.charCodeAt(0))
+  const bytes = Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4)), (c) =>
+    c.charCodeAt(0),
+  )
   if (base64url(bytes) !== text) throw new Error('not canonical base64url')
   return bytes
 }
@@ -32,7 +37,13 @@ async function hmac(secret: string, message: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(message)))
 }
 
-export async function signReportLink(secret: string, tenant: string, diagnosisId: string, ttlDays: number, now = Date.now()): Promise<string> {
+export async function signReportLink(
+  secret: string,
+  tenant: string,
+  diagnosisId: string,
+  ttlDays: number,
+  now = Date.now(),
+): Promise<string> {
   const claims: LinkClaims = { t: tenant, d: diagnosisId, e: Math.floor(now / 1000 + ttlDays * 86400) }
   const body = base64url(encoder.encode(JSON.stringify(claims)))
   return `${body}.${base64url(await hmac(secret, body))}`

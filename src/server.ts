@@ -1,22 +1,22 @@
-import type { AddressInfo } from 'node:net'
-import { serve, type HttpBindings } from '@hono/node-server'
-import { createApp } from './app.ts'
-import { loadConfig } from './config.ts'
-import { AppError } from './errors.ts'
-import type { AppContext } from './context.ts'
-import { EMBEDDED_CREDENTIALS, forkEmbeddedS3, type EmbeddedS3 } from './entry/embedded-s3.ts'
-import { createStorage } from './storage/s3.ts'
-import { resolveWithDns } from './integrations/resolve-node.ts'
-import { gunzipNode } from './bundle/gzip-node.ts'
-import { nodeRequestBody } from './storage/node-body.ts'
-import { incomingBody } from './incoming-body.ts'
-import { startSweeper } from './services/retention.ts'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { type HttpBindings, serve } from '@hono/node-server'
 import type { Config } from '../schemas/config.ts'
+import { createApp } from './app.ts'
+import { gunzipNode } from './bundle/gzip-node.ts'
+import { loadConfig } from './config.ts'
+import type { AppContext } from './context.ts'
+import { EMBEDDED_CREDENTIALS, type EmbeddedS3, forkEmbeddedS3 } from './entry/embedded-s3.ts'
+import { AppError } from './errors.ts'
+import { incomingBody } from './incoming-body.ts'
 import { classifyIP } from './integrations/ip.ts'
+import { resolveWithDns } from './integrations/resolve-node.ts'
 import { createLog } from './observe/log.ts'
 import { createMetrics } from './observe/metrics.ts'
+import { startSweeper } from './services/retention.ts'
+import { nodeRequestBody } from './storage/node-body.ts'
+import { createStorage } from './storage/s3.ts'
 
 // The Node server: configuration from the environment, embedded storage when no S3 is named.
 
@@ -42,7 +42,11 @@ export async function startServer(env: Record<string, string | undefined>, optio
   // never at the request's Host header, which the client writes. Only a loopback server (npm
   // start on a laptop) may go without, its links then naming the address it listens on.
   if (!config.PUBLIC_BASE_URL && !loopback) {
-    throw new AppError(500, 'not_configured', `HOST is ${config.HOST}, not loopback: set PUBLIC_BASE_URL to the address users reach (report links point there)`)
+    throw new AppError(
+      500,
+      'not_configured',
+      `HOST is ${config.HOST}, not loopback: set PUBLIC_BASE_URL to the address users reach (report links point there)`,
+    )
   }
   let embedded: EmbeddedS3 | null = null
   let credentials = { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY }
@@ -93,7 +97,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     auth: config.MEMGAP_API_KEYS
       ? 'API keys required (MEMGAP_API_KEYS)'
       : config.MEMGAP_ANONYMOUS
-        ? `open to anyone who reaches it (MEMGAP_ANONYMOUS=true${open ? ', npm start\'s default on loopback without MEMGAP_API_KEYS' : ''}); set MEMGAP_API_KEYS to require keys`
+        ? `open to anyone who reaches it (MEMGAP_ANONYMOUS=true${open ? ", npm start's default on loopback without MEMGAP_API_KEYS" : ''}); set MEMGAP_API_KEYS to require keys`
         : 'refusing /v1 requests: set MEMGAP_API_KEYS or MEMGAP_ANONYMOUS=true',
     storage: embedded
       ? `embedded S3 at ${endpoint}, bucket ${config.S3_BUCKET}, files in ${embedded.directory}`

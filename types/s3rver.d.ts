@@ -1,6 +1,7 @@
 declare module 's3rver' {
-  import type { AddressInfo } from 'node:net'
   import type { IncomingMessage } from 'node:http'
+  import type { AddressInfo } from 'node:net'
+
   interface S3rverOptions {
     address?: string
     port?: number

@@ -5,10 +5,10 @@ import { runRules } from '../rules/index.ts'
 import { ENGINE_VERSION } from '../version.ts'
 import { dumpContents } from './content.ts'
 import { measureGap } from './gap.ts'
-import { compareProcesses } from './processes.ts'
-import { compareRegions } from './regions.ts'
 import { hedgedTitle } from './hedge.ts'
 import { bundleNotices } from './notices.ts'
+import { compareProcesses } from './processes.ts'
+import { compareRegions } from './regions.ts'
 import { contextOf, roleWarnings, sideNames } from './sides.ts'
 import { writeSummary } from './summary.ts'
 
@@ -22,17 +22,24 @@ export interface DiagnoseOptions {
 
 export function diagnose(baseline: ParsedBundle | null, suspect: ParsedBundle, options: DiagnoseOptions): Diagnosis {
   const warnings: Warning[] = []
-  for (const [side, bundle] of [['baseline', baseline], ['suspect', suspect]] as const) {
+  for (const [side, bundle] of [
+    ['baseline', baseline],
+    ['suspect', suspect],
+  ] as const) {
     if (!bundle) continue
     if (bundle.error) warnings.push({ code: 'bundle_unreadable', message: `${side} bundle could not be read: ${bundle.error.detail}` })
     for (const w of bundle.warnings) warnings.push({ ...w, message: `${side}: ${w.message}` })
     warnings.push(...bundleNotices(side, bundle))
   }
-  if (!baseline) warnings.push({ code: 'no_baseline', message: 'one bundle alone: there is nothing to compare it with, so no gap and no growth' })
+  if (!baseline)
+    warnings.push({ code: 'no_baseline', message: 'one bundle alone: there is nothing to compare it with, so no gap and no growth' })
 
   const gap = baseline?.meminfo && suspect.meminfo ? measureGap(baseline.meminfo.fields, suspect.meminfo.fields, warnings) : null
   if (!gap && baseline?.meminfo && suspect.meminfo) {
-    warnings.push({ code: 'gap_no_common_basis', message: 'the two meminfo copies share no MemAvailable, MemFree or Active/Inactive lines' })
+    warnings.push({
+      code: 'gap_no_common_basis',
+      message: 'the two meminfo copies share no MemAvailable, MemFree or Active/Inactive lines',
+    })
   }
   const processes = compareProcesses(baseline?.processes ?? [], suspect.processes, gap?.kib ?? null)
   const regions = compareRegions(baseline, suspect)

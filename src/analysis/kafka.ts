@@ -23,8 +23,7 @@ export function kafkaEvidence(bundle: ParsedBundle, side: Evidence['bundle'], pr
     (pid !== null && pids.has(pid)) || stem(file) === process || names.includes(process)
 
   const config = bundle.kafkaConfigs.find((c) => mine(c.file, null, c.clientId)) ?? null
-  const stats =
-    bundle.kafkaStats.find((s) => mine(s.file, null, s.latest.clientId, s.latest.name?.split('#')[0] ?? null)) ?? null
+  const stats = bundle.kafkaStats.find((s) => mine(s.file, null, s.latest.clientId, s.latest.name?.split('#')[0] ?? null)) ?? null
   const log = bundle.kafkaLogs.find((l) => mine(l.file, null, ...l.events.slice(0, 20).map((e) => e.process))) ?? null
   return { library: libraryMapping(bundle, side, (file, pid) => mine(file, pid)), config, stats, log }
 }

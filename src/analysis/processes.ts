@@ -76,11 +76,7 @@ function descendants(root: ProcessSample, samples: ProcessSample[]): ProcessSamp
   return out
 }
 
-export function compareProcesses(
-  baseline: ProcessSample[],
-  suspect: ProcessSample[],
-  gapKib: number | null,
-): ProcessGrowth[] {
+export function compareProcesses(baseline: ProcessSample[], suspect: ProcessSample[], gapKib: number | null): ProcessGrowth[] {
   const own = new Set([...captureProcesses(baseline), ...captureProcesses(suspect)])
   const before = byProgram(baseline.filter((s) => !own.has(s)))
   const after = byProgram(suspect.filter((s) => !own.has(s)))

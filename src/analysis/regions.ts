@@ -23,7 +23,14 @@ export function mapSources(bundle: ParsedBundle): MapSource[] {
   return bundle.maps.map((map) => {
     const command = map.pmap.command?.trim().split(/\s+/)[0]?.split('/').pop() || null
     const process = (map.pid !== null ? nameOfPid.get(map.pid) : undefined) ?? map.name ?? command ?? map.file
-    const rows = map.pmap.rows.map((r) => ({ address: r.address, kbytes: r.kbytes, dirtyKib: r.dirty, mode: r.mode, mapping: r.mapping, line: r.line }))
+    const rows = map.pmap.rows.map((r) => ({
+      address: r.address,
+      kbytes: r.kbytes,
+      dirtyKib: r.dirty,
+      mode: r.mode,
+      mapping: r.mapping,
+      line: r.line,
+    }))
     return { process, file: map.file, pid: map.pid, rows, privateOnly: map.pmap.dirtyIsPrivate }
   })
 }
@@ -31,7 +38,6 @@ export function mapSources(bundle: ParsedBundle): MapSource[] {
 function isAnonClass(c: RegionClass): boolean {
   return (ANON_CLASSES as readonly string[]).includes(c)
 }
-
 
 function sideOf(sources: MapSource[]): { side: RegionSide; regions: Region[] } | null {
   if (!sources.length) return null
@@ -53,7 +59,16 @@ function sideOf(sources: MapSource[]): { side: RegionSide; regions: Region[] } |
       }
       if (dirty > 0) {
         const excerpt = pmapExcerpt({ ...row, dirty: row.dirtyKib })
-        regions.push({ address: row.address, kbytes: row.kbytes, dirtyKib: dirty, class: cls, mapping: row.mapping, excerpt, file: source.file, ...(row.line ? { line: row.line } : {}) })
+        regions.push({
+          address: row.address,
+          kbytes: row.kbytes,
+          dirtyKib: dirty,
+          class: cls,
+          mapping: row.mapping,
+          excerpt,
+          file: source.file,
+          ...(row.line ? { line: row.line } : {}),
+        })
       }
     })
   }

@@ -31,7 +31,7 @@ export function sideNames(
 
 /** Both bundles declare roles, the other way round: say so, and give the order to use. */
 export function roleWarnings(baseline: ParsedBundle | null, suspect: ParsedBundle, gapKib: number | null): Warning[] {
-  if (!baseline || baseline.role !== 'suspect' || suspect.role !== 'baseline') return []
+  if (baseline?.role !== 'suspect' || suspect.role !== 'baseline') return []
   const less = gapKib !== null && gapKib < 0 ? ' (and the suspect uses less memory)' : ''
   return [
     {

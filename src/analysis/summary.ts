@@ -1,7 +1,7 @@
 import type { Gap, ProcessGrowth } from '../../schemas/diagnosis.ts'
 import type { Finding } from '../../schemas/findings.ts'
-import { assumedFigures, fillMeasured, hedgedTitle, isSuspicion } from './hedge.ts'
 import { mib, signedMib } from '../render/format.ts'
+import { assumedFigures, fillMeasured, hedgedTitle, isSuspicion } from './hedge.ts'
 
 // Two or three plain sentences a support engineer can paste into a ticket.
 
@@ -67,7 +67,9 @@ function clientSentence(f: Finding, c: NonNullable<Finding['client']>): string {
   const held = c.queuedMessages !== null ? `${c.queuedMessages} messages${c.queuedKib ? `, ${mib(c.queuedKib)} of payload` : ''}` : null
   const limit = !c.bounded ? 'no limit' : c.fill !== null ? `${Math.round(c.fill * 100)}% full` : null
   const facts = [held, limit].filter(Boolean).join(', ')
-  const change = f.configLines.length ? `set ${f.configLines.join(' ')}` : f.recommendation.split('. ')[0]!.replace(/^./, (x) => x.toLowerCase())
+  const change = f.configLines.length
+    ? `set ${f.configLines.join(' ')}`
+    : f.recommendation.split('. ')[0]!.replace(/^./, (x) => x.toLowerCase())
   return `${hedgedTitle(f)}${facts ? ` (${facts})` : ''}; ${change.replace(/\.$/, '')}.`
 }
 
@@ -81,7 +83,9 @@ export function writeSummary(
   const sentences: string[] = []
   if (!paired) {
     const top = processes.slice(0, 3).map((p) => `${p.name} (${mib(p.suspectKib)})`)
-    sentences.push(`One bundle from ${hosts.suspect}, with nothing to compare it with${top.length ? `: its largest programs are ${top.join(', ')}` : ''}.`)
+    sentences.push(
+      `One bundle from ${hosts.suspect}, with nothing to compare it with${top.length ? `: its largest programs are ${top.join(', ')}` : ''}.`,
+    )
   } else if (gap) {
     sentences.push(
       `${hosts.suspect} uses ${mib(Math.abs(gap.kib))} (${Math.abs(gap.kib)} KiB) ${gap.kib >= 0 ? 'more' : 'less'} memory than ${hosts.baseline}, by ${gap.basis}.`,

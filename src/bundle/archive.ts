@@ -16,7 +16,7 @@
  *   generator or from a body iterator.
  * - Leaving the generator early (`break`, `return()`) cancels the underlying stream.
  */
-import { unsupported, type ArchiveFile, type ArchiveFormat, type ArchiveSkip } from './entries.ts'
+import { type ArchiveFile, type ArchiveFormat, type ArchiveSkip, unsupported } from './entries.ts'
 import { gunzip } from './gzip.ts'
 import { readTar } from './tar.ts'
 import { verifyTarChecksum } from './tar-header.ts'
@@ -25,14 +25,14 @@ import { readZip } from './zip.ts'
 // the entry types and errors live in entries.ts (the readers import them from there); they are
 // re-exported here so that archive.ts stays the one import for consumers
 export {
-  ArchiveError,
-  corrupt,
-  isArchiveSkip,
-  unsupported,
   type ArchiveEntry,
+  ArchiveError,
   type ArchiveFile,
   type ArchiveFormat,
   type ArchiveSkip,
+  corrupt,
+  isArchiveSkip,
+  unsupported,
 } from './entries.ts'
 
 /**
@@ -54,13 +54,7 @@ export function sniffArchive(head: Uint8Array): ArchiveFormat | null {
   }
   if (head.length >= 262) {
     // 'ustar' = 75 73 74 61 72
-    if (
-      head[257] === 0x75 &&
-      head[258] === 0x73 &&
-      head[259] === 0x74 &&
-      head[260] === 0x61 &&
-      head[261] === 0x72
-    ) {
+    if (head[257] === 0x75 && head[258] === 0x73 && head[259] === 0x74 && head[260] === 0x61 && head[261] === 0x72) {
       return 'tar'
     }
   }
@@ -95,10 +89,7 @@ export function bytesToStream(bytes: Uint8Array, slice = SLICE): ReadableStream<
  * tar.gz is decompressed as a stream (`Blob.stream()` through `DecompressionStream('gzip')`),
  * never inflated whole.
  */
-export async function* readArchive(
-  bytes: Uint8Array,
-  format: ArchiveFormat,
-): AsyncGenerator<ArchiveFile | ArchiveSkip> {
+export async function* readArchive(bytes: Uint8Array, format: ArchiveFormat): AsyncGenerator<ArchiveFile | ArchiveSkip> {
   switch (format) {
     case 'tar.gz':
       // Blob copies the (compressed) input once; a DecompressionStream is never handed views of

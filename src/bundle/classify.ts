@@ -62,9 +62,7 @@ function isContainer(head: string): boolean {
 /** `hexdump -C` (`00000000  30 00 ...  |0..P|`) or `xxd` (`00000000: 3000 0050 ...`) lines, `*` for repeats. */
 function isHexdump(lines: string[]): boolean {
   const hex = (line: string) =>
-    /^[0-9a-f]{7,16} {1,2}(?:[0-9a-f]{2} {1,2}){2,}/i.test(line) ||
-    /^[0-9a-f]{7,16}: (?:[0-9a-f]{4} ?){2,}/i.test(line) ||
-    line === '*'
+    /^[0-9a-f]{7,16} {1,2}(?:[0-9a-f]{2} {1,2}){2,}/i.test(line) || /^[0-9a-f]{7,16}: (?:[0-9a-f]{4} ?){2,}/i.test(line) || line === '*'
   return share(lines, hex) >= 0.6
 }
 

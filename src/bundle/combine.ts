@@ -18,9 +18,7 @@ const PS_PREFERENCE: Ps['format'][] = ['procps', 'aux', 'pairs', 'busybox']
 
 export function combineProcesses(sources: ProcessSources): { processes: ProcessSample[]; warnings: Warning[] } {
   const warnings: Warning[] = []
-  const listings = [...sources.ps].sort(
-    (a, b) => PS_PREFERENCE.indexOf(a.ps.format) - PS_PREFERENCE.indexOf(b.ps.format),
-  )
+  const listings = [...sources.ps].sort((a, b) => PS_PREFERENCE.indexOf(a.ps.format) - PS_PREFERENCE.indexOf(b.ps.format))
   const processes: ProcessSample[] = []
   const byPid = new Map<number, ProcessSample>()
 
@@ -48,7 +46,16 @@ export function combineProcesses(sources: ProcessSources): { processes: ProcessS
     if (pid !== null) {
       let sample = byPid.get(pid)
       if (!sample) {
-        sample = { pid, name: name ?? `pid ${pid}`, exe: name ?? `pid ${pid}`, args: null, rssKib: null, pssKib: null, anonKib: null, sources: [] }
+        sample = {
+          pid,
+          name: name ?? `pid ${pid}`,
+          exe: name ?? `pid ${pid}`,
+          args: null,
+          rssKib: null,
+          pssKib: null,
+          anonKib: null,
+          sources: [],
+        }
         processes.push(sample)
         byPid.set(pid, sample)
       }
@@ -67,7 +74,11 @@ export function combineProcesses(sources: ProcessSources): { processes: ProcessS
   for (const rollup of sources.rollups) {
     const sample = forPid(rollup.pid, null, rollup.file)
     if (!sample) {
-      warnings.push({ code: 'rollup_without_pid', message: 'smaps_rollup whose path names no PID: not matched to a process', file: rollup.file })
+      warnings.push({
+        code: 'rollup_without_pid',
+        message: 'smaps_rollup whose path names no PID: not matched to a process',
+        file: rollup.file,
+      })
       continue
     }
     take(sample, 'pss', rollup.fields.Pss, rollup.file, rollup.lines?.Pss, 'Pss')
@@ -86,7 +97,17 @@ export function combineProcesses(sources: ProcessSources): { processes: ProcessS
 }
 
 function fromPsRow(row: PsRow, file: string): ProcessSample {
-  const sample: ProcessSample = { pid: row.pid, ppid: row.ppid, name: row.name, exe: row.exe, args: row.args, rssKib: row.rssKib, pssKib: null, anonKib: null, sources: [file] }
+  const sample: ProcessSample = {
+    pid: row.pid,
+    ppid: row.ppid,
+    name: row.name,
+    exe: row.exe,
+    args: row.args,
+    rssKib: row.rssKib,
+    pssKib: null,
+    anonKib: null,
+    sources: [file],
+  }
   if (row.rssKib !== null) citeAs(sample, 'rss', cite(file, row.line, psExcerpt(row)))
   return sample
 }

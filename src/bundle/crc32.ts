@@ -24,8 +24,14 @@ const CRC_TABLES: Int32Array[] = (() => {
 /** Update a CRC-32 (start from 0) with `data`. */
 export function crc32(data: Uint8Array, crc = 0): number {
   const [t0, t1, t2, t3, t4, t5, t6, t7] = CRC_TABLES as [
-    Int32Array, Int32Array, Int32Array, Int32Array,
-    Int32Array, Int32Array, Int32Array, Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
   ]
   let c = ~crc
   let i = 0

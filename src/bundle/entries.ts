@@ -53,5 +53,4 @@ export class ArchiveError extends Error {
 
 export const corrupt = (message: string, cause?: unknown): ArchiveError =>
   new ArchiveError('archive_corrupt', message, cause === undefined ? undefined : { cause })
-export const unsupported = (message: string): ArchiveError =>
-  new ArchiveError('archive_unsupported', message)
+export const unsupported = (message: string): ArchiveError => new ArchiveError('archive_unsupported', message)

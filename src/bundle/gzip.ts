@@ -21,7 +21,10 @@ const BATCH_BYTES = 256 * 1024
 /** True when `read` has settled already (an answer that was queued is in after one microtask). */
 async function arrived(read: Promise<unknown>): Promise<boolean> {
   let settled = false
-  read.then(() => (settled = true), () => (settled = true))
+  read.then(
+    () => (settled = true),
+    () => (settled = true),
+  )
   await null
   return settled
 }
@@ -90,7 +93,10 @@ export function decompress(
             // Past the budget (Node's inflater takes input faster than it answers), wait a
             // moment for output before reading on; never forever, as a long gzip header may
             // need more input before any output.
-            const settled = output.then(() => true, () => true)
+            const settled = output.then(
+              () => true,
+              () => true,
+            )
             if (ahead > FEED_AHEAD_BYTES) answered = await Promise.race([settled, new Promise<false>((r) => setTimeout(r, 10, false))])
             else answered = await Promise.race([settled, (feeding ??= feedOne().finally(() => (feeding = null))).then(() => false)])
           }
@@ -117,7 +123,10 @@ export function decompress(
         }
       },
       cancel(reason) {
-        return Promise.all([reader.cancel(reason), source.cancel(reason)]).then(() => {}, () => {})
+        return Promise.all([reader.cancel(reason), source.cancel(reason)]).then(
+          () => {},
+          () => {},
+        )
       },
     },
     { highWaterMark: 0 },

@@ -35,7 +35,10 @@ export function unpackGuard(limits: UnpackLimits, archiveBytes: number) {
       throw new ArchiveError('unpacked_too_large', `the archive unpacks to more than ${limits.maxUnpackedBytes} bytes`)
     }
     if (unpacked > RATIO_FLOOR_BYTES && unpacked / Math.max(1, archiveBytes) > limits.maxCompressionRatio) {
-      throw new ArchiveError('compression_ratio', `the archive expands more than ${limits.maxCompressionRatio} times: refused as a compression bomb`)
+      throw new ArchiveError(
+        'compression_ratio',
+        `the archive expands more than ${limits.maxCompressionRatio} times: refused as a compression bomb`,
+      )
     }
   }
 }

@@ -1,12 +1,12 @@
 import type { FileKind, FileSummary, ParsedBundle } from '../../schemas/bundle.ts'
 import type { Warning } from '../../schemas/warning.ts'
+import { concatBytes } from '../bytes.ts'
 import { scanDump } from '../content/scan.ts'
-import { ArchiveError, readArchive, sniffArchive, type ArchiveEntry } from './archive.ts'
+import { type ArchiveEntry, ArchiveError, readArchive, sniffArchive } from './archive.ts'
 import { classify, isTextSample } from './classify.ts'
 import { combineProcesses } from './combine.ts'
-import { DEFAULT_LIMITS, unpackGuard, type UnpackLimits } from './limits.ts'
-import { CLIENT_LINE_KINDS, emptyFound, isParsedKind, parseInto, storeClientLines, type Found } from './sources.ts'
-import { concatBytes } from '../bytes.ts'
+import { DEFAULT_LIMITS, type UnpackLimits, unpackGuard } from './limits.ts'
+import { CLIENT_LINE_KINDS, emptyFound, type Found, isParsedKind, parseInto, storeClientLines } from './sources.ts'
 
 // Turns an archive into a ParsedBundle: every file recognised by content, the known ones parsed,
 // dumps scanned as they stream by. Pure: no storage, no HTTP. A broken archive is not an
@@ -70,7 +70,8 @@ export async function readEntries(
   const { processes, warnings: processWarnings } = combineProcesses(found)
   warnings.push(...processWarnings)
   if (!error && !meminfo) warnings.push({ code: 'no_meminfo', message: 'no /proc/meminfo in the bundle: the gap cannot be measured' })
-  if (!error && processes.length === 0) warnings.push({ code: 'no_processes', message: 'no ps output in the bundle: processes cannot be compared' })
+  if (!error && processes.length === 0)
+    warnings.push({ code: 'no_processes', message: 'no ps output in the bundle: processes cannot be compared' })
 
   return {
     id: meta.id,

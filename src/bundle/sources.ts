@@ -1,5 +1,6 @@
 import type { FileKind, ParsedBundle } from '../../schemas/bundle.ts'
 import type { Warning } from '../../schemas/warning.ts'
+import { parseClientLines } from '../parsers/client-lines.ts'
 import { dmesgSource } from '../parsers/dmesg.ts'
 import { kafkaConfigSource } from '../parsers/kafka-config.ts'
 import { kafkaLogSource } from '../parsers/kafka-log.ts'
@@ -7,6 +8,7 @@ import { kafkaStatsSource } from '../parsers/kafka-stats.ts'
 import { manifestSource } from '../parsers/manifest.ts'
 import { mapsSource } from '../parsers/maps.ts'
 import { meminfoSource } from '../parsers/meminfo.ts'
+import { looksLikeOpenFiles, parseOpenFiles } from '../parsers/open-files.ts'
 import { pmapSource } from '../parsers/pmap.ts'
 import { psSource } from '../parsers/ps.ts'
 import { slabinfoSource } from '../parsers/slabinfo.ts'
@@ -15,8 +17,6 @@ import { smapsRollupSource } from '../parsers/smaps-rollup.ts'
 import { statusSource } from '../parsers/status.ts'
 import { vmstatSource } from '../parsers/vmstat.ts'
 import type { TextKind } from './source.ts'
-import { parseClientLines } from '../parsers/client-lines.ts'
-import { looksLikeOpenFiles, parseOpenFiles } from '../parsers/open-files.ts'
 
 // The sources of a bundle, in the order their detectors are tried: the first that takes a file
 // names its kind (classify.ts). Each declares itself in its parser module (its `order` says why it

@@ -15,8 +15,9 @@
  * '4' '5' '6') carry no body whatever their size field says (as in Go's archive/tar). Metadata
  * entries ('x', 'g', 'L', 'K') apply to the next real entry.
  */
-import { corrupt, type ArchiveFile, type ArchiveSkip } from './entries.ts'
+
 import { ByteQueue } from './byte-queue.ts'
+import { type ArchiveFile, type ArchiveSkip, corrupt } from './entries.ts'
 import { safePath } from './paths.ts'
 import {
   BLOCK,
@@ -131,9 +132,7 @@ export async function* readTar(stream: ReadableStream<Uint8Array>): AsyncGenerat
         yield {
           skipped: path ?? name,
           code: isLink ? 'entry_link' : 'entry_special',
-          reason: isLink
-            ? `${kind} to ${JSON.stringify(linkname)}, not followed`
-            : `${kind}, not a regular file`,
+          reason: isLink ? `${kind} to ${JSON.stringify(linkname)}, not followed` : `${kind}, not a regular file`,
         }
         continue
       }
@@ -157,10 +156,7 @@ export async function* readTar(stream: ReadableStream<Uint8Array>): AsyncGenerat
           : {
               skipped: path,
               code: 'entry_unsupported',
-              reason:
-                typeflag === 'S'
-                  ? 'GNU sparse file, not unpacked'
-                  : `tar entry type ${JSON.stringify(typeflag)} not unpacked`,
+              reason: typeflag === 'S' ? 'GNU sparse file, not unpacked' : `tar entry type ${JSON.stringify(typeflag)} not unpacked`,
             }
         await skipBody(q, dataSize, name)
         continue
@@ -191,11 +187,7 @@ async function skipBody(q: ByteQueue, remaining: number, name: string, size = re
   if ((await q.skip(n)) !== n) throw corrupt(`unexpected end of archive in ${JSON.stringify(name)}`)
 }
 
-async function* bodyChunks(
-  q: ByteQueue,
-  entry: { remaining: number; live: boolean },
-  path: string,
-): AsyncGenerator<Uint8Array> {
+async function* bodyChunks(q: ByteQueue, entry: { remaining: number; live: boolean }, path: string): AsyncGenerator<Uint8Array> {
   while (entry.remaining > 0) {
     if (!entry.live) throw new Error(`body of ${path} read after the archive moved on to the next entry`)
     const chunk = await q.readChunk(entry.remaining)

@@ -15,7 +15,7 @@
  * The record layouts and the directory parsing are in zip-records.ts.
  */
 import { crc32 } from './crc32.ts'
-import { corrupt, type ArchiveFile, type ArchiveSkip } from './entries.ts'
+import { type ArchiveFile, type ArchiveSkip, corrupt } from './entries.ts'
 import { decompress } from './gzip.ts'
 import { dataOffset, parseDirectory, View, type ZipEntry } from './zip-records.ts'
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { lstat, open, readdir, type FileHandle } from 'node:fs/promises'
 import type { Stats } from 'node:fs'
+import { type FileHandle, lstat, open, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ArchiveEntry } from '../bundle/archive.ts'
 

@@ -14,7 +14,11 @@ type Hooks = { onBytes?: (n: number) => void; sent?: () => void }
 
 /** The connection failed or timed out: EXIT.upload, and worth a retry for a PUT. */
 export class NetworkError extends CliError {
-  constructor(method: string, target: URL, readonly reason: string) {
+  constructor(
+    method: string,
+    target: URL,
+    readonly reason: string,
+  ) {
     super(EXIT.upload, `${method} ${target.protocol}//${target.host}${target.pathname} failed: ${reason}`)
   }
 }
@@ -23,7 +27,14 @@ export class NetworkError extends CliError {
  * One HTTP exchange: the body is a string or a byte range of a file, streamed from disk. `sent` is
  * called when the body is all sent or the answer came early, whichever is first.
  */
-export function exchange(target: URL, method: string, headers: Record<string, string>, body: string | FileRange, options: { timeoutMs?: number }, hooks: Hooks = {}): Promise<Answer> {
+export function exchange(
+  target: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | FileRange,
+  options: { timeoutMs?: number },
+  hooks: Hooks = {},
+): Promise<Answer> {
   const { onBytes, sent } = hooks
   return new Promise((resolve, reject) => {
     let file: ReadStream | undefined

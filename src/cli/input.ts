@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readFile, stat } from 'node:fs/promises'
 import type { Stats } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
 import type { ParsedBundle } from '../../schemas/bundle.ts'
 import { readBundle, readEntries } from '../bundle/read.ts'
 import { inputError } from './exit.ts'

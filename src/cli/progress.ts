@@ -25,7 +25,10 @@ export class Progress {
   private lastDraw = 0
   private finished = false
 
-  constructor(private readonly total: number, private readonly out: ProgressOutput) {}
+  constructor(
+    private readonly total: number,
+    private readonly out: ProgressOutput,
+  ) {}
 
   add(bytes: number): void {
     this.sent += bytes
@@ -47,7 +50,9 @@ export class Progress {
     this.finished = true
     const seconds = (performance.now() - this.started) / 1000
     if (this.out.isTTY) this.out.write(`\r${progressLine(this.sent, this.total, seconds)}\n`)
-    else this.out.write(`uploaded ${this.sent} bytes in ${seconds.toFixed(2)} s (${(seconds > 0 ? this.sent / 1e6 / seconds : 0).toFixed(1)} MB/s)\n`)
+    else
+      this.out.write(
+        `uploaded ${this.sent} bytes in ${seconds.toFixed(2)} s (${(seconds > 0 ? this.sent / 1e6 / seconds : 0).toFixed(1)} MB/s)\n`,
+      )
   }
 }
-

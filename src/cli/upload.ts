@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { UploadTicket } from '../../schemas/uploads.ts'
 import { CliError, EXIT, inputError, usageError } from './exit.ts'
-import { detailOf, exchange, NetworkError, parseBody, type Answer, type FileRange } from './http.ts'
+import { type Answer, detailOf, exchange, type FileRange, NetworkError, parseBody } from './http.ts'
 import { mib, Progress, type ProgressOutput } from './progress.ts'
 
 // progressLine moved to progress.ts with the bar; still importable from here
@@ -40,7 +40,10 @@ export type UploadPlan = { kind: 'direct' } | { kind: 'presigned'; multipart: bo
  * Which way a file of `size` bytes goes. `serverHasUploads: false` is the answer after a 404 to
  * POST /v1/uploads (an older server): direct when the file fits, else nothing to do.
  */
-export function planUpload(size: number, options: { presigned?: boolean; partThreshold?: number; serverHasUploads?: boolean } = {}): UploadPlan {
+export function planUpload(
+  size: number,
+  options: { presigned?: boolean; partThreshold?: number; serverHasUploads?: boolean } = {},
+): UploadPlan {
   if (options.serverHasUploads === false) return size <= DIRECT_LIMIT ? { kind: 'direct' } : { kind: 'too-large' }
   const multipart = size > (options.partThreshold ?? DIRECT_LIMIT)
   if (options.presigned || multipart || size > DIRECT_LIMIT) return { kind: 'presigned', multipart }
@@ -124,13 +127,20 @@ async function directUpload(path: string, size: number, options: UploadOptions, 
   const headers = { ...apiHeaders(options), 'content-type': contentTypeFor(path), 'content-length': String(size) }
   const meter = new Progress(size, options.progress)
   // finish on the request's end (the rate excludes the server's parsing) or on an early answer (a refusal)
-  const answer = await exchange(target, 'POST', headers, { path, start: 0, end: size - 1 }, options, { onBytes: (n) => meter.add(n), sent: () => meter.finish() })
+  const answer = await exchange(target, 'POST', headers, { path, start: 0, end: size - 1 }, options, {
+    onBytes: (n) => meter.add(n),
+    sent: () => meter.finish(),
+  })
   return checkApi(answer, options, path, hint413)
 }
 
 /** The presigned path; null when the server has no /v1/uploads (it answered 404). */
 async function presignedUpload(path: string, size: number, multipart: boolean, options: UploadOptions): Promise<UploadResult | null> {
-  const opening = await api(apiUrl(options.url, '/v1/uploads'), JSON.stringify({ bytes: size, ...(multipart ? { multipart } : {}) }), options)
+  const opening = await api(
+    apiUrl(options.url, '/v1/uploads'),
+    JSON.stringify({ bytes: size, ...(multipart ? { multipart } : {}) }),
+    options,
+  )
   if (opening.status === 404) return null
   const parsed = UploadTicket.safeParse(checkApi(opening, options, path).body)
   if (!parsed.success) throw new CliError(EXIT.upload, 'the server answered POST /v1/uploads with something other than an upload ticket')
@@ -170,7 +180,13 @@ async function putAll(path: string, size: number, ticket: UploadTicket, meter: P
 
 /** A memgap API call with a JSON body (possibly empty). */
 const api = (target: URL, body: string, options: UploadOptions): Promise<Answer> =>
-  exchange(target, 'POST', { ...apiHeaders(options), 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }, body, options)
+  exchange(
+    target,
+    'POST',
+    { ...apiHeaders(options), 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+    body,
+    options,
+  )
 
 /** A memgap answer: the parsed body when 2xx, else the CliError its status maps to. */
 function checkApi(answer: Answer, options: UploadOptions, path: string, hint413 = ''): UploadResult {
@@ -207,7 +223,9 @@ async function putWithRetries(target: URL, range: FileRange, label: string, mete
     meter.add(-counted) // that attempt's bytes are sent again
     if (attempt >= RETRIES) throw new CliError(EXIT.upload, `${label} failed ${RETRIES + 1} times, last: ${failure}`)
     const wait = (options.retryDelayMs ?? 1000) * 2 ** attempt
-    options.progress.write(`${options.progress.isTTY ? '\n' : ''}memgap: ${label}: ${failure}; retry ${attempt + 1} of ${RETRIES} in ${(wait / 1000).toFixed(1)} s\n`)
+    options.progress.write(
+      `${options.progress.isTTY ? '\n' : ''}memgap: ${label}: ${failure}; retry ${attempt + 1} of ${RETRIES} in ${(wait / 1000).toFixed(1)} s\n`,
+    )
     await sleep(wait)
   }
 }

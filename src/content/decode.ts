@@ -34,7 +34,7 @@ export type DumpPiece =
   | { kind: 'elided'; offset: number; length: number; row: Uint8Array } // `*`: `row` repeated over `length` bytes
   | { kind: 'skipped'; offset: number; length: number } // offsets jump with no `*`: bytes not in the text
 
-const HEXDUMP_LINE = /^[0-9a-fA-F]{6,16}  [0-9a-fA-F]{2} [0-9a-fA-F]{2} /
+const HEXDUMP_LINE = /^[0-9a-fA-F]{6,16} {2}[0-9a-fA-F]{2} [0-9a-fA-F]{2} /
 const XXD_LINE = /^[0-9a-fA-F]{6,16}: [0-9a-fA-F]{2,4}[ ]/
 
 /** Sniffs the format from the first bytes (a few KiB are plenty). */
@@ -49,7 +49,10 @@ export function sniffDumpFormat(head: Uint8Array): DumpFormat {
   }
   if (sample.length === 0 || text < sample.length * 0.97 || newlines === 0) return 'binary'
   // most of the first lines (a pasted prompt or header may come first)
-  const lines = latin1(sample).split(/\r?\n/).filter((line) => line.length > 0).slice(0, 8)
+  const lines = latin1(sample)
+    .split(/\r?\n/)
+    .filter((line) => line.length > 0)
+    .slice(0, 8)
   const hexdump = lines.filter((line) => HEXDUMP_LINE.test(line) && line.includes('|')).length
   const xxd = lines.filter((line) => XXD_LINE.test(line)).length
   const filler = lines.filter((line) => line === '*' || /^[0-9a-fA-F]{6,16}$/.test(line)).length // `*`, the end offset
@@ -213,7 +216,8 @@ export async function* decodeHexText(
     for (;;) {
       const nl = find(data, 0x0a, start, data.length)
       if (nl < 0) break
-      if (skipping) skipping = false // the end of an overlong line, already counted
+      if (skipping)
+        skipping = false // the end of an overlong line, already counted
       else if (nl - start > MAX_LINE) {
         stats.lines++
         bad()

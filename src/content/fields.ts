@@ -16,7 +16,10 @@ export function namedField(field: string): boolean {
   return STRONG_NAME.test(field) || NAMED.test(field)
 }
 
-export interface ValueCount { count: number; partial: number }
+export interface ValueCount {
+  count: number
+  partial: number
+}
 
 export interface FieldStats {
   values: Map<string, ValueCount>
@@ -55,7 +58,12 @@ export function chooseFields(fields: Map<string, FieldStats>, learned: number, m
   return [...fields.entries()]
     .map(([field, stats]) => ({ field, stats, distinct: stats.values.size + (stats.capped ? MAX_VALUES : 0), named: namedField(field) }))
     .filter((f) => (f.named ? f.distinct <= learned / 2 : f.distinct >= 2 && f.distinct <= 8 && categorical(f.stats)))
-    .sort((a, b) => Number(STRONG_NAME.test(b.field)) - Number(STRONG_NAME.test(a.field)) || Number(b.named) - Number(a.named) || a.distinct - b.distinct)
+    .sort(
+      (a, b) =>
+        Number(STRONG_NAME.test(b.field)) - Number(STRONG_NAME.test(a.field)) ||
+        Number(b.named) - Number(a.named) ||
+        a.distinct - b.distinct,
+    )
     .slice(0, max)
     .map((f) => f.field)
 }
@@ -102,9 +110,7 @@ export function mergeDiscriminators(clusters: JsonCluster[], top = 5): Discrimin
     }
   }
   const merged: Discriminator[] = [...byField.entries()].map(([field, values]) => {
-    const list = [...values.entries()]
-      .map(([value, c]) => ({ value, ...c }))
-      .sort((a, b) => b.count + b.partial - (a.count + a.partial))
+    const list = [...values.entries()].map(([value, c]) => ({ value, ...c })).sort((a, b) => b.count + b.partial - (a.count + a.partial))
     return {
       field,
       named: true,

@@ -15,7 +15,7 @@
  * whose key order they begin, or form a cluster of their own (`complete: false`).
  */
 import type { Folded, JsonCluster } from '../../schemas/content.ts'
-import { chooseFields, countValue, discriminators, namedField, newFieldStats, type FieldStats } from './fields.ts'
+import { chooseFields, countValue, discriminators, type FieldStats, namedField, newFieldStats } from './fields.ts'
 import { keepTop } from './fold.ts'
 import { hash, leadingPairs, templateRegex, unescapeString } from './grammar.ts'
 
@@ -50,7 +50,12 @@ interface Cluster {
   example: { text: string; offset: number; bytes: number } | null
 }
 
-interface Template { re: RegExp; cluster: Cluster; fields: string[]; order: string }
+interface Template {
+  re: RegExp
+  cluster: Cluster
+  fields: string[]
+  order: string
+}
 
 interface PartialGroup {
   keys: string[]
@@ -99,7 +104,8 @@ export class JsonRecords {
         const body = match[f + 1]
         if (body === undefined) continue
         const stats = cluster.fields.get(fields[f]!)!
-        if (stats.capped) stats.other++ // too many values to be a discriminator: stop counting them
+        if (stats.capped)
+          stats.other++ // too many values to be a discriminator: stop counting them
         else countValue(stats, unescapeString(body), 0)
       }
       if (cluster.example === null) cluster.example = { text: t.slice(i, Math.min(end, i + EXAMPLE_RAW)), offset, bytes: end - i }
@@ -135,8 +141,19 @@ export class JsonRecords {
         return true
       }
       cluster = {
-        signature, keys, count: 0, bytes: 0, partial: 0, partialBytes: 0, complete: true, learned: 0,
-        fields: new Map(), tracked: null, templates: 0, failedTemplates: 0, example: null,
+        signature,
+        keys,
+        count: 0,
+        bytes: 0,
+        partial: 0,
+        partialBytes: 0,
+        complete: true,
+        learned: 0,
+        fields: new Map(),
+        tracked: null,
+        templates: 0,
+        failedTemplates: 0,
+        example: null,
       }
       this.clusters.set(signature, cluster)
     }
@@ -253,8 +270,19 @@ export class JsonRecords {
         best = this.clusters.get(signature) ?? null
         if (best === null) {
           best = {
-            signature, keys: group.keys, count: 0, bytes: 0, partial: 0, partialBytes: 0, complete: false, learned: 0,
-            fields: new Map(), tracked: [], templates: 0, failedTemplates: 0, example: group.example,
+            signature,
+            keys: group.keys,
+            count: 0,
+            bytes: 0,
+            partial: 0,
+            partialBytes: 0,
+            complete: false,
+            learned: 0,
+            fields: new Map(),
+            tracked: [],
+            templates: 0,
+            failedTemplates: 0,
+            example: group.example,
           }
           this.clusters.set(signature, best)
         }
@@ -274,7 +302,11 @@ export class JsonRecords {
   }
 
   /** The clusters, biggest first (by bytes, then partial bytes); the rest folded. */
-  finish(bytesScanned: number, top: number, example: (raw: { text: string; offset: number; bytes: number }) => JsonCluster['example']): {
+  finish(
+    bytesScanned: number,
+    top: number,
+    example: (raw: { text: string; offset: number; bytes: number }) => JsonCluster['example'],
+  ): {
     clusters: JsonCluster[]
     distinctKeySets: number
     folded: Folded
@@ -282,19 +314,24 @@ export class JsonRecords {
     this.attributePartials()
     const all = [...this.clusters.values()].sort((a, b) => b.bytes - a.bytes || b.partialBytes - a.partialBytes)
     const folded: Folded = { clusters: this.folded.clusters + this.foldedKeySets.size, count: this.folded.count, bytes: this.folded.bytes }
-    const clusters = keepTop(all, top, folded, (cluster): JsonCluster => ({
-      keySignature: cluster.signature,
-      keys: cluster.keys,
-      count: cluster.count,
-      bytes: cluster.bytes,
-      meanBytes: cluster.count > 0 ? Math.round((cluster.bytes / cluster.count) * 10) / 10 : 0,
-      share: bytesScanned > 0 ? cluster.bytes / bytesScanned : 0,
-      partial: cluster.partial,
-      partialBytes: cluster.partialBytes,
-      complete: cluster.complete,
-      discriminators: discriminators(cluster.fields, cluster.count + cluster.partial),
-      example: cluster.example ? example(cluster.example) : null,
-    }))
+    const clusters = keepTop(
+      all,
+      top,
+      folded,
+      (cluster): JsonCluster => ({
+        keySignature: cluster.signature,
+        keys: cluster.keys,
+        count: cluster.count,
+        bytes: cluster.bytes,
+        meanBytes: cluster.count > 0 ? Math.round((cluster.bytes / cluster.count) * 10) / 10 : 0,
+        share: bytesScanned > 0 ? cluster.bytes / bytesScanned : 0,
+        partial: cluster.partial,
+        partialBytes: cluster.partialBytes,
+        complete: cluster.complete,
+        discriminators: discriminators(cluster.fields, cluster.count + cluster.partial),
+        example: cluster.example ? example(cluster.example) : null,
+      }),
+    )
     return { clusters, distinctKeySets: this.clusters.size + this.foldedKeySets.size, folded }
   }
 }

@@ -7,8 +7,8 @@
  * freed chunk): only complete records that parse are counted as records.
  */
 import { valueEnd } from './grammar.ts'
-import { JsonRecords, MAX_RECORD } from './json.ts'
-import { TextRecords } from './text.ts'
+import { type JsonRecords, MAX_RECORD } from './json.ts'
+import type { TextRecords } from './text.ts'
 
 const START = /\{[ \t\n\r]*"/g
 /** Failed candidates that cost more than LONG_MISS characters each, before a run is given up on. */

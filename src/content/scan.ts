@@ -14,7 +14,7 @@
  */
 import type { DumpFormat, DumpScan, RecordExample } from '../../schemas/content.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { decodeHexText, sniffDumpFormat, type HexDecodeStats } from './decode.ts'
+import { decodeHexText, type HexDecodeStats, sniffDumpFormat } from './decode.ts'
 import { mergeDiscriminators } from './fields.ts'
 import { JsonRecords, MAX_RECORD } from './json.ts'
 import { scanRun } from './records.ts'
@@ -145,7 +145,15 @@ export class DumpScanner {
     const bytesInJsonRecords = this.json.bytes
     const bytesInRecords = bytesInJsonRecords + textTotals.bytes
     if (this.text.overflowed) {
-      warnings.push(withFile({ code: 'dump_many_shapes', message: 'more distinct shapes of log, syslog, statsd, XML or key=value records than the table holds: the rest are folded' }, path))
+      warnings.push(
+        withFile(
+          {
+            code: 'dump_many_shapes',
+            message: 'more distinct shapes of log, syslog, statsd, XML or key=value records than the table holds: the rest are folded',
+          },
+          path,
+        ),
+      )
     }
     if (bytesScanned === 0) warnings.push(withFile({ code: 'dump_empty', message: 'the dump is empty' }, path))
 
@@ -252,23 +260,41 @@ export async function scanDump(chunks: AsyncIterable<Uint8Array>, options: ScanO
       else scanner.skip(piece.length)
     }
     if (stats.badLines > 0) {
-      const warning: Warning = withFile({ code: 'dump_hex_bad_lines', message: `${stats.badLines} of ${stats.lines} lines are not ${format} rows: skipped` }, options.path)
+      const warning: Warning = withFile(
+        { code: 'dump_hex_bad_lines', message: `${stats.badLines} of ${stats.lines} lines are not ${format} rows: skipped` },
+        options.path,
+      )
       if (stats.firstBadLine !== null) warning.line = stats.firstBadLine
       warnings.push(warning)
     }
     if (stats.jumps > 0) {
-      warnings.push(withFile({ code: 'dump_hex_offsets_jump', message: `${stats.jumps} times the offsets jump ahead with no \`*\`: the bytes between are missing, not scanned` }, options.path))
+      warnings.push(
+        withFile(
+          {
+            code: 'dump_hex_offsets_jump',
+            message: `${stats.jumps} times the offsets jump ahead with no \`*\`: the bytes between are missing, not scanned`,
+          },
+          options.path,
+        ),
+      )
     }
     if (stats.backwards > 0) {
-      warnings.push(withFile({ code: 'dump_hex_offsets_backwards', message: `${stats.backwards} rows go back in offset: skipped` }, options.path))
+      warnings.push(
+        withFile({ code: 'dump_hex_offsets_backwards', message: `${stats.backwards} rows go back in offset: skipped` }, options.path),
+      )
     }
   } else {
     for await (const chunk of all) scanner.push(chunk)
     if (format === 'strings') {
-      warnings.push(withFile({
-        code: 'dump_strings_text',
-        message: 'a strings listing: sizes and offsets are of the text, not of the memory it was taken from',
-      }, options.path))
+      warnings.push(
+        withFile(
+          {
+            code: 'dump_strings_text',
+            message: 'a strings listing: sizes and offsets are of the text, not of the memory it was taken from',
+          },
+          options.path,
+        ),
+      )
     }
   }
   return scanner.finish(format, options.path, warnings)

@@ -142,7 +142,10 @@ export class TextRecords {
       cluster.bytes += s.length
     } else if (table.size < MAX_SHAPES) {
       table.set(key, {
-        kind, shape: textShape(s), count: 1, bytes: s.length,
+        kind,
+        shape: textShape(s),
+        count: 1,
+        bytes: s.length,
         example: { text: s.slice(0, EXAMPLE_RAW), offset, bytes: s.length },
       })
     } else {
@@ -173,29 +176,36 @@ export class TextRecords {
   }
 
   /** The top clusters by bytes, records first; the rest folded. */
-  finish(bytesScanned: number, top: number, example: (raw: Cluster['example']) => TextCluster['example']): {
+  finish(
+    bytesScanned: number,
+    top: number,
+    example: (raw: Cluster['example']) => TextCluster['example'],
+  ): {
     clusters: TextCluster[]
     distinctShapes: number
     folded: Folded
   } {
-    const all = [...this.all()].sort(
-      (a, b) => Number(isRecord(b.kind, b.count)) - Number(isRecord(a.kind, a.count)) || b.bytes - a.bytes,
-    )
+    const all = [...this.all()].sort((a, b) => Number(isRecord(b.kind, b.count)) - Number(isRecord(a.kind, a.count)) || b.bytes - a.bytes)
     const folded: Folded = { clusters: 0, count: 0, bytes: 0 }
     for (const entry of this.overflow.values()) {
       folded.count += entry.count
       folded.bytes += entry.bytes
     }
-    const clusters = keepTop(all, top, folded, (cluster): TextCluster => ({
-      kind: cluster.kind,
-      shape: cluster.shape,
-      count: cluster.count,
-      bytes: cluster.bytes,
-      meanBytes: Math.round((cluster.bytes / cluster.count) * 10) / 10,
-      share: bytesScanned > 0 ? cluster.bytes / bytesScanned : 0,
-      record: isRecord(cluster.kind, cluster.count),
-      example: example(cluster.example),
-    }))
+    const clusters = keepTop(
+      all,
+      top,
+      folded,
+      (cluster): TextCluster => ({
+        kind: cluster.kind,
+        shape: cluster.shape,
+        count: cluster.count,
+        bytes: cluster.bytes,
+        meanBytes: Math.round((cluster.bytes / cluster.count) * 10) / 10,
+        share: bytesScanned > 0 ? cluster.bytes / bytesScanned : 0,
+        record: isRecord(cluster.kind, cluster.count),
+        example: example(cluster.example),
+      }),
+    )
     const overflowShapes = this.overflow.size > 0
     return { clusters, distinctShapes: this.clusters.size + this.unknown.size + (overflowShapes ? 1 : 0), folded }
   }

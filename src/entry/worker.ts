@@ -2,9 +2,9 @@ import { createApp } from '../app.ts'
 import { loadConfig } from '../config.ts'
 import type { AppContext } from '../context.ts'
 import { AppError } from '../errors.ts'
+import { createLog } from '../observe/log.ts'
 import { sweep } from '../services/retention.ts'
 import { createStorage } from '../storage/s3.ts'
-import { createLog } from '../observe/log.ts'
 
 // Cloudflare Workers entry: bindings are the configuration; one context per isolate and env.
 
@@ -30,7 +30,11 @@ function contextFor(env: unknown): AppContext {
     })
     // Signed links must point at the public address: the Host header is the client's to write.
     if (config.REPORT_LINK_SECRET && !config.PUBLIC_BASE_URL) {
-      throw new AppError(500, 'not_configured', 'REPORT_LINK_SECRET is set without PUBLIC_BASE_URL: signed report links need the public address they point at')
+      throw new AppError(
+        500,
+        'not_configured',
+        'REPORT_LINK_SECRET is set without PUBLIC_BASE_URL: signed report links need the public address they point at',
+      )
     }
     const publicBaseUrl = config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null
     // Workers Logs keeps what console.log writes, and reads JSON lines as fields: they are the metrics.

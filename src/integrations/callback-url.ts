@@ -1,4 +1,4 @@
-import { classifyIP, type AddressClass, type Classified } from './ip.ts'
+import { type AddressClass, type Classified, classifyIP } from './ip.ts'
 
 // Callback URLs come from whoever calls POST /v1/diagnoses: without this check memgap would POST
 // wherever it is told, including the cloud metadata service and the operator's private network.

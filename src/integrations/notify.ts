@@ -1,9 +1,9 @@
 import type { Diagnosis } from '../../schemas/diagnosis.ts'
 import type { Delivery, NotifyTarget } from '../../schemas/notify.ts'
+import type { Log } from '../observe/log.ts'
 import { checkCallbackUrl, type Resolve } from './callback-url.ts'
 import { TARGETS } from './chat/index.ts'
-import { send, type AttemptReport, type SendOptions } from './send.ts'
-import type { Log } from '../observe/log.ts'
+import { type AttemptReport, type SendOptions, send } from './send.ts'
 
 // The chat callbacks of one diagnosis: check each URL, build its message, send it, and say what
 // happened. Runtime-agnostic (Web APIs only); the caller picks fetch, resolver and timing.

@@ -46,7 +46,14 @@ function histogram(name: string, help: string, bounds: number[]) {
     render(): string {
       let running = 0
       const lines = bounds.map((b, i) => `${name}_bucket{le="${b}"} ${(running += buckets[i]!)}`)
-      return [`# HELP ${name} ${help}`, `# TYPE ${name} histogram`, ...lines, `${name}_bucket{le="+Inf"} ${count}`, `${name}_sum ${sum}`, `${name}_count ${count}`].join('\n')
+      return [
+        `# HELP ${name} ${help}`,
+        `# TYPE ${name} histogram`,
+        ...lines,
+        `${name}_bucket{le="+Inf"} ${count}`,
+        `${name}_sum ${sum}`,
+        `${name}_count ${count}`,
+      ].join('\n')
     },
   }
 }

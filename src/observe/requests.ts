@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import type { AppEnv } from '../context.ts'
-import { requestIdOf, type Log } from './log.ts'
+import { type Log, requestIdOf } from './log.ts'
 
 // Every request: an id (the client's X-Request-Id when plain, else a new one), echoed in the
 // answer and in problem bodies (app.ts), and one log line when the answer has been handed over,

@@ -29,11 +29,12 @@
  * Table memory is in pages: KiB assume 4 KiB pages (x86, most arm64 builds; not 16/64 KiB kernels).
  * Other kernel lines are not OOM reports and are skipped without a word.
  */
-import { Dmesg } from '../../schemas/sources.ts'
+
 import type { OomReport, OomTask, OomVictim } from '../../schemas/sources.ts'
+import { Dmesg } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { excerpt, readInt, splitLines, warningList } from './common.ts'
 import { defineSource } from '../bundle/source.ts'
+import { excerpt, readInt, splitLines, warningList } from './common.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 
@@ -62,7 +63,9 @@ const KERNEL_MARK =
 export function looksLikeDmesg(text: string): boolean {
   const head = text.slice(0, 16384)
   if (/invoked oom-killer|Killed process \d+[ ,]|oom-kill:constraint=/.test(head)) return true
-  const lines = splitLines(head).filter((line) => line.trim()).slice(0, 40)
+  const lines = splitLines(head)
+    .filter((line) => line.trim())
+    .slice(0, 40)
   const kernel = lines.filter((line) => /^(<\d>)?\[\s*\d+\.\d+\]/.test(line) || SYSLOG[0]!.test(line)).length
   if (lines.length > 0 && kernel >= lines.length * 0.6) return true
   const marked = lines.filter((line) => KERNEL_MARK.test(line.trim())).length
@@ -105,7 +108,12 @@ export function parseDmesg(text: string, file?: string): { data: Dmesg; warnings
       if (task) current.tasks.push(task)
     } else if (message.startsWith('oom-kill:')) {
       const report = ongoing()
-      const fields = new Map(message.slice(9).split(',').map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)]))
+      const fields = new Map(
+        message
+          .slice(9)
+          .split(',')
+          .map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)]),
+      )
       report.constraint = fields.get('constraint') ?? null
       report.taskMemcg = fields.get('task_memcg') ?? null
     } else if ((m = KILLED.exec(message))) {

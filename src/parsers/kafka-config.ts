@@ -17,8 +17,8 @@
  */
 import { KafkaConfig } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
 import { capRecord, defineSource } from '../bundle/source.ts'
+import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 
@@ -74,7 +74,12 @@ export function parseKafkaConfig(text: string, file?: string): { data: KafkaConf
   const data: KafkaConfig = {
     properties,
     lines,
-    bootstrapServers: bootstrap ? bootstrap.value.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    bootstrapServers: bootstrap
+      ? bootstrap.value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
     clientId: get('client.id')?.value ?? null,
     queueBufferingMaxMessages: integer(get('queue.buffering.max.messages'), 'queue.buffering.max.messages', warn),
     queueBufferingMaxKbytes: integer(get('queue.buffering.max.kbytes'), 'queue.buffering.max.kbytes', warn),

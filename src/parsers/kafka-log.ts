@@ -15,10 +15,10 @@
  * (`1/1 brokers are down`, `Local: Queue full`) counts anywhere. Lines are not warned about:
  * a log is mostly other things.
  */
-import { KafkaLog, KafkaLogKind, type KafkaLogEvent } from '../../schemas/sources.ts'
+import { KafkaLog, type KafkaLogEvent, KafkaLogKind } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { readInt, splitLines, warningList } from './common.ts'
 import { defineSource } from '../bundle/source.ts'
+import { readInt, splitLines, warningList } from './common.ts'
 
 /** Past this many, events are counted but not listed. */
 const MAX_EVENTS = 2000
@@ -27,7 +27,11 @@ const SCAN = 8192
 
 /** What makes a line Kafka's: the name (rdkafka, confluent-kafka), a client or thread name, an error code. */
 const CONTEXT = [/kafka/i, /#(producer|consumer|admin)-\d|\[thrd:|^%\d\||\bLocal: |\b_[A-Z][A-Z_]+ \(-\d+\)/]
-interface Rule { kind: KafkaLogKind; test: RegExp; needsContext: boolean }
+interface Rule {
+  kind: KafkaLogKind
+  test: RegExp
+  needsContext: boolean
+}
 const RULES: Rule[] = [
   { kind: 'queue-full', test: /\b_?QUEUE_FULL\b|Local: Queue full/, needsContext: false },
   { kind: 'queue-full', test: /queue (is )?full/i, needsContext: true },
@@ -55,7 +59,7 @@ const TIMES = [
   /^%\d\|(\d{9,11}(?:\.\d+)?)\|/,
   /^\[?(\d{10}(?:\.\d+)?)\]?\s/,
 ]
-const PROCESS = /(?:^|\s)([A-Za-z_][\w.\/-]{0,63})\[(\d{1,10})\]:/
+const PROCESS = /(?:^|\s)([A-Za-z_][\w./-]{0,63})\[(\d{1,10})\]:/
 const VERSION = /librdkafka(?:[\s_-]*version)?\s*[:=]?\s*v?(\d+\.\d+(?:\.\d+)?(?:-[\w.]+)?)/i
 
 /** At least one line of librdkafka's trouble in the first 16 KiB. */

@@ -18,11 +18,12 @@
  * column while an object is open starts a new one (the open one was cut: librdkafka prints one
  * line, pretty-printers indent nested objects).
  */
-import { KafkaStats } from '../../schemas/sources.ts'
+
 import type { KafkaStatsBroker, KafkaStatsSample, KafkaStatsTopic } from '../../schemas/sources.ts'
+import { KafkaStats } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { warningList } from './common.ts'
 import { defineSource } from '../bundle/source.ts'
+import { warningList } from './common.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 type Json = Record<string, unknown>
@@ -130,19 +131,21 @@ function readObject(source: string, line: number, warn: Warn): KafkaStatsSample 
     msgSizeMax: int(value, 'msg_size_max'),
     txmsgs: int(value, 'txmsgs'),
     txmsgBytes: int(value, 'txmsg_bytes'),
-    brokers: entries(value.brokers).map(([key, b]): KafkaStatsBroker => ({
-      name: str(b, 'name') ?? key,
-      nodeid: int(b, 'nodeid', 'brokers.nodeid'),
-      state: str(b, 'state'),
-      stateage: int(b, 'stateage', 'brokers.stateage'),
-      connects: int(b, 'connects', 'brokers.connects'),
-      disconnects: int(b, 'disconnects', 'brokers.disconnects'),
-      tx: int(b, 'tx', 'brokers.tx'),
-      txerrs: int(b, 'txerrs', 'brokers.txerrs'),
-      reqTimeouts: int(b, 'req_timeouts', 'brokers.req_timeouts'),
-      outbufMsgCnt: int(b, 'outbuf_msg_cnt', 'brokers.outbuf_msg_cnt'),
-      waitrespMsgCnt: int(b, 'waitresp_msg_cnt', 'brokers.waitresp_msg_cnt'),
-    })),
+    brokers: entries(value.brokers).map(
+      ([key, b]): KafkaStatsBroker => ({
+        name: str(b, 'name') ?? key,
+        nodeid: int(b, 'nodeid', 'brokers.nodeid'),
+        state: str(b, 'state'),
+        stateage: int(b, 'stateage', 'brokers.stateage'),
+        connects: int(b, 'connects', 'brokers.connects'),
+        disconnects: int(b, 'disconnects', 'brokers.disconnects'),
+        tx: int(b, 'tx', 'brokers.tx'),
+        txerrs: int(b, 'txerrs', 'brokers.txerrs'),
+        reqTimeouts: int(b, 'req_timeouts', 'brokers.req_timeouts'),
+        outbufMsgCnt: int(b, 'outbuf_msg_cnt', 'brokers.outbuf_msg_cnt'),
+        waitrespMsgCnt: int(b, 'waitresp_msg_cnt', 'brokers.waitresp_msg_cnt'),
+      }),
+    ),
     topics: entries(value.topics).map(([key, t]) => readTopic(str(t, 'topic') ?? key, t, bad)),
   }
   for (const key of ['brokers', 'topics']) if (value[key] !== undefined && !isObject(value[key])) bad.add(key)

@@ -10,14 +10,17 @@
  */
 import { Manifest } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { excerpt, warningList } from './common.ts'
 import { defineSource } from '../bundle/source.ts'
+import { excerpt, warningList } from './common.ts'
 
 const KEYS = Object.keys(Manifest.shape) as (keyof Manifest)[]
 
 /** A JSON object naming at least one manifest key (and no librdkafka statistics). */
 export function looksLikeManifest(text: string): boolean {
-  const head = text.slice(0, 4096).replace(/^\uFEFF/, '').trimStart()
+  const head = text
+    .slice(0, 4096)
+    .replace(/^\uFEFF/, '')
+    .trimStart()
   if (!head.startsWith('{') || head.includes('"msg_cnt"')) return false
   return KEYS.some((key) => head.includes(`"${key}"`))
 }
@@ -56,7 +59,8 @@ export const manifestSource = defineSource({
   kind: 'manifest',
   order: 'loose, and first of the loose: a file named manifest.json is one whatever JSON it holds (statistics included)',
   loose: true,
-  detect: (head, path) => (path.slice(path.lastIndexOf('/') + 1) === 'manifest.json' && head.trimStart().startsWith('{')) || looksLikeManifest(head),
+  detect: (head, path) =>
+    (path.slice(path.lastIndexOf('/') + 1) === 'manifest.json' && head.trimStart().startsWith('{')) || looksLikeManifest(head),
   parse: parseManifest,
   schema: Manifest,
   field: 'manifest',

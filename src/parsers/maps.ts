@@ -10,12 +10,13 @@
  * Addresses stay hex strings: 64-bit ones (the vsyscall page, ffffffffff600000) do not fit a
  * JS number, so sizes are computed with BigInt.
  */
-import { Maps } from '../../schemas/sources.ts'
+
 import type { MapsRow } from '../../schemas/sources.ts'
+import { Maps } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
-import { defineSource, firstOfEach } from '../bundle/source.ts'
 import { pidFromPath } from '../bundle/hints.ts'
+import { defineSource, firstOfEach } from '../bundle/source.ts'
+import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
 
 const LINE =
   /^([0-9a-fA-F]{1,16})-([0-9a-fA-F]{1,16})\s+([-rwxspS]{4})\s+([0-9a-fA-F]{1,16})\s+([0-9a-fA-F]{1,8}:[0-9a-fA-F]{1,8})\s+(\d+)(?:\s+(.*))?$/
@@ -80,5 +81,12 @@ export const mapsSource = defineSource({
   schema: Maps,
   field: 'procMaps',
   // The analysis reads which files a process maps (its libraries), not each mapping.
-  keep: (data, file) => ({ file, pid: pidFromPath(file), rows: firstOfEach(data.rows.filter((r) => r.path), (r) => r.path) }),
+  keep: (data, file) => ({
+    file,
+    pid: pidFromPath(file),
+    rows: firstOfEach(
+      data.rows.filter((r) => r.path),
+      (r) => r.path,
+    ),
+  }),
 })

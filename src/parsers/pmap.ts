@@ -19,20 +19,29 @@
  * Pasted copies may lack the PID line, the total, even the header (seed sta-18: tab separated,
  * header, no PID line, no total). The header says which column is which.
  */
-import { Pmap } from '../../schemas/parsers.ts'
+
 import type { PmapRow } from '../../schemas/parsers.ts'
+import { Pmap } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { excerpt, readInt, splitLines, warningList } from './common.ts'
+import { nameFromPath, pidFromPath } from '../bundle/hints.ts'
 import { defineSource, MAX_ROWS_KEPT } from '../bundle/source.ts'
-import { pidFromPath, nameFromPath } from '../bundle/hints.ts'
+import { excerpt, readInt, splitLines, warningList } from './common.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 type Role = 'address' | 'kbytes' | 'resident' | 'dirty' | 'swap' | 'mode' | 'mapping' | 'other'
-interface Header { roles: Role[] }
+interface Header {
+  roles: Role[]
+}
 
 const ROLES: Record<string, Role> = {
-  ADDRESS: 'address', KBYTES: 'kbytes', RSS: 'resident', PSS: 'resident', DIRTY: 'dirty',
-  SWAP: 'swap', MODE: 'mode', MAPPING: 'mapping',
+  ADDRESS: 'address',
+  KBYTES: 'kbytes',
+  RSS: 'resident',
+  PSS: 'resident',
+  DIRTY: 'dirty',
+  SWAP: 'swap',
+  MODE: 'mode',
+  MAPPING: 'mapping',
 }
 /** procps' `pmap -x` columns, assumed for rows pasted without their header. */
 const PROCPS_HEADER = 'Address Kbytes RSS Dirty Mode Mapping'
@@ -40,7 +49,9 @@ const ROW = /^(0x)?[0-9a-fA-F]{4,16}\s+\d+(\s|$)/
 const PID_LINE = /^(\d+):\s*(.*)$/
 
 export function looksLikePmap(text: string): boolean {
-  const lines = splitLines(text.slice(0, 8192)).filter((line) => line.trim()).slice(0, 12)
+  const lines = splitLines(text.slice(0, 8192))
+    .filter((line) => line.trim())
+    .slice(0, 12)
   if (lines.slice(0, 3).some(isHeader)) return true
   const rows = lines.filter((line) => ROW.test(line) && /\s[-rwxsp]{4,5}\s/.test(line))
   return rows.length >= 2 && rows.length >= lines.length * 0.7
@@ -49,7 +60,13 @@ export function looksLikePmap(text: string): boolean {
 export function parsePmap(text: string, file?: string): { data: Pmap; warnings: Warning[] } {
   const { warnings, warn } = warningList(file)
   const data: Pmap = {
-    pid: null, command: null, variant: 'procps', residentMetric: 'rss', dirtyIsPrivate: false, rows: [], total: null,
+    pid: null,
+    command: null,
+    variant: 'procps',
+    residentMetric: 'rss',
+    dirtyIsPrivate: false,
+    rows: [],
+    total: null,
   }
   let header: Header | null = null
   const lines = splitLines(text)
@@ -89,7 +106,10 @@ function isHeader(line: string): boolean {
 }
 
 function readHeader(line: string, data: Pmap): Header {
-  const names = line.trim().split(/\s+/).map((name) => name.toUpperCase())
+  const names = line
+    .trim()
+    .split(/\s+/)
+    .map((name) => name.toUpperCase())
   const busybox = names.includes('PSS')
   data.variant = busybox ? 'busybox' : 'procps'
   data.residentMetric = busybox ? 'pss' : 'rss'
@@ -157,7 +177,10 @@ function size(token: string | undefined): number | null | 'nan' | 'range' {
 
 /** `total kB  389596  147124  137440` (procps) or `total  67788  63258  58072  0` (busybox). */
 function readTotal(line: string, header: Header, n: number, warn: Warn): Pmap['total'] {
-  const numbers = line.replace(/^total\s*(kB)?/i, '').trim().split(/\s+/)
+  const numbers = line
+    .replace(/^total\s*(kB)?/i, '')
+    .trim()
+    .split(/\s+/)
   // The total has a number for each numeric column, in the header's order.
   const roles: Role[] = header.roles.filter((r) => r !== 'address' && r !== 'mode' && r !== 'mapping')
   const get = (role: Role): number | null | 'nan' | 'range' => {
@@ -183,5 +206,10 @@ export const pmapSource = defineSource({
   parse: parsePmap,
   schema: Pmap,
   field: 'maps',
-  keep: (data, file) => ({ file, pid: data.pid ?? pidFromPath(file), name: nameFromPath(file), pmap: { ...data, rows: data.rows.slice(0, MAX_ROWS_KEPT) } }),
+  keep: (data, file) => ({
+    file,
+    pid: data.pid ?? pidFromPath(file),
+    name: nameFromPath(file),
+    pmap: { ...data, rows: data.rows.slice(0, MAX_ROWS_KEPT) },
+  }),
 })

@@ -87,6 +87,6 @@ export function programName(comm: string | null, args: string | null): string | 
     return comm || binary || null
   }
   const script = scriptOf(interpreter, tokens.slice(1))
-  const own = comm && !isInterpreter(comm) && !(script && script.startsWith(comm)) ? comm : null
+  const own = comm && !isInterpreter(comm) && !script?.startsWith(comm) ? comm : null
   return own ?? script ?? interpreter
 }

@@ -15,27 +15,80 @@
  * Columns are found by the header; the values of a row are whitespace separated, except the
  * command columns at the end, which may hold spaces.
  */
-import { Ps } from '../../schemas/parsers.ts'
+
 import type { PsRow } from '../../schemas/parsers.ts'
+import { Ps } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
+import { defineSource, MAX_ROWS_KEPT } from '../bundle/source.ts'
 import { basename, excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
 import { programName } from './program.ts'
-import { defineSource, MAX_ROWS_KEPT } from '../bundle/source.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 type Role = 'pid' | 'ppid' | 'rss' | 'vsz' | 'command' | 'other'
-interface Column { name: string; role: Role; start: number }
-interface Header { columns: Column[]; format: Ps['format'] }
+interface Column {
+  name: string
+  role: Role
+  start: number
+}
+interface Header {
+  columns: Column[]
+  format: Ps['format']
+}
 
 const ROLES: Record<string, Role> = {
-  PID: 'pid', PPID: 'ppid', RSS: 'rss', RSZ: 'rss', VSZ: 'vsz', VSIZE: 'vsz',
-  COMMAND: 'command', CMD: 'command', COMM: 'command', ARGS: 'command', UCMD: 'command',
+  PID: 'pid',
+  PPID: 'ppid',
+  RSS: 'rss',
+  RSZ: 'rss',
+  VSZ: 'vsz',
+  VSIZE: 'vsz',
+  COMMAND: 'command',
+  CMD: 'command',
+  COMM: 'command',
+  ARGS: 'command',
+  UCMD: 'command',
 }
 /** Column titles of procps and busybox ps: a header is PID plus others, nearly all of these. */
 const PS_COLUMNS = new Set([
-  ...Object.keys(ROLES), 'USER', 'RUSER', 'UID', 'GID', 'GROUP', 'TTY', 'TT', 'STAT', 'S', 'TIME', '%CPU', '%MEM',
-  'START', 'STARTED', 'STIME', 'ELAPSED', 'C', 'F', 'NI', 'PRI', 'PGID', 'SID', 'TID', 'LWP', 'NLWP', 'WCHAN',
-  'ADDR', 'SZ', 'PSR', 'CLS', 'RTPRIO', 'LABEL', 'CGROUP', 'TGID', 'SPID', 'SWAP', 'USS', 'PSS', // the last three: smem
+  ...Object.keys(ROLES),
+  'USER',
+  'RUSER',
+  'UID',
+  'GID',
+  'GROUP',
+  'TTY',
+  'TT',
+  'STAT',
+  'S',
+  'TIME',
+  '%CPU',
+  '%MEM',
+  'START',
+  'STARTED',
+  'STIME',
+  'ELAPSED',
+  'C',
+  'F',
+  'NI',
+  'PRI',
+  'PGID',
+  'SID',
+  'TID',
+  'LWP',
+  'NLWP',
+  'WCHAN',
+  'ADDR',
+  'SZ',
+  'PSR',
+  'CLS',
+  'RTPRIO',
+  'LABEL',
+  'CGROUP',
+  'TGID',
+  'SPID',
+  'SWAP',
+  'USS',
+  'PSS', // the last three: smem
 ])
 /** busybox defaults: `ps` with and without CONFIG_DESKTOP, older builds. */
 const BUSYBOX_HEADERS = new Set(['PID USER COMMAND', 'PID USER TIME COMMAND', 'PID USER VSZ STAT COMMAND'])
@@ -73,7 +126,10 @@ function meaningful(lines: string[]): [string, number][] {
 
 /** PID and another column title, and (unlike a row whose args mention PID) little else. */
 function isHeader(line: string): boolean {
-  const names = line.trim().split(/\s+/).map((name) => name.toUpperCase())
+  const names = line
+    .trim()
+    .split(/\s+/)
+    .map((name) => name.toUpperCase())
   const known = names.filter((name) => PS_COLUMNS.has(name)).length
   return names.includes('PID') && known >= 2 && known >= names.length * 0.75
 }
@@ -103,7 +159,11 @@ function readTable(lines: [string, number][], warn: Warn): Ps {
       header = readHeader(line)
       format = header.format
       if (!header.columns.some((c) => c.role === 'rss')) {
-        warn('ps_no_rss', 'this ps printed no RSS column: its processes have no size, so none of them can be compared (add rss to ps -o)', n)
+        warn(
+          'ps_no_rss',
+          'this ps printed no RSS column: its processes have no size, so none of them can be compared (add rss to ps -o)',
+          n,
+        )
       }
       continue
     }
@@ -278,7 +338,16 @@ function readPairs(lines: [string, number][], warn: Warn): PsRow[] {
     }
     const command = match[1]!
     const exe = command.split(/\s+/)[0]!
-    rows.push({ pid: null, ppid: null, name: programName(null, command) ?? basename(exe), exe, args: command === exe ? null : command, rssKib: rss, vszKib: null, line: n })
+    rows.push({
+      pid: null,
+      ppid: null,
+      name: programName(null, command) ?? basename(exe),
+      exe,
+      args: command === exe ? null : command,
+      rssKib: rss,
+      vszKib: null,
+      line: n,
+    })
   }
   return rows
 }
@@ -303,7 +372,8 @@ function tokenEnd(line: string, pos: number): number {
 /** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
 export const psSource = defineSource({
   kind: 'ps',
-  order: 'loose and late: `command rss` pairs have the shape of vmstat counters and of many `key value` files, so every stricter kind goes first',
+  order:
+    'loose and late: `command rss` pairs have the shape of vmstat counters and of many `key value` files, so every stricter kind goes first',
   loose: true,
   detect: looksLikePs,
   parse: parsePs,

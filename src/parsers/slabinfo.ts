@@ -15,11 +15,12 @@
  *     OBJS ACTIVE  USE OBJ SIZE  SLABS OBJ/SLAB CACHE SIZE NAME
  *    86828  86813  99%    1.10K   6202       14     99232K ext4_inode_cache
  */
-import { Slabinfo } from '../../schemas/sources.ts'
+
 import type { SlabCache } from '../../schemas/sources.ts'
+import { Slabinfo } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
 import { defineSource, MAX_ROWS_KEPT } from '../bundle/source.ts'
+import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
 
 const PAGE_KIB = 4
 const ROW =

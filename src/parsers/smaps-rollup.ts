@@ -14,9 +14,9 @@
  */
 import { SmapsRollup } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { excerpt, readKib, splitField, splitLines, warningList } from './common.ts'
-import { capRecord, defineSource } from '../bundle/source.ts'
 import { pidFromPath } from '../bundle/hints.ts'
+import { capRecord, defineSource } from '../bundle/source.ts'
+import { excerpt, readKib, splitField, splitLines, warningList } from './common.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 
@@ -26,7 +26,9 @@ export const RANGE_LINE = /^[0-9a-fA-F]+-[0-9a-fA-F]+\s+[-rwxspS]{4}\s+[0-9a-fA-
 const NOT_SIZES = new Set(['VmFlags', 'THPeligible', 'ProtectionKey'])
 
 export function looksLikeSmapsRollup(text: string): boolean {
-  const lines = splitLines(text.slice(0, 4096)).filter((line) => line.trim()).slice(0, 30)
+  const lines = splitLines(text.slice(0, 4096))
+    .filter((line) => line.trim())
+    .slice(0, 30)
   const first = lines[0]?.trim() ?? ''
   if (RANGE_LINE.test(first)) return first.endsWith('[rollup]')
   // Pasted without its range line: Rss and Pss, and no per-mapping Size.

@@ -17,21 +17,28 @@
  * (the thread's glibc arena: 64 MiB reserved, the touched part rw-p, the tail ---p).
  * Fields vary by kernel (Pss_Dirty is 6.x, Anonymous 2.6.32+): all kB fields are kept by name.
  */
-import { Smaps } from '../../schemas/sources.ts'
+
 import type { SmapsRow } from '../../schemas/sources.ts'
+import { Smaps } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
+import { pidFromPath } from '../bundle/hints.ts'
+import { defineSource, firstOfEach } from '../bundle/source.ts'
 import { excerpt, isPromptLine, readKib, splitField, splitLines, warningList } from './common.ts'
 import { readMapsLine } from './maps.ts'
-import { defineSource, firstOfEach } from '../bundle/source.ts'
-import { pidFromPath } from '../bundle/hints.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 
 /** Fields that are flags or counters, not sizes: skipped. */
 const NOT_SIZES = new Set(['THPeligible', 'ProtectionKey'])
 const TYPED = {
-  rssKib: 'Rss', pssKib: 'Pss', sharedCleanKib: 'Shared_Clean', sharedDirtyKib: 'Shared_Dirty',
-  privateCleanKib: 'Private_Clean', privateDirtyKib: 'Private_Dirty', anonymousKib: 'Anonymous', swapKib: 'Swap',
+  rssKib: 'Rss',
+  pssKib: 'Pss',
+  sharedCleanKib: 'Shared_Clean',
+  sharedDirtyKib: 'Shared_Dirty',
+  privateCleanKib: 'Private_Clean',
+  privateDirtyKib: 'Private_Dirty',
+  anonymousKib: 'Anonymous',
+  swapKib: 'Swap',
 } as const
 
 /** A maps line, then a `Size:` field within the next lines. */
@@ -79,8 +86,14 @@ export function parseSmaps(text: string, file?: string): { data: Smaps; warnings
 
 function nulls(): Pick<SmapsRow, keyof typeof TYPED> {
   return {
-    rssKib: null, pssKib: null, sharedCleanKib: null, sharedDirtyKib: null,
-    privateCleanKib: null, privateDirtyKib: null, anonymousKib: null, swapKib: null,
+    rssKib: null,
+    pssKib: null,
+    sharedCleanKib: null,
+    sharedDirtyKib: null,
+    privateCleanKib: null,
+    privateDirtyKib: null,
+    anonymousKib: null,
+    swapKib: null,
   }
 }
 
@@ -115,6 +128,9 @@ export const smapsSource = defineSource({
   keep: (data, file) => ({
     file,
     pid: pidFromPath(file),
-    rows: firstOfEach(data.rows.filter((r) => r.path), (r) => r.path).map((r) => ({ ...r, fields: {}, vmFlags: null })),
+    rows: firstOfEach(
+      data.rows.filter((r) => r.path),
+      (r) => r.path,
+    ).map((r) => ({ ...r, fields: {}, vmFlags: null })),
   }),
 })

@@ -15,9 +15,9 @@
  */
 import { ProcStatus } from '../../schemas/parsers.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { excerpt, readInt, readKib, splitField, splitLines, warningList } from './common.ts'
-import { capRecord, defineSource } from '../bundle/source.ts'
 import { pidFromPath } from '../bundle/hints.ts'
+import { capRecord, defineSource } from '../bundle/source.ts'
+import { excerpt, readInt, readKib, splitField, splitLines, warningList } from './common.ts'
 
 type Warn = ReturnType<typeof warningList>['warn']
 
@@ -55,8 +55,7 @@ function readLine(line: string, n: number, data: ProcStatus, warn: Warn): void {
   if (key === 'Name') {
     if (data.name === null && value) data.lines!.Name = n
     data.name ??= value.slice(0, 256) || null
-  }
-  else if (key === 'Pid' || key === 'PPid') readId(key, value, n, data, warn)
+  } else if (key === 'Pid' || key === 'PPid') readId(key, value, n, data, warn)
   else if (MEMORY_KEY.test(key)) readMemory(key, value, n, data, warn)
 }
 

@@ -14,8 +14,8 @@
  */
 import { Vmstat } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
-import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
 import { defineSource } from '../bundle/source.ts'
+import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
 
 const COUNTER = /^([a-z][a-z0-9_]{0,127})\s+(-?\d+)$/
 const COMMAND = /^procs\s+-+memory|^r\s+b\s+swpd\s+free|^\d+ K total memory$/
@@ -63,8 +63,13 @@ export function parseVmstat(text: string, file?: string): { data: Vmstat; warnin
 export const PRESSURE_COUNTERS = [
   'oom_kill', // processes the OOM killer killed since boot (4.13+)
   'pgmajfault', // page faults that had to read from disk
-  'workingset_refault', 'workingset_refault_anon', 'workingset_refault_file', // evicted pages needed again: cache thrashing
-  'pswpin', 'pswpout', 'allocstall_normal', 'compact_stall',
+  'workingset_refault',
+  'workingset_refault_anon',
+  'workingset_refault_file', // evicted pages needed again: cache thrashing
+  'pswpin',
+  'pswpout',
+  'allocstall_normal',
+  'compact_stall',
 ] as const
 
 /** This source, as the bundle reader's list (src/bundle/sources.ts) takes it. */
@@ -77,7 +82,9 @@ export const vmstatSource = defineSource({
   schema: Vmstat,
   field: 'vmstat',
   keep: (data, file) => {
-    const counters = Object.fromEntries(PRESSURE_COUNTERS.flatMap((name) => (Object.hasOwn(data.counters, name) ? [[name, data.counters[name]!]] : [])))
+    const counters = Object.fromEntries(
+      PRESSURE_COUNTERS.flatMap((name) => (Object.hasOwn(data.counters, name) ? [[name, data.counters[name]!]] : [])),
+    )
     return Object.keys(counters).length ? { file, counters } : null
   },
 })

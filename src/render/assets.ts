@@ -143,7 +143,7 @@ export const HTML_CSP = [
   "default-src 'none'",
   `style-src '${CSS_HASH}'`,
   `script-src '${SCRIPT_HASH}'`,
-  "img-src data:",
+  'img-src data:',
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ')

@@ -4,9 +4,9 @@ import type { Diagnosis, ProcessGrowth } from '../../schemas/diagnosis.ts'
 import type { DumpContent } from '../../schemas/findings.ts'
 import type { ProcessRegions } from '../../schemas/regions.ts'
 import type { SafeHtml } from './escape.ts'
-import { CLASS_LABEL, bytes, count, mib, percent, plural, signedMib } from './format.ts'
+import { bytes, CLASS_LABEL, count, mib, percent, plural, signedMib } from './format.ts'
 import { byteSplit, clusterRows, compared, gapRows, mainDiscriminator, regionClasses, regionTotal, topProcesses } from './model.ts'
-import { type LegendItem, type Row, type Segment, legend, rowsChart } from './svg.ts'
+import { type LegendItem, legend, type Row, rowsChart, type Segment } from './svg.ts'
 
 export interface Chart {
   svg: SafeHtml
@@ -23,7 +23,10 @@ export function gapChart(d: Diagnosis, id = 'gap'): Chart | null {
   const gap = d.gap
   if (!gap) return null
   const parts = gapRows(d)
-  const grownKib = d.processes.filter((p) => p.deltaKib > 0).slice(0, 3).reduce((a, p) => a + p.deltaKib, 0)
+  const grownKib = d.processes
+    .filter((p) => p.deltaKib > 0)
+    .slice(0, 3)
+    .reduce((a, p) => a + p.deltaKib, 0)
   const ends: number[] = [0, gap.kib, grownKib]
   let run = 0
   for (const p of parts) ends.push((run += p.kib))
@@ -39,7 +42,14 @@ export function gapChart(d: Diagnosis, id = 'gap'): Chart | null {
     return { kind: 'bar', label: p.label, value: signedMib(p.kib), lines: [{ segments: [{ from: x(from), to: x(run), tone, tip }] }] }
   })
   const total = `${signedMib(gap.kib)} by ${gap.basis}`
-  rows.push({ kind: 'bar', label: 'the gap', value: signedMib(gap.kib), more: ` by ${gap.basis}`, strong: true, lines: [{ segments: [{ from: x(0), to: x(gap.kib), tone: 'total', tip: `gap ${total}` }] }] })
+  rows.push({
+    kind: 'bar',
+    label: 'the gap',
+    value: signedMib(gap.kib),
+    more: ` by ${gap.basis}`,
+    strong: true,
+    lines: [{ segments: [{ from: x(0), to: x(gap.kib), tone: 'total', tip: `gap ${total}` }] }],
+  })
   const grown = grownProcessesRow(d, x)
   if (grown) rows.push({ kind: 'head', text: 'Processes that grew most' }, grown)
   const desc = `The suspect uses ${signedMib(gap.kib)} more than the baseline (${gap.basis}): ${parts.map((p) => `${p.label} ${signedMib(p.kib)}`).join(', ') || 'no part is known'}.`
@@ -58,12 +68,14 @@ function grownProcessesRow(d: Diagnosis, x: (kib: number) => number): Row | null
   const grown = d.processes.filter((p) => p.deltaKib > 0).slice(0, PROCESS_TONES.length)
   if (grown.length === 0 || !d.gap || d.gap.kib <= 0) return null
   let run = 0
-  const segments = grown.map((p, i): Segment => ({
-    from: x(run),
-    to: x((run += p.deltaKib)),
-    tone: PROCESS_TONES[i] ?? 'p3',
-    tip: `${p.name} ${signedMib(p.deltaKib)} (${p.metric.toUpperCase()})`,
-  }))
+  const segments = grown.map(
+    (p, i): Segment => ({
+      from: x(run),
+      to: x((run += p.deltaKib)),
+      tone: PROCESS_TONES[i] ?? 'p3',
+      tip: `${p.name} ${signedMib(p.deltaKib)} (${p.metric.toUpperCase()})`,
+    }),
+  )
   const more = ` · ${percent(run / d.gap.kib)} of gap`
   return { kind: 'bar', label: grown.map((p) => p.name).join(' + '), value: signedMib(run), more, lines: [{ segments }] }
 }
@@ -89,7 +101,12 @@ export function processChart(d: Diagnosis, id = 'processes', limit = 8): Chart |
   const both = compared(d)
   const max = Math.max(1, ...top.map((p) => Math.max(p.baselineKib, p.suspectKib)))
   const x = (kib: number) => (kib / max) * ROOM_FOR_NUMBERS
-  const bar = (kib: number, tone: 'baseline' | 'suspect', side: string): Segment => ({ from: 0, to: x(kib), tone, tip: `${side} ${mib(kib)}` })
+  const bar = (kib: number, tone: 'baseline' | 'suspect', side: string): Segment => ({
+    from: 0,
+    to: x(kib),
+    tone,
+    tip: `${side} ${mib(kib)}`,
+  })
   const rows: Row[] = top.map((p) => ({
     kind: 'bar',
     label: processLabel(p, both),
@@ -104,9 +121,14 @@ export function processChart(d: Diagnosis, id = 'processes', limit = 8): Chart |
   }))
   const metric = [...new Set(top.map((p) => p.metric.toUpperCase()))].join('/')
   const title = both ? `Per-process memory (${metric}), baseline vs suspect` : `Largest processes (${metric})`
-  const desc = top.map((p) => `${p.name}: ${both ? `${mib(p.baselineKib)} to ${mib(p.suspectKib)}, ${signedMib(p.deltaKib)}` : mib(p.suspectKib)}`).join('; ')
+  const desc = top
+    .map((p) => `${p.name}: ${both ? `${mib(p.baselineKib)} to ${mib(p.suspectKib)}, ${signedMib(p.deltaKib)}` : mib(p.suspectKib)}`)
+    .join('; ')
   const items: LegendItem[] = both
-    ? [{ tone: 'baseline', label: 'baseline' }, { tone: 'suspect', label: 'suspect' }]
+    ? [
+        { tone: 'baseline', label: 'baseline' },
+        { tone: 'suspect', label: 'suspect' },
+      ]
     : [{ tone: 'suspect', label: 'size on the suspect' }]
   return { svg: rowsChart({ id, title, desc, rows }), legend: legend(items) }
 }
@@ -138,7 +160,8 @@ export function regionChart(d: Diagnosis, id = 'regions'): Chart | null {
   if (d.regions.length === 0) return null
   const growth = compared(d)
   const split = d.regions.map((r) => regionClasses(r, growth))
-  const sum = (sign: 1 | -1) => Math.max(0, ...split.map((cs) => cs.reduce((a, c) => a + (Math.sign(c.kib) === sign ? Math.abs(c.kib) : 0), 0)))
+  const sum = (sign: 1 | -1) =>
+    Math.max(0, ...split.map((cs) => cs.reduce((a, c) => a + (Math.sign(c.kib) === sign ? Math.abs(c.kib) : 0), 0)))
   const pos = sum(1)
   const neg = sum(-1)
   const span = pos + neg || 1
@@ -167,13 +190,21 @@ function bytesRow(c: DumpContent): Row {
   const s = c.scan
   const total = s.bytesScanned || 1
   let at = 0
-  const segments = byteSplit(s).map((p): Segment => ({
-    from: at,
-    to: (at += p.bytes / total),
-    tone: p.kind,
-    tip: `${p.label} ${bytes(p.bytes)} (${percent(p.bytes / total)})`,
-  }))
-  return { kind: 'bar', label: 'bytes scanned', value: `${percent(s.recordShare)} records`, more: ` of ${bytes(s.bytesScanned)}`, lines: [{ segments }] }
+  const segments = byteSplit(s).map(
+    (p): Segment => ({
+      from: at,
+      to: (at += p.bytes / total),
+      tone: p.kind,
+      tip: `${p.label} ${bytes(p.bytes)} (${percent(p.bytes / total)})`,
+    }),
+  )
+  return {
+    kind: 'bar',
+    label: 'bytes scanned',
+    value: `${percent(s.recordShare)} records`,
+    more: ` of ${bytes(s.bytesScanned)}`,
+    lines: [{ segments }],
+  }
 }
 
 /** Clusters under half a percent of the bytes are noise next to a queue: they fold into one row. */
@@ -191,7 +222,12 @@ function clusterSection(c: DumpContent): Row[] {
     const more = r.count > 0 ? `${cut} · ${percent(r.share)}` : undefined
     const segments: Segment[] = [{ from: 0, to: r.share, tone: r.kind, tip: `${r.label}: ${percent(r.share)} of the bytes` }]
     if (r.partialShare > 0) {
-      segments.push({ from: r.share, to: r.share + r.partialShare, tone: 'partial', tip: `${r.label} cut short: ${percent(r.partialShare)} of the bytes` })
+      segments.push({
+        from: r.share,
+        to: r.share + r.partialShare,
+        tone: 'partial',
+        tip: `${r.label} cut short: ${percent(r.partialShare)} of the bytes`,
+      })
     }
     return { kind: 'bar', label: r.label, value, more, lines: [{ segments: r.share > 0 ? segments : segments.slice(1) }] }
   })
@@ -199,7 +235,13 @@ function clusterSection(c: DumpContent): Row[] {
     const share = rest.reduce((a, r) => a + r.share, 0)
     const n = rest.reduce((a, r) => a + r.count, 0)
     const label = `${rest.length} other ${rest.length === 1 ? 'kind' : 'kinds'}`
-    rows.push({ kind: 'bar', label, value: plural(n, 'record'), more: ` · ${percent(share)}`, lines: [{ segments: [{ from: 0, to: share, tone: 'other', tip: `${label}: ${percent(share)} of the bytes` }] }] })
+    rows.push({
+      kind: 'bar',
+      label,
+      value: plural(n, 'record'),
+      more: ` · ${percent(share)}`,
+      lines: [{ segments: [{ from: 0, to: share, tone: 'other', tip: `${label}: ${percent(share)} of the bytes` }] }],
+    })
   }
   return [{ kind: 'head', text: 'Record kinds, share of bytes' }, ...rows]
 }
@@ -226,7 +268,13 @@ export function dumpChart(c: DumpContent, id: string): Chart {
   const desc = `${c.file}: ${percent(c.scan.recordShare)} of ${bytes(c.scan.bytesScanned)} are records; ${clusterRows(c.scan)
     .map((r) => `${r.label} ${count(r.count)} records, ${percent(r.share)}`)
     .join('; ')}`
-  const labels: Record<string, string> = { json: 'JSON records', text: 'text records', partial: 'cut short', fragments: 'pieces of records', other: 'other bytes' }
+  const labels: Record<string, string> = {
+    json: 'JSON records',
+    text: 'text records',
+    partial: 'cut short',
+    fragments: 'pieces of records',
+    other: 'other bytes',
+  }
   const items = byteSplit(c.scan).map((p) => ({ tone: p.kind, label: labels[p.kind] ?? p.kind }))
   return { svg: rowsChart({ id, title: `What ${c.process ?? 'the dump'} holds`, desc, rows }), legend: legend(items) }
 }

@@ -1,10 +1,10 @@
 // The findings of the HTML report: what is wrong, how sure, the evidence, and the fix to paste.
 
 import type { Evidence, Finding, QueueEstimate } from '../../schemas/findings.ts'
-import { assumedFigures, fillMeasured } from '../analysis/hedge.ts'
 import type { QueueClient } from '../../schemas/queues.ts'
-import { type SafeHtml, html, trusted } from './escape.ts'
-import { KIND_LABEL, bytes, confidence, confidenceLevel, count, evidenceLocation, mib, percent } from './format.ts'
+import { assumedFigures, fillMeasured } from '../analysis/hedge.ts'
+import { html, type SafeHtml, trusted } from './escape.ts'
+import { bytes, confidence, confidenceLevel, count, evidenceLocation, KIND_LABEL, mib, percent } from './format.ts'
 
 export function findingsSection(findings: Finding[]): SafeHtml {
   const body =
@@ -50,10 +50,7 @@ function queueFacts(q: QueueEstimate): SafeHtml {
     : q.fill !== null
       ? `about ${percent(q.fill)}, not measured (assumed: ${assumed.join('; ')})`
       : 'unknown'
-  const brokers =
-    q.brokers.length === 0
-      ? 'no statistics'
-      : q.brokers.map((b) => `${b.name} ${b.state ?? '?'}`).join(', ')
+  const brokers = q.brokers.length === 0 ? 'no statistics' : q.brokers.map((b) => `${b.name} ${b.state ?? '?'}`).join(', ')
   const down = q.brokerDown === true ? ' (down)' : q.brokerDown === false ? ' (up)' : ''
   return html`<dl class="facts">
 ${fact(`queued${q.queuedSource ? ` (${q.queuedSource === 'estimate' ? 'estimated' : q.queuedSource})` : ''}`, `${queued}${size}`)}
@@ -75,7 +72,8 @@ function limitSource(q: QueueEstimate, source: QueueEstimate['maxKbytesSource'])
 
 /** Another client's queue: its family, each limit and where it comes from, how full it is. */
 function clientFacts(c: QueueClient): SafeHtml {
-  const limit = (l: QueueClient['limits'][number]) => `${l.value === null ? 'no limit' : `${count(l.value)} ${l.unit}`} (${l.source}; ${l.atLimit}s at the limit)`
+  const limit = (l: QueueClient['limits'][number]) =>
+    `${l.value === null ? 'no limit' : `${count(l.value)} ${l.unit}`} (${l.source}; ${l.atLimit}s at the limit)`
   return html`<dl class="facts">
 ${fact('client', `${c.client ?? 'not identified'} (${c.family})`)}
 ${c.limits.map((l) => fact(l.key, limit(l)))}

@@ -4,8 +4,8 @@ import type { Diagnosis } from '../../schemas/diagnosis.ts'
 import type { DumpContent } from '../../schemas/findings.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { type Chart, dumpChart, gapChart, processChart, regionChart } from './charts.ts'
-import { type SafeHtml, html } from './escape.ts'
-import { CLASS_LABEL, METRIC_LABEL, VERDICT_LABEL, bytes, count, mib, percent, signedMib } from './format.ts'
+import { html, type SafeHtml } from './escape.ts'
+import { bytes, CLASS_LABEL, count, METRIC_LABEL, mib, percent, signedMib, VERDICT_LABEL } from './format.ts'
 import { compared, dumpTitle, mainDumps, reclaimableNote } from './model.ts'
 
 function figure(chart: Chart, caption: string): SafeHtml {
@@ -19,7 +19,12 @@ function section(id: string, title: string, sub: string | SafeHtml, body: SafeHt
 export function gapSection(d: Diagnosis): SafeHtml {
   const chart = gapChart(d)
   if (!d.gap || !chart) {
-    return section('gap', 'Where the gap went', 'One bundle alone: there is no baseline to measure a gap against.', html`<p class="note">Upload a bundle of a healthy twin (or of this host earlier) as the baseline to see the gap split into its parts.</p>`)
+    return section(
+      'gap',
+      'Where the gap went',
+      'One bundle alone: there is no baseline to measure a gap against.',
+      html`<p class="note">Upload a bundle of a healthy twin (or of this host earlier) as the baseline to see the gap split into its parts.</p>`,
+    )
   }
   const g = d.gap
   // MemAvailable and MemFree count what is left, Active+Inactive what is used: say which.
@@ -33,7 +38,8 @@ export function gapSection(d: Diagnosis): SafeHtml {
 function processTable(d: Diagnosis): SafeHtml {
   const both = compared(d)
   const rows = d.processes.map(
-    (p) => html`<tr><td class="mono">${p.name}</td><td class="mono">${p.exe}</td><td class="n">${both ? `${p.instances.baseline} → ${p.instances.suspect}` : p.instances.suspect}</td>${both ? html`<td class="n">${mib(p.baselineKib)}</td>` : ''}<td class="n">${mib(p.suspectKib)}</td>${both ? html`<td class="n">${signedMib(p.deltaKib)}</td><td class="n">${p.shareOfGap === null ? '' : percent(p.shareOfGap)}</td>` : ''}<td>${METRIC_LABEL[p.metric]}</td></tr>`,
+    (p) =>
+      html`<tr><td class="mono">${p.name}</td><td class="mono">${p.exe}</td><td class="n">${both ? `${p.instances.baseline} → ${p.instances.suspect}` : p.instances.suspect}</td>${both ? html`<td class="n">${mib(p.baselineKib)}</td>` : ''}<td class="n">${mib(p.suspectKib)}</td>${both ? html`<td class="n">${signedMib(p.deltaKib)}</td><td class="n">${p.shareOfGap === null ? '' : percent(p.shareOfGap)}</td>` : ''}<td>${METRIC_LABEL[p.metric]}</td></tr>`,
   )
   const head = both
     ? html`<th>process</th><th>executable</th><th class="n">instances</th><th class="n">baseline</th><th class="n">suspect</th><th class="n">delta</th><th class="n">of gap</th><th>metric</th>`
@@ -44,9 +50,7 @@ function processTable(d: Diagnosis): SafeHtml {
 export function processSection(d: Diagnosis): SafeHtml {
   const chart = processChart(d)
   if (!chart) return section('processes', 'Processes', 'No process list (ps, smaps) in the bundles.', html``)
-  const sub = compared(d)
-    ? 'Instances of one program are summed; ranked by growth.'
-    : 'One bundle alone: sizes, not growth.'
+  const sub = compared(d) ? 'Instances of one program are summed; ranked by growth.' : 'One bundle alone: sizes, not growth.'
   return section('processes', compared(d) ? 'Which processes grew' : 'Largest processes', sub, [
     figure(chart, 'PSS where smaps was collected, else RSS; MiB.'),
     processTable(d),
@@ -56,7 +60,8 @@ export function processSection(d: Diagnosis): SafeHtml {
 function regionTable(d: Diagnosis): SafeHtml {
   const rows = d.regions.flatMap((r) =>
     r.top.map(
-      (t) => html`<tr><td class="mono">${r.process}</td><td class="mono">${t.address}</td><td>${CLASS_LABEL[t.class]}</td><td class="n">${mib(t.kbytes)}</td><td class="n">${mib(t.dirtyKib)}</td><td class="mono">${t.mapping}</td></tr>`,
+      (t) =>
+        html`<tr><td class="mono">${r.process}</td><td class="mono">${t.address}</td><td>${CLASS_LABEL[t.class]}</td><td class="n">${mib(t.kbytes)}</td><td class="n">${mib(t.dirtyKib)}</td><td class="mono">${t.mapping}</td></tr>`,
     ),
   )
   if (rows.length === 0) return html``
@@ -65,7 +70,13 @@ function regionTable(d: Diagnosis): SafeHtml {
 
 export function regionSection(d: Diagnosis): SafeHtml {
   const chart = regionChart(d)
-  if (!chart) return section('regions', 'Memory regions', 'No pmap or smaps of a process in the bundles.', html`<p class="note">Collect <code>pmap -x PID</code> of the processes that grew to see which regions hold the memory.</p>`)
+  if (!chart)
+    return section(
+      'regions',
+      'Memory regions',
+      'No pmap or smaps of a process in the bundles.',
+      html`<p class="note">Collect <code>pmap -x PID</code> of the processes that grew to see which regions hold the memory.</p>`,
+    )
   const sub = compared(d)
     ? 'Growth of dirty anonymous memory, by what the mapping is for (from pmap or smaps).'
     : 'Dirty anonymous memory on the suspect, by what the mapping is for.'
@@ -90,7 +101,8 @@ function dumpFigure(c: DumpContent, i: number): SafeHtml {
 
 function dumpTable(d: Diagnosis): SafeHtml {
   const rows = d.content.map(
-    (c) => html`<tr><td>${c.bundle}</td><td class="mono">${c.file}</td><td>${c.scan.format}</td><td class="n">${bytes(c.scan.bytesScanned)}</td><td class="n">${percent(c.scan.recordShare)}</td><td class="n">${count(c.scan.jsonRecords)}</td><td class="n">${count(c.scan.textRecords)}</td></tr>`,
+    (c) =>
+      html`<tr><td>${c.bundle}</td><td class="mono">${c.file}</td><td>${c.scan.format}</td><td class="n">${bytes(c.scan.bytesScanned)}</td><td class="n">${percent(c.scan.recordShare)}</td><td class="n">${count(c.scan.jsonRecords)}</td><td class="n">${count(c.scan.textRecords)}</td></tr>`,
   )
   return html`<details><summary>All ${d.content.length} dumps</summary><div class="scroll"><table><thead><tr><th>bundle</th><th>file</th><th>format</th><th class="n">scanned</th><th class="n">records</th><th class="n">JSON</th><th class="n">text</th></tr></thead><tbody>${rows}</tbody></table></div></details>`
 }
@@ -98,12 +110,22 @@ function dumpTable(d: Diagnosis): SafeHtml {
 export function dumpSection(d: Diagnosis): SafeHtml {
   const dumps = mainDumps(d, 4)
   if (dumps.length === 0) {
-    return section('dumps', 'What the memory holds', 'No memory dump in the bundles.', html`<p class="note">A dump of the largest grown region (<code>gdb -p PID -batch -ex "dump memory out.bin START END"</code>) shows what fills it.</p>`)
+    return section(
+      'dumps',
+      'What the memory holds',
+      'No memory dump in the bundles.',
+      html`<p class="note">A dump of the largest grown region (<code>gdb -p PID -batch -ex "dump memory out.bin START END"</code>) shows what fills it.</p>`,
+    )
   }
-  return section('dumps', 'What the memory holds', 'Dumps scanned for records: what their bytes are and which kinds of records fill them.', [
-    html`<div class="dumps${dumps.length === 1 ? ' one' : ''}">${dumps.map(dumpFigure)}</div>`,
-    d.content.length > dumps.length ? dumpTable(d) : html``,
-  ])
+  return section(
+    'dumps',
+    'What the memory holds',
+    'Dumps scanned for records: what their bytes are and which kinds of records fill them.',
+    [
+      html`<div class="dumps${dumps.length === 1 ? ' one' : ''}">${dumps.map(dumpFigure)}</div>`,
+      d.content.length > dumps.length ? dumpTable(d) : html``,
+    ],
+  )
 }
 
 function warningItem(w: Warning): SafeHtml {
@@ -113,5 +135,10 @@ function warningItem(w: Warning): SafeHtml {
 
 export function warningsSection(warnings: Warning[]): SafeHtml {
   if (warnings.length === 0) return html``
-  return section('warnings', 'Warnings', 'What was missing or odd in the bundles; the diagnosis went on without it.', html`<ul class="warnings">${warnings.map(warningItem)}</ul>`)
+  return section(
+    'warnings',
+    'Warnings',
+    'What was missing or odd in the bundles; the diagnosis went on without it.',
+    html`<ul class="warnings">${warnings.map(warningItem)}</ul>`,
+  )
 }

@@ -4,8 +4,8 @@
 
 import type { Diagnosis } from '../../schemas/diagnosis.ts'
 import { CSS, HTML_CSP, SCRIPT } from './assets.ts'
-import { type SafeHtml, html, safeUrl, trusted } from './escape.ts'
-import { VERDICT_LABEL, confidence, mib, shortId, signedMib } from './format.ts'
+import { html, type SafeHtml, safeUrl, trusted } from './escape.ts'
+import { confidence, mib, shortId, signedMib, VERDICT_LABEL } from './format.ts'
 import { findingsSection } from './html-findings.ts'
 import { dumpSection, gapSection, processSection, regionSection, warningsSection } from './html-sections.ts'
 import type { RenderOptions } from './markdown.ts'
@@ -48,7 +48,9 @@ function header(d: Diagnosis): SafeHtml {
   const heading = h.baseline
     ? html`${h.suspect} <span class="vs">vs</span> ${h.baseline}`
     : html`${h.suspect} <span class="vs">one bundle</span>`
-  const baseline = d.baseline ? html` · baseline <b>${h.baseline}</b> (bundle <span class="mono">${shortId(d.baseline.bundleId)}</span>)` : ''
+  const baseline = d.baseline
+    ? html` · baseline <b>${h.baseline}</b> (bundle <span class="mono">${shortId(d.baseline.bundleId)}</span>)`
+    : ''
   return html`<header>
 <p class="eyebrow">memgap · memory diagnosis</p>
 <h1>${heading}</h1>
@@ -90,7 +92,15 @@ function gapLead(d: Diagnosis): string {
   const parts = Object.entries(d.gap?.breakdown ?? {}).filter(([k]) => k !== 'other')
   const lead = parts.sort((a, b) => Math.abs(b[1] ?? 0) - Math.abs(a[1] ?? 0))[0]
   if (!lead || lead[1] === undefined) return ''
-  const names: Record<string, string> = { anon: 'anonymous', file: 'file cache', shmem: 'shmem', slab: 'slab', kernelStack: 'kernel stacks', pageTables: 'page tables', hugePages: 'huge pages' }
+  const names: Record<string, string> = {
+    anon: 'anonymous',
+    file: 'file cache',
+    shmem: 'shmem',
+    slab: 'slab',
+    kernelStack: 'kernel stacks',
+    pageTables: 'page tables',
+    hugePages: 'huge pages',
+  }
   return `${names[lead[0]] ?? lead[0]} ${signedMib(lead[1])}`
 }
 

@@ -5,19 +5,33 @@ import type { Evidence, Finding } from '../../schemas/findings.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { escapeMarkdown as md, mdCell, mdCode, mdFence, mdUrl, safeUrl } from './escape.ts'
 import {
-  CLASS_LABEL,
-  KIND_LABEL,
-  METRIC_LABEL,
-  VERDICT_LABEL,
   bytes,
+  CLASS_LABEL,
   confidence,
   count,
   evidenceLocation,
+  KIND_LABEL,
+  METRIC_LABEL,
   mib,
   percent,
   signedMib,
+  VERDICT_LABEL,
 } from './format.ts'
-import { type ClusterRow, bySize, clusterRows, compared, contextLines, dumpTitle, gapRows, mainDumps, reclaimableNote, regionClasses, regionTotal, title, topProcesses } from './model.ts'
+import {
+  bySize,
+  type ClusterRow,
+  clusterRows,
+  compared,
+  contextLines,
+  dumpTitle,
+  gapRows,
+  mainDumps,
+  reclaimableNote,
+  regionClasses,
+  regionTotal,
+  title,
+  topProcesses,
+} from './model.ts'
 
 export interface RenderOptions {
   /** Where the HTML report lives; only http(s) URLs become links. */
@@ -67,7 +81,9 @@ function gapSection(d: Diagnosis): string {
   rows.push([`**gap (${md(d.gap.basis)})**`, `**${signedMib(d.gap.kib)}**`])
   const sides = `${md(d.gap.basis)}: baseline ${mib(d.gap.baselineKib)}, suspect ${mib(d.gap.suspectKib)}.`
   const apart = reclaimableNote(d)
-  return ['### Where the gap went', '', table(['part', 'change'], ['l', 'r'], rows), '', sides, ...(apart ? ['', md(apart)] : [])].join('\n')
+  return ['### Where the gap went', '', table(['part', 'change'], ['l', 'r'], rows), '', sides, ...(apart ? ['', md(apart)] : [])].join(
+    '\n',
+  )
 }
 
 function processSection(d: Diagnosis): string {
@@ -129,11 +145,7 @@ export function findingsSection(findings: Finding[]): string {
 }
 
 function finding(f: Finding, i: number): string {
-  const parts = [
-    `#### ${i + 1}. ${md(f.title)}`,
-    `*${KIND_LABEL[f.kind]}, confidence ${confidence(f.confidence)}*`,
-    md(f.detail),
-  ]
+  const parts = [`#### ${i + 1}. ${md(f.title)}`, `*${KIND_LABEL[f.kind]}, confidence ${confidence(f.confidence)}*`, md(f.detail)]
   if (f.evidence.length > 0) parts.push(['**Evidence**', '', ...f.evidence.map(evidence)].join('\n'))
   parts.push(`**Recommendation:** ${md(f.recommendation)}`)
   if (f.configLines.length > 0) parts.push(mdFence(f.configLines, 'properties'))

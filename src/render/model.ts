@@ -1,12 +1,12 @@
 // What every renderer shows, derived once from a Diagnosis: the same rows in Markdown, text and HTML.
 
-import type { Diagnosis, ProcessGrowth } from '../../schemas/diagnosis.ts'
-import { sideNames } from '../analysis/sides.ts'
-import type { DumpContent } from '../../schemas/findings.ts'
 import type { DumpScan, JsonCluster, TextCluster } from '../../schemas/content.ts'
+import type { Diagnosis, ProcessGrowth } from '../../schemas/diagnosis.ts'
+import type { DumpContent } from '../../schemas/findings.ts'
 import { ANON_CLASSES, type ProcessRegions } from '../../schemas/regions.ts'
+import { sideNames } from '../analysis/sides.ts'
 import type { GapPart } from './format.ts'
-import { PART_LABEL, RECLAIMABLE_LABEL, mib, signedMib, truncate } from './format.ts'
+import { mib, PART_LABEL, RECLAIMABLE_LABEL, signedMib, truncate } from './format.ts'
 
 export interface Hosts {
   suspect: string
@@ -20,7 +20,10 @@ export function hosts(d: Diagnosis): Hosts {
   // One host before and after: the sides are named by time.
   const fallback = { baseline: name(d.baseline), suspect: name(d.suspect) }
   const c = d.context
-  const at = (ref: { host: string | null }, x: { collectedAt: string | null } | null | undefined) => ({ host: ref.host, collectedAt: x?.collectedAt ?? null })
+  const at = (ref: { host: string | null }, x: { collectedAt: string | null } | null | undefined) => ({
+    host: ref.host,
+    collectedAt: x?.collectedAt ?? null,
+  })
   return sideNames(at(d.baseline, c?.baseline), at(d.suspect, c?.suspect), fallback)
 }
 
@@ -28,12 +31,19 @@ export function hosts(d: Diagnosis): Hosts {
 export function contextLines(d: Diagnosis): string[] {
   const c = d.context
   if (!c) return []
-  const sides = [['baseline', c.baseline], ['suspect', c.suspect]] as const
+  const sides = [
+    ['baseline', c.baseline],
+    ['suspect', c.suspect],
+  ] as const
   return sides.flatMap(([side, x]) => {
     if (!x) return []
     const parts = [
-      x.host, x.role && x.role !== side ? `declared ${x.role}` : null, x.collectedAt && `collected ${x.collectedAt}`,
-      x.firmware && `firmware ${x.firmware}`, x.kernel && `kernel ${x.kernel}`, x.notes && `notes: ${truncate(x.notes, 300)}`,
+      x.host,
+      x.role && x.role !== side ? `declared ${x.role}` : null,
+      x.collectedAt && `collected ${x.collectedAt}`,
+      x.firmware && `firmware ${x.firmware}`,
+      x.kernel && `kernel ${x.kernel}`,
+      x.notes && `notes: ${truncate(x.notes, 300)}`,
     ].filter((p): p is string => Boolean(p))
     return parts.length ? [`${side}: ${parts.join(', ')}`] : []
   })
@@ -124,9 +134,7 @@ export function mainDumps(d: Diagnosis, limit = 4): DumpContent[] {
     if (!kept || c.scan.bytesScanned > kept.scan.bytesScanned) byRegion.set(key, c)
   }
   const side = (c: DumpContent) => (c.bundle === 'suspect' ? 0 : 1)
-  return [...byRegion.values()]
-    .sort((a, b) => b.scan.bytesInRecords - a.scan.bytesInRecords || side(a) - side(b))
-    .slice(0, limit)
+  return [...byRegion.values()].sort((a, b) => b.scan.bytesInRecords - a.scan.bytesInRecords || side(a) - side(b)).slice(0, limit)
 }
 
 export type ByteKind = 'json' | 'text' | 'partial' | 'fragments' | 'other'
@@ -176,19 +184,32 @@ function textClusterLabel(c: TextCluster): string {
 
 /** Record clusters by share of the bytes: JSON first (it is what queues hold), then text records. */
 export function clusterRows(scan: DumpScan, limit = 6): ClusterRow[] {
-  const json = scan.json.clusters.map((c): ClusterRow => ({
-    kind: 'json',
-    label: jsonClusterLabel(c),
-    count: c.count,
-    partial: c.partial,
-    bytes: c.bytes,
-    meanBytes: c.meanBytes,
-    share: c.share,
-    partialShare: scan.bytesScanned > 0 ? c.partialBytes / scan.bytesScanned : 0,
-  }))
+  const json = scan.json.clusters.map(
+    (c): ClusterRow => ({
+      kind: 'json',
+      label: jsonClusterLabel(c),
+      count: c.count,
+      partial: c.partial,
+      bytes: c.bytes,
+      meanBytes: c.meanBytes,
+      share: c.share,
+      partialShare: scan.bytesScanned > 0 ? c.partialBytes / scan.bytesScanned : 0,
+    }),
+  )
   const text = scan.text.clusters
     .filter((c) => c.record)
-    .map((c): ClusterRow => ({ kind: 'text', label: textClusterLabel(c), count: c.count, partial: 0, bytes: c.bytes, meanBytes: c.meanBytes, share: c.share, partialShare: 0 }))
+    .map(
+      (c): ClusterRow => ({
+        kind: 'text',
+        label: textClusterLabel(c),
+        count: c.count,
+        partial: 0,
+        bytes: c.bytes,
+        meanBytes: c.meanBytes,
+        share: c.share,
+        partialShare: 0,
+      }),
+    )
   return [...json, ...text]
     .filter((r) => r.count + r.partial > 0)
     .sort((a, b) => b.bytes - a.bytes || b.partial - a.partial)

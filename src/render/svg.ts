@@ -2,7 +2,7 @@
 // more bars. Bars are placed in percent of the width and text in pixels, without a viewBox, so
 // the chart fills any width and its text stays readable on a phone instead of scaling down.
 
-import { type SafeHtml, html } from './escape.ts'
+import { html, type SafeHtml } from './escape.ts'
 
 /** A stretch of a bar, in fractions (0-1) of the chart's width. */
 export interface Segment {
@@ -102,9 +102,7 @@ function zeroTick(zero: number | undefined, y: number): SafeHtml | '' {
 
 function barLine(line: BarLine, y: number, zero?: number): SafeHtml {
   const end = Math.max(0, ...line.segments.map((s) => Math.max(s.from, s.to)))
-  const after = line.after
-    ? html`<text class="num" x="${pct(end)}" dx="6" y="${y + BAR - 1}" font-size="12">${line.after}</text>`
-    : ''
+  const after = line.after ? html`<text class="num" x="${pct(end)}" dx="6" y="${y + BAR - 1}" font-size="12">${line.after}</text>` : ''
   return html`${line.segments.map((s) => segment(s, y))}${zeroTick(zero, y)}${after}`
 }
 

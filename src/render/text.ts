@@ -2,35 +2,43 @@
 
 import type { Diagnosis } from '../../schemas/diagnosis.ts'
 import type { Finding } from '../../schemas/findings.ts'
-import { WIDTH, columns, displayWidth, fit, wrap } from './columns.ts'
+import { columns, displayWidth, fit, WIDTH, wrap } from './columns.ts'
 import { oneLine, safeUrl, stripControls } from './escape.ts'
 import {
-  CLASS_LABEL,
-  KIND_LABEL,
-  METRIC_LABEL,
-  VERDICT_LABEL,
   bytes,
+  CLASS_LABEL,
   confidence,
   count,
   evidenceLocation,
+  KIND_LABEL,
+  METRIC_LABEL,
   mib,
   percent,
   signedMib,
+  VERDICT_LABEL,
 } from './format.ts'
-import { bySize, clusterRows, compared, contextLines, dumpTitle, gapRows, mainDumps, reclaimableNote, regionClasses, regionTotal, title, topProcesses } from './model.ts'
 import type { RenderOptions } from './markdown.ts'
+import {
+  bySize,
+  clusterRows,
+  compared,
+  contextLines,
+  dumpTitle,
+  gapRows,
+  mainDumps,
+  reclaimableNote,
+  regionClasses,
+  regionTotal,
+  title,
+  topProcesses,
+} from './model.ts'
 
 export function renderText(d: Diagnosis, opts: RenderOptions = {}): string {
-  const blocks = [
-    header(d, opts),
-    gapBlock(d),
-    processBlock(d),
-    regionBlock(d),
-    dumpBlock(d),
-    findingsBlock(d.findings),
-    warningsBlock(d),
-  ]
-  return `${blocks.filter((b) => b.length > 0).map((b) => b.join('\n')).join('\n\n')}\n`
+  const blocks = [header(d, opts), gapBlock(d), processBlock(d), regionBlock(d), dumpBlock(d), findingsBlock(d.findings), warningsBlock(d)]
+  return `${blocks
+    .filter((b) => b.length > 0)
+    .map((b) => b.join('\n'))
+    .join('\n\n')}\n`
 }
 
 /** Every untrusted string goes through here: one line, no control characters. */
@@ -62,7 +70,14 @@ function gapBlock(d: Diagnosis): string[] {
   if (!d.gap) return []
   const rows = gapRows(d).map((r) => [r.label, signedMib(r.kib), `${count(r.kib)} KiB`])
   rows.push([`gap (${t(d.gap.basis)})`, signedMib(d.gap.kib), `${count(d.gap.kib)} KiB`])
-  const table = columns([{ head: 'part', align: 'l' }, { head: 'change', align: 'r' }, { head: 'KiB', align: 'r' }], rows)
+  const table = columns(
+    [
+      { head: 'part', align: 'l' },
+      { head: 'change', align: 'r' },
+      { head: 'KiB', align: 'r' },
+    ],
+    rows,
+  )
   const sides = `  baseline ${mib(d.gap.baselineKib)}, suspect ${mib(d.gap.suspectKib)}`
   const apart = reclaimableNote(d)
   return [...heading('Where the gap went'), ...table, '', sides, ...(apart ? ['', ...wrap(t(apart))] : [])]

@@ -4,12 +4,12 @@ import { BundleListQuery } from '../../schemas/catalog.ts'
 import type { AppEnv } from '../context.ts'
 import { AppError, invalidInput } from '../errors.ts'
 import { summaryOf, type UploadMeta } from '../services/bundles.ts'
-import { getBundle } from '../services/stored.ts'
-import { ingestStream } from '../services/ingest.ts'
-import { keys } from '../storage/s3.ts'
 import { listBundles } from '../services/catalog.ts'
-import { deleteBundle } from '../services/removal.ts'
 import type { Upload } from '../services/ingest.ts'
+import { ingestStream } from '../services/ingest.ts'
+import { deleteBundle } from '../services/removal.ts'
+import { getBundle } from '../services/stored.ts'
+import { keys } from '../storage/s3.ts'
 import { ARCHIVE_TYPES, fileStream, mediaType, rawBody, readForm } from './upload.ts'
 
 function parseMetadata(field: string | File | undefined): UploadMeta {
@@ -43,7 +43,11 @@ export const bundles = new Hono<AppEnv>()
     } else if (ARCHIVE_TYPES.has(type)) {
       body = rawBody(c)
     } else {
-      throw new AppError(415, 'unsupported_media_type', `send the archive as ${[...ARCHIVE_TYPES][0]} or multipart/form-data, not "${type || 'nothing'}"`)
+      throw new AppError(
+        415,
+        'unsupported_media_type',
+        `send the archive as ${[...ARCHIVE_TYPES][0]} or multipart/form-data, not "${type || 'nothing'}"`,
+      )
     }
     const { bundle, created } = await ingestStream(c.var.scope, body, { ...meta, maxBytes: c.var.ctx.config.MAX_UPLOAD_BYTES })
     c.header('Location', `/v1/bundles/${bundle.id}`)

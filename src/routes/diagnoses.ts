@@ -1,17 +1,17 @@
-import { Hono, type Context } from 'hono'
-import { z } from 'zod'
+import { type Context, Hono } from 'hono'
+import type { z } from 'zod'
 import { DiagnosisListQuery } from '../../schemas/catalog.ts'
 import { DiagnosisRequest } from '../../schemas/diagnosis.ts'
 import { Notify, type NotifyTarget } from '../../schemas/notify.ts'
 import type { AppEnv } from '../context.ts'
 import { AppError, invalidInput } from '../errors.ts'
 import { HTML_CSP } from '../render/index.ts'
-import { deliver, getDeliveries, refuseBadTargets } from '../services/deliveries.ts'
 import { listDiagnoses } from '../services/catalog.ts'
+import { deliver, getDeliveries, refuseBadTargets } from '../services/deliveries.ts'
 import { createDiagnosis, getDiagnosis } from '../services/diagnoses.ts'
+import { ingestStream } from '../services/ingest.ts'
 import { deleteDiagnosis, withDeletedBundles } from '../services/removal.ts'
 import { CONTENT_TYPES, negotiate, render, reportUrl } from '../services/reports.ts'
-import { ingestStream } from '../services/ingest.ts'
 import { fileStream, mediaType, readForm } from './upload.ts'
 
 const JsonRequest = DiagnosisRequest.extend({ notify: Notify.optional() })
@@ -79,7 +79,10 @@ export const diagnoses = new Hono<AppEnv>()
       await refuseBadTargets(ctx, targets)
       const maxBytes = ctx.config.MAX_UPLOAD_BYTES
       const suspect = await naming('suspect', () => ingestStream(scope, fileStream(form.suspect, 'suspect'), { maxBytes }))
-      const baseline = form.baseline === undefined ? null : await naming('baseline', () => ingestStream(scope, fileStream(form.baseline, 'baseline'), { maxBytes }))
+      const baseline =
+        form.baseline === undefined
+          ? null
+          : await naming('baseline', () => ingestStream(scope, fileStream(form.baseline, 'baseline'), { maxBytes }))
       ids = { baseline: baseline?.bundle.id, suspect: suspect.bundle.id }
     } else if (type === 'application/json') {
       const request = await readJson(c)
@@ -87,7 +90,11 @@ export const diagnoses = new Hono<AppEnv>()
       await refuseBadTargets(ctx, targets)
       ids = request
     } else {
-      throw new AppError(415, 'unsupported_media_type', 'send application/json with bundle ids, or multipart/form-data with files suspect and (optionally) baseline')
+      throw new AppError(
+        415,
+        'unsupported_media_type',
+        'send application/json with bundle ids, or multipart/form-data with files suspect and (optionally) baseline',
+      )
     }
     const diagnosis = await createDiagnosis(scope, ids.baseline, ids.suspect)
     if (targets.length) {

@@ -1,11 +1,11 @@
-import { Hono, type Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import type { z } from 'zod'
-import type { AppEnv } from '../context.ts'
 import { readUpTo } from '../bytes.ts'
+import type { AppEnv } from '../context.ts'
 import { AppError, invalidInput, notConfigured } from '../errors.ts'
 import { JIRA_CONFIG, JIRA_EVENTS, JiraEvent, JiraWebhook, jiraSettings, verifyJira } from '../integrations/tickets/jira.ts'
 import { GenericTicket } from '../integrations/tickets/webhook.ts'
-import { ZENDESK_CONFIG, ZendeskWebhook, verifyZendesk, zendeskSettings } from '../integrations/tickets/zendesk.ts'
+import { verifyZendesk, ZENDESK_CONFIG, ZendeskWebhook, zendeskSettings } from '../integrations/tickets/zendesk.ts'
 import { checkGenericTicket, diagnoseGenericTicket, diagnoseJiraIssue, diagnoseZendeskTicket } from '../services/tickets.ts'
 
 // Ticket-system webhooks: check the signature on the raw body, validate, answer 202 at once, and
@@ -34,8 +34,7 @@ function parseJson<S extends z.ZodType>(bytes: Uint8Array, schema: S, what: stri
   return result.data
 }
 
-const integrationOff = (system: string, settings: string) =>
-  notConfigured(`the ${system} integration is not configured: set ${settings}`)
+const integrationOff = (system: string, settings: string) => notConfigured(`the ${system} integration is not configured: set ${settings}`)
 
 /** Background work: Workers keep it alive past the response; Node just lets it run. */
 function defer(c: Context, work: Promise<void>): void {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
+import { sameSecret } from '../auth.ts'
 import type { AppEnv } from '../context.ts'
 import { AppError } from '../errors.ts'
-import { sameSecret } from '../auth.ts'
 
 // GET /metrics: Prometheus text, for the Node server with METRICS_TOKEN set, behind that token
 // (not an API key: a scraper is not a tenant). Without the token, or on Workers (no counts kept;

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { readUpTo } from '../bytes.ts'
-import { AppError } from '../errors.ts'
 import type { AppEnv } from '../context.ts'
+import { AppError } from '../errors.ts'
 import type { Upload } from '../services/ingest.ts'
 
 // Reading uploads. Raw archive bodies are streamed into ingest, which counts them (a declared

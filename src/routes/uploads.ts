@@ -26,7 +26,12 @@ export const uploads = new Hono<AppEnv>()
   .post('/v1/uploads/:id/complete', async (c) => {
     const request = CompleteRequest.safeParse(await json(c))
     if (!request.success) throw invalidInput(request.error, 'the completion')
-    const { bundle, created } = await completeUpload(c.var.scope, c.req.param('id'), request.data.parts, c.var.ctx.config.MAX_UNPACKED_BYTES)
+    const { bundle, created } = await completeUpload(
+      c.var.scope,
+      c.req.param('id'),
+      request.data.parts,
+      c.var.ctx.config.MAX_UNPACKED_BYTES,
+    )
     c.header('Location', `/v1/bundles/${bundle.id}`)
     return c.json(summaryOf(bundle), created ? 201 : 200)
   })

@@ -1,8 +1,8 @@
 import type { ParsedBundle } from '../../schemas/bundle.ts'
-import { programOf } from '../analysis/processes.ts'
 import type { Gap, ProcessGrowth } from '../../schemas/diagnosis.ts'
 import type { DumpContent, Evidence, Finding } from '../../schemas/findings.ts'
 import type { ProcessRegions } from '../../schemas/regions.ts'
+import { programOf } from '../analysis/processes.ts'
 import { MATTERS_KIB } from '../analysis/thresholds.ts'
 
 /** Everything the rules may look at: the bundles and the results of steps 1-4. */
@@ -38,7 +38,10 @@ export function growthEvidence(p: ProcessGrowth, context: RuleContext): Evidence
   const note = context.baseline
     ? `${p.name}: ${p.metric} ${p.baselineKib} KiB -> ${p.suspectKib} KiB (${p.deltaKib >= 0 ? '+' : ''}${p.deltaKib} KiB, ${p.instances.suspect} instance(s))`
     : `${p.name}: ${p.metric} ${p.suspectKib} KiB (${p.instances.suspect} instance(s))`
-  const sides = [['suspect', context.suspect], ['baseline', context.baseline]] as const
+  const sides = [
+    ['suspect', context.suspect],
+    ['baseline', context.baseline],
+  ] as const
   const evidence = sides.flatMap(([side, bundle]) =>
     (bundle?.processes ?? [])
       .filter((s) => programOf(s) === p.name)
@@ -46,7 +49,10 @@ export function growthEvidence(p: ProcessGrowth, context: RuleContext): Evidence
       .slice(0, CITED_INSTANCES)
       .map((c): Evidence => ({ bundle: side, file: c.file, line: c.line, excerpt: c.excerpt })),
   )
-  if (!evidence.length) return [{ bundle: 'suspect', file: context.suspect.processes.find((s) => programOf(s) === p.name)?.sources[0] ?? '', excerpt: '', note }]
+  if (!evidence.length)
+    return [
+      { bundle: 'suspect', file: context.suspect.processes.find((s) => programOf(s) === p.name)?.sources[0] ?? '', excerpt: '', note },
+    ]
   evidence[0] = { ...evidence[0]!, note }
   return evidence
 }

@@ -1,6 +1,6 @@
 import type { Evidence, Finding } from '../../schemas/findings.ts'
 import { mib } from '../analysis/summary.ts'
-import { candidates, growthEvidence, regionEvidence, type Rule } from './context.ts'
+import { candidates, growthEvidence, type Rule, regionEvidence } from './context.ts'
 import { notTheCauseNote } from './queue-clients.ts'
 
 // A process grew and nothing says it holds messages: a plain leak or an unbounded cache.
@@ -31,11 +31,21 @@ export const heapGrowth: Rule = (context, earlier) => {
       const dumps = context.content.filter((c) => c.bundle === 'suspect' && c.process === p.name)
       const evidence: Evidence[] = growthEvidence(p, context)
       if (regions?.suspect) {
-        evidence.push(...regionEvidence(regions, `dirty anonymous ${regions.baseline?.dirtyAnonKib ?? '?'} -> ${regions.suspect.dirtyAnonKib} KiB; the largest regions`))
+        evidence.push(
+          ...regionEvidence(
+            regions,
+            `dirty anonymous ${regions.baseline?.dirtyAnonKib ?? '?'} -> ${regions.suspect.dirtyAnonKib} KiB; the largest regions`,
+          ),
+        )
       }
       for (const d of dumps.slice(0, 1)) {
         // A claim about the whole dump: no place in it to cite.
-        evidence.push({ bundle: 'suspect', file: d.file, excerpt: '', note: `${Math.round(d.scan.recordShare * 100)}% readable records in ${mib(Math.round(d.scan.bytesScanned / 1024))}: not a buffer of messages` })
+        evidence.push({
+          bundle: 'suspect',
+          file: d.file,
+          excerpt: '',
+          note: `${Math.round(d.scan.recordShare * 100)}% readable records in ${mib(Math.round(d.scan.bytesScanned / 1024))}: not a buffer of messages`,
+        })
       }
       const where = regions?.concentratedIn ? WHERE[regions.concentratedIn] : null
       return {

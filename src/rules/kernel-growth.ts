@@ -2,8 +2,8 @@ import type { ParsedBundle } from '../../schemas/bundle.ts'
 import type { Gap } from '../../schemas/diagnosis.ts'
 import type { Evidence } from '../../schemas/findings.ts'
 import { mib } from '../analysis/summary.ts'
-import { fieldExcerpt } from '../bundle/cite.ts'
 import { MATTERS_KIB } from '../analysis/thresholds.ts'
+import { fieldExcerpt } from '../bundle/cite.ts'
 import type { Rule } from './context.ts'
 
 // The gap is on the kernel side: slab, shared memory (tmpfs, SysV), page tables or kernel stacks.
@@ -64,10 +64,14 @@ function fieldOf(part: Part, basis: Gap['basis']): string {
 
 function meminfoEvidence(baseline: ParsedBundle, suspect: ParsedBundle, field: string): Evidence[] {
   const out: Evidence[] = []
-  for (const [side, bundle] of [['baseline', baseline], ['suspect', suspect]] as const) {
+  for (const [side, bundle] of [
+    ['baseline', baseline],
+    ['suspect', suspect],
+  ] as const) {
     const value = bundle.meminfo?.fields[field]
     const line = bundle.meminfo?.lines?.[field]
-    if (bundle.meminfo && value !== undefined) out.push({ bundle: side, file: bundle.meminfo.file, ...(line ? { line } : {}), excerpt: fieldExcerpt(field, value) })
+    if (bundle.meminfo && value !== undefined)
+      out.push({ bundle: side, file: bundle.meminfo.file, ...(line ? { line } : {}), excerpt: fieldExcerpt(field, value) })
   }
   return out
 }

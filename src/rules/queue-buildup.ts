@@ -2,14 +2,12 @@ import type { ProcessGrowth } from '../../schemas/diagnosis.ts'
 import type { DumpContent, Evidence, Finding, QueueEstimate } from '../../schemas/findings.ts'
 import type { QueueClient } from '../../schemas/queues.ts'
 import type { KafkaStatsSample } from '../../schemas/sources.ts'
-import { kafkaEvidence, type KafkaEvidence } from '../analysis/kafka.ts'
-import { bytes, mib } from '../analysis/summary.ts'
 import { clientsOf } from '../analysis/clients.ts'
-import { candidates, growthEvidence, kib, regionEvidence, type Rule, type RuleContext } from './context.ts'
-import {
-  capacity, DEFAULT_OVERHEAD_BYTES, fillRate, limitsOf, measuredOverhead, sizedLimits, type Limits,
-} from './queue-math.ts'
+import { type KafkaEvidence, kafkaEvidence } from '../analysis/kafka.ts'
+import { bytes, mib } from '../analysis/summary.ts'
+import { candidates, growthEvidence, kib, type Rule, type RuleContext, regionEvidence } from './context.ts'
 import { clientQueueFinding, unknownQueueFinding } from './queue-clients.ts'
+import { capacity, DEFAULT_OVERHEAD_BYTES, fillRate, type Limits, limitsOf, measuredOverhead, sizedLimits } from './queue-math.ts'
 
 // A producer queue is building up when serialized messages fill a process's growth. Each piece
 // of evidence adds to the confidence; without the client library in sight the finding still
@@ -91,7 +89,13 @@ function queueFinding(context: RuleContext, p: ProcessGrowth, ev: KafkaEvidence,
   const stats = ev.stats?.latest
   if (stats && ev.stats) {
     confidence += WEIGHTS.stats
-    evidence.push({ bundle: 'suspect', file: ev.stats.file, line: stats.line, excerpt: `"msg_cnt":${stats.msgCnt} … "msg_size":${stats.msgSize}`, note: `msg_cnt=${stats.msgCnt} msg_size=${stats.msgSize} msg_max=${stats.msgMax} msg_size_max=${stats.msgSizeMax} txmsgs=${stats.txmsgs}; brokers: ${stats.brokers.map((b) => `${b.name} ${b.state}`).join(', ')}` })
+    evidence.push({
+      bundle: 'suspect',
+      file: ev.stats.file,
+      line: stats.line,
+      excerpt: `"msg_cnt":${stats.msgCnt} … "msg_size":${stats.msgSize}`,
+      note: `msg_cnt=${stats.msgCnt} msg_size=${stats.msgSize} msg_max=${stats.msgMax} msg_size_max=${stats.msgSizeMax} txmsgs=${stats.txmsgs}; brokers: ${stats.brokers.map((b) => `${b.name} ${b.state}`).join(', ')}`,
+    })
   } else missing.push('librdkafka statistics (set statistics.interval.ms and keep the latest JSON): queued messages and broker state')
   if (ev.library) {
     confidence += WEIGHTS.library
@@ -99,14 +103,30 @@ function queueFinding(context: RuleContext, p: ProcessGrowth, ev: KafkaEvidence,
   } else missing.push('librdkafka in the process mappings (pmap -x or /proc/PID/maps of the process)')
   if (ev.config) {
     confidence += WEIGHTS.config
-    evidence.push(...configEvidence('suspect', ev.config, (k) => k.startsWith('queue.') || k === 'bootstrap.servers' || k === 'message.timeout.ms', ev.config.queueBufferingMaxMessages === null && ev.config.queueBufferingMaxKbytes === null ? 'no queue.buffering.* keys: librdkafka defaults apply' : undefined))
+    evidence.push(
+      ...configEvidence(
+        'suspect',
+        ev.config,
+        (k) => k.startsWith('queue.') || k === 'bootstrap.servers' || k === 'message.timeout.ms',
+        ev.config.queueBufferingMaxMessages === null && ev.config.queueBufferingMaxKbytes === null
+          ? 'no queue.buffering.* keys: librdkafka defaults apply'
+          : undefined,
+      ),
+    )
   } else missing.push('the client configuration (its .properties or equivalent)')
   const logEvents = ev.log?.events ?? []
   if (ev.log && logEvents.length) {
     confidence += WEIGHTS.log
     for (const kind of ['connection-refused', 'all-brokers-down', 'queue-full', 'message-timed-out'] as const) {
       const first = logEvents.find((e) => e.kind === kind)
-      if (first) evidence.push({ bundle: 'suspect', file: ev.log.file, line: first.line, excerpt: first.excerpt, note: `${ev.log.counts[kind]}x ${kind}` })
+      if (first)
+        evidence.push({
+          bundle: 'suspect',
+          file: ev.log.file,
+          line: first.line,
+          excerpt: first.excerpt,
+          note: `${ev.log.counts[kind]}x ${kind}`,
+        })
     }
   } else missing.push('the client log (librdkafka errors: Connection refused, brokers down, Queue full)')
   if (dumps.length) {
@@ -170,7 +190,12 @@ function dumpEvidence(d: DumpContent): Evidence {
 }
 
 /** The lines of a config that set the chosen keys, as written (`key=value` or `key = value`). */
-function configEvidence(side: Evidence['bundle'], config: KafkaEvidence['config'] & {}, keep: (key: string) => boolean, note?: string): Evidence[] {
+function configEvidence(
+  side: Evidence['bundle'],
+  config: KafkaEvidence['config'] & {},
+  keep: (key: string) => boolean,
+  note?: string,
+): Evidence[] {
   const cited = Object.entries(config.lines)
     .filter(([k]) => keep(k))
     .map(([k, line]): Evidence => ({ bundle: side, file: config.file, line, excerpt: `${k} … ${config.properties[k]}` }))
@@ -190,13 +215,16 @@ function estimate(p: ProcessGrowth, ev: KafkaEvidence, dumps: DumpContent[], mis
     if (count) [meanBytes, meanSource] = [clusters.reduce((n, c) => n + c.bytes, 0) / count, 'dump']
   }
   const growth = p.presence === 'both' ? p.deltaKib : null
-  const overhead = (stats?.msgCnt && stats.msgSize != null ? measuredOverhead(growth, stats.msgCnt, stats.msgSize) : null) ?? DEFAULT_OVERHEAD_BYTES
+  const overhead =
+    (stats?.msgCnt && stats.msgSize != null ? measuredOverhead(growth, stats.msgCnt, stats.msgSize) : null) ?? DEFAULT_OVERHEAD_BYTES
   const full = meanBytes ? capacity(limits, meanBytes) : null
   // Without statistics, the growth in messages; never more than a full queue holds.
   const fromGrowth = meanBytes && growth ? Math.round((growth * 1024) / (meanBytes + overhead)) : null
   const queuedMessages = stats?.msgCnt ?? (fromGrowth !== null && full ? Math.min(fromGrowth, full) : fromGrowth)
   if (!stats && fromGrowth !== null && full && fromGrowth > full) {
-    missing.push(`the growth is more than a full queue of ${meanBytes!.toFixed(0)} B records holds: larger records than the dump shows, or other memory`)
+    missing.push(
+      `the growth is more than a full queue of ${meanBytes!.toFixed(0)} B records holds: larger records than the dump shows, or other memory`,
+    )
   }
   const brokers = (stats?.brokers ?? []).map((b) => ({ name: b.name, state: b.state }))
   const logDown = (ev.log?.counts['all-brokers-down'] ?? 0) + (ev.log?.counts['connection-refused'] ?? 0) > 0
@@ -233,10 +261,16 @@ const roundRate = (r: number | null) => (r === null ? null : Math.round(r))
 function detailOf(p: ProcessGrowth, q: QueueEstimate): string {
   const parts = [
     `${p.name} grew by ${mib(p.deltaKib)}.`,
-    q.queuedMessages !== null ? `About ${q.queuedMessages} messages are queued (${q.queuedSource})${q.queuedKib ? `, ${mib(q.queuedKib)} with librdkafka's ~${q.overheadBytes} B per message` : ''}.` : '',
+    q.queuedMessages !== null
+      ? `About ${q.queuedMessages} messages are queued (${q.queuedSource})${q.queuedKib ? `, ${mib(q.queuedKib)} with librdkafka's ~${q.overheadBytes} B per message` : ''}.`
+      : '',
     `Limits: queue.buffering.max.messages=${q.maxMessages} (${q.maxMessagesSource}), queue.buffering.max.kbytes=${q.maxKbytes} (${q.maxKbytesSource}).`,
-    q.boundKib ? `At ${q.meanMessageBytes} B a message a full queue holds ${mib(q.boundKib)}${q.fill !== null ? `; it is ${Math.round(q.fill * 100)}% full` : ''}.` : '',
-    q.brokerDown ? `No broker is up (${q.brokers.map((b) => `${b.name}: ${b.state}`).join(', ') || 'from the log'}), so nothing drains the queue.` : '',
+    q.boundKib
+      ? `At ${q.meanMessageBytes} B a message a full queue holds ${mib(q.boundKib)}${q.fill !== null ? `; it is ${Math.round(q.fill * 100)}% full` : ''}.`
+      : '',
+    q.brokerDown
+      ? `No broker is up (${q.brokers.map((b) => `${b.name}: ${b.state}`).join(', ') || 'from the log'}), so nothing drains the queue.`
+      : '',
   ]
   return parts.filter(Boolean).join(' ')
 }

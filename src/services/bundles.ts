@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { BundleSummary, StoredBundle, type BundleMetadata, type ParsedBundle } from '../../schemas/bundle.ts'
+import { type BundleMetadata, BundleSummary, type ParsedBundle, StoredBundle } from '../../schemas/bundle.ts'
 import { ArchiveErrorCode } from '../../schemas/problem.ts'
 import { SOURCES_VERSION } from '../bundle/sources.ts'
-import { answerOf } from '../errors.ts'
 import type { Scope } from '../context.ts'
+import { answerOf } from '../errors.ts'
 import { keys } from '../storage/s3.ts'
 
 // Stored bundles: their summaries, what an unreadable one answers, and whether a stored parse is
@@ -25,9 +25,7 @@ export function failIfUnreadable(bundle: ParsedBundle, side?: 'baseline' | 'susp
 }
 
 /** A parsed.json as read: current (this engine's sources wrote it), or stale, to be parsed anew from raw/<upload>. */
-export type Loaded =
-  | { current: true; bundle: StoredBundle }
-  | { current: false; upload: string; bundle: StoredBundle | null } // null: too old to read at all
+export type Loaded = { current: true; bundle: StoredBundle } | { current: false; upload: string; bundle: StoredBundle | null } // null: too old to read at all
 
 const NamesUpload = z.object({ upload: z.uuid() })
 

@@ -3,8 +3,8 @@ import { DeliveryRecord, type NotifyTarget } from '../../schemas/notify.ts'
 import type { AppContext, Scope } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { deliverAll, validateTargets } from '../integrations/notify.ts'
-import { keys } from '../storage/s3.ts'
 import { consoleLog, errorEntry } from '../observe/log.ts'
+import { keys } from '../storage/s3.ts'
 
 // Chat callbacks of a diagnosis: checked before anything is done, sent after it is stored,
 // their outcomes stored beside it. A failed delivery never fails the diagnosis.

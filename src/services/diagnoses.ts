@@ -1,7 +1,7 @@
 import { Diagnosis } from '../../schemas/diagnosis.ts'
 import { diagnose } from '../analysis/diagnose.ts'
-import { AppError } from '../errors.ts'
 import type { Scope } from '../context.ts'
+import { AppError } from '../errors.ts'
 import { keys } from '../storage/s3.ts'
 import { failIfUnreadable } from './bundles.ts'
 import { addEntries, diagnosisEntries } from './catalog.ts'

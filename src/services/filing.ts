@@ -1,7 +1,7 @@
 import type { BundleMetadata, ParsedBundle, StoredBundle } from '../../schemas/bundle.ts'
-import type { Scope } from '../context.ts'
-import { maskSecretsDeep } from '../content/secrets.ts'
 import { SOURCES_VERSION } from '../bundle/sources.ts'
+import { maskSecretsDeep } from '../content/secrets.ts'
+import type { Scope } from '../context.ts'
 import { keys } from '../storage/s3.ts'
 import { addEntries, bundleEntries, removeEntries } from './catalog.ts'
 

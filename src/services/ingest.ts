@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto'
-import { concatBytes } from '../bytes.ts'
 import type { ParsedBundle, StoredBundle } from '../../schemas/bundle.ts'
+import { type ArchiveEntry, readArchive, sniffArchive } from '../bundle/archive.ts'
 import { gunzip } from '../bundle/gzip.ts'
-import { readArchive, sniffArchive, type ArchiveEntry } from '../bundle/archive.ts'
 import { ratioGuard } from '../bundle/limits.ts'
 import { readEntries } from '../bundle/read.ts'
-import { SOURCES_VERSION } from '../bundle/sources.ts'
 import { readTar } from '../bundle/tar.ts'
+import { concatBytes } from '../bytes.ts'
 import type { Scope } from '../context.ts'
 import { AppError } from '../errors.ts'
+import { keyLock } from '../key-lock.ts'
 import { keys } from '../storage/s3.ts'
 import { StorageError } from '../storage/storage-error.ts'
-import { keyLock } from '../key-lock.ts'
-import { failIfUnreadable, loadStored, type Loaded, type UploadMeta } from './bundles.ts'
+import { failIfUnreadable, type Loaded, loadStored, type UploadMeta } from './bundles.ts'
 import { fileBundle, refileBundle } from './filing.ts'
 
 // Streaming ingest: the request body is read once; each chunk is hashed, counted against
@@ -32,7 +31,12 @@ export interface Upload {
 type Ingested = { bundle: ParsedBundle; created: boolean }
 
 /** `upload` names the raw/ object: a new UUID, or a presigned upload's own id. */
-export async function ingestStream(scope: Scope, { body, bytes }: Upload, meta: UploadMeta & { maxBytes: number }, upload: string = crypto.randomUUID()): Promise<Ingested> {
+export async function ingestStream(
+  scope: Scope,
+  { body, bytes }: Upload,
+  meta: UploadMeta & { maxBytes: number },
+  upload: string = crypto.randomUUID(),
+): Promise<Ingested> {
   const writer = scope.storage.openWrite(keys.raw(scope.tenant, upload), 'application/octet-stream', bytes)
   let bundle: ParsedBundle
   try {
@@ -113,8 +117,8 @@ async function readFlowing(
       const whole = concatBytes(await collect(stream))
       zipBytes = whole.byteLength
       entries = readArchive(whole, 'zip')
-    }
-    else if (format === 'tar.gz') entries = readTar((scope.gunzip ?? gunzip)(stream).pipeThrough(ratioGuard(scope.limits.maxCompressionRatio, () => bytes)))
+    } else if (format === 'tar.gz')
+      entries = readTar((scope.gunzip ?? gunzip)(stream).pipeThrough(ratioGuard(scope.limits.maxCompressionRatio, () => bytes)))
     else if (format) entries = readTar(stream)
     // A streamed total is unknown until the end: its ratio is measured on the stream instead.
     const limits = format === 'zip' ? scope.limits : { ...scope.limits, maxCompressionRatio: Number.POSITIVE_INFINITY }
@@ -147,7 +151,13 @@ async function commit(scope: Scope, upload: string, bundle: ParsedBundle, meta: 
     if (known.current) return { bundle: failIfUnreadable(await refileBundle(scope, known.bundle, metadata)), created: false }
     // Parsed by older sources: this parse of the same bytes replaces it, the first raw copy stays.
     const was = known.bundle
-    const renewed = await fileBundle(scope, { ...bundle, receivedAt: was?.receivedAt ?? bundle.receivedAt }, known.upload, { ...was?.metadata, ...metadata }, { replace: true })
+    const renewed = await fileBundle(
+      scope,
+      { ...bundle, receivedAt: was?.receivedAt ?? bundle.receivedAt },
+      known.upload,
+      { ...was?.metadata, ...metadata },
+      { replace: true },
+    )
     return { bundle: failIfUnreadable(renewed!), created: false }
   }
   return oneCommitAtATime(`${tenant}/${bundle.id}`, async () => {
@@ -204,13 +214,16 @@ async function readHead(next: () => Promise<Uint8Array | null>, want: number): P
 /** The chunks already read, then the rest of the body, as one stream read once. */
 function replay(head: Uint8Array[], next: () => Promise<Uint8Array | null>): ReadableStream<Uint8Array> {
   let i = 0
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const chunk = i < head.length ? head[i++]! : await next()
-      if (chunk) controller.enqueue(chunk)
-      else controller.close()
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const chunk = i < head.length ? head[i++]! : await next()
+        if (chunk) controller.enqueue(chunk)
+        else controller.close()
+      },
     },
-  }, { highWaterMark: 0 })
+    { highWaterMark: 0 },
+  )
 }
 
 async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {

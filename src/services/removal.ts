@@ -1,7 +1,7 @@
 import type { Diagnosis } from '../../schemas/diagnosis.ts'
 import type { Scope } from '../context.ts'
-import { keys } from '../storage/s3.ts'
 import { AppError } from '../errors.ts'
+import { keys } from '../storage/s3.ts'
 import { loadStored } from './bundles.ts'
 import { bundleEntries, diagnosisEntries, removeEntries, removePrefix } from './catalog.ts'
 import { getDiagnosis } from './diagnoses.ts'

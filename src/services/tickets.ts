@@ -6,15 +6,32 @@ import { checkCallbackUrl } from '../integrations/callback-url.ts'
 import { redactUrl } from '../integrations/notify.ts'
 import type { SendOptions, SendResult } from '../integrations/send.ts'
 import { send } from '../integrations/send.ts'
-import { byRole, isBundleName, newest, under, type Attachment, type Skipped, type TicketResult, type TicketSystem, type UsedBundle } from '../integrations/tickets/common.ts'
-import { fetchBounded, getJson, post, type Fetched } from '../integrations/tickets/http.ts'
-import { JiraIssue, issueUrl, jiraAttachments, jiraComment, jiraSettings, type JiraWebhook } from '../integrations/tickets/jira.ts'
-import { genericReply, type GenericTicket } from '../integrations/tickets/webhook.ts'
-import { ZendeskComments, commentsUrl, nextPage, pageAttachments, zendeskComment, zendeskSettings } from '../integrations/tickets/zendesk.ts'
-import { ingestBundle } from './ingest.ts'
-import { createDiagnosis } from './diagnoses.ts'
-import { reportUrl } from './reports.ts'
+import {
+  type Attachment,
+  byRole,
+  isBundleName,
+  newest,
+  type Skipped,
+  type TicketResult,
+  type TicketSystem,
+  type UsedBundle,
+  under,
+} from '../integrations/tickets/common.ts'
+import { type Fetched, fetchBounded, getJson, post } from '../integrations/tickets/http.ts'
+import { issueUrl, JiraIssue, type JiraWebhook, jiraAttachments, jiraComment, jiraSettings } from '../integrations/tickets/jira.ts'
+import { type GenericTicket, genericReply } from '../integrations/tickets/webhook.ts'
+import {
+  commentsUrl,
+  nextPage,
+  pageAttachments,
+  ZendeskComments,
+  zendeskComment,
+  zendeskSettings,
+} from '../integrations/tickets/zendesk.ts'
 import { consoleLog, errorEntry } from '../observe/log.ts'
+import { createDiagnosis } from './diagnoses.ts'
+import { ingestBundle } from './ingest.ts'
+import { reportUrl } from './reports.ts'
 
 // A ticket's bundles to a comment: list the attachments, fetch the newest two bundles from the
 // ticket system's own host, ingest, diagnose, reply, and keep what happened. Runs after the webhook
@@ -36,13 +53,24 @@ export const TicketRecord = z.object({
   skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
   diagnosisId: z.string().nullable(),
   error: z.string().nullable(),
-  reply: z.object({ status: z.enum(['delivered', 'failed']), attempts: z.number(), httpStatus: z.number().nullable(), lastError: z.string().nullable() }).nullable(),
+  reply: z
+    .object({
+      status: z.enum(['delivered', 'failed']),
+      attempts: z.number(),
+      httpStatus: z.number().nullable(),
+      lastError: z.string().nullable(),
+    })
+    .nullable(),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
 })
 export type TicketRecord = z.infer<typeof TicketRecord>
 
-export async function getTicketRecord(scope: Pick<Scope, 'storage' | 'tenant'>, system: TicketSystem, id: string): Promise<TicketRecord | null> {
+export async function getTicketRecord(
+  scope: Pick<Scope, 'storage' | 'tenant'>,
+  system: TicketSystem,
+  id: string,
+): Promise<TicketRecord | null> {
   const result = TicketRecord.safeParse(await scope.storage.getJson(ticketKey(scope.tenant, system, id)))
   return result.success ? result.data : null
 }
@@ -69,7 +97,8 @@ const message = (e: unknown) => (e instanceof AppError ? e.detail : e instanceof
 async function diagnoseBundles(ctx: AppContext, scope: Scope, job: Job, chosen: Attachment[], skipped: Skipped[]): Promise<TicketResult> {
   const max = ctx.config.MAX_UPLOAD_BYTES
   const declared = chosen.find((a) => a.size !== null && a.size > max)
-  if (declared) return { kind: 'failed', error: `${declared.name} is ${declared.size} bytes, over the upload limit of ${max} bytes`, skipped }
+  if (declared)
+    return { kind: 'failed', error: `${declared.name} is ${declared.size} bytes, over the upload limit of ${max} bytes`, skipped }
   const fetched = await Promise.all(chosen.map((a) => job.download(a)))
   const bundles: Array<{ a: Attachment; bundle: ParsedBundle; role: string | null }> = []
   for (const [i, a] of chosen.entries()) {
@@ -100,8 +129,17 @@ async function runTicket(ctx: AppContext, scope: Scope, job: Job): Promise<void>
   const log = scope.log ?? consoleLog
   const ended = { event: 'ticket', requestId: scope.requestId ?? null, system: job.system, ticketId: job.ticketId } as const
   const record: TicketRecord = {
-    system: job.system, ticketId: job.ticketId, status: 'pending', inputs: [], bundles: [], skipped: [],
-    diagnosisId: null, error: null, reply: null, startedAt: new Date().toISOString(), endedAt: null,
+    system: job.system,
+    ticketId: job.ticketId,
+    status: 'pending',
+    inputs: [],
+    bundles: [],
+    skipped: [],
+    diagnosisId: null,
+    error: null,
+    reply: null,
+    startedAt: new Date().toISOString(),
+    endedAt: null,
   }
   try {
     let result: TicketResult
@@ -167,7 +205,10 @@ export function diagnoseZendeskTicket(ctx: AppContext, scope: Scope, ticketId: s
   const s = zendeskSettings(ctx.config)!
   const auth = { origin: new URL(s.baseUrl).origin, headers: { authorization: s.auth } }
   return runTicket(ctx, scope, {
-    system: 'zendesk', ticketId, dedupe: true, replyWhenNoBundle: true,
+    system: 'zendesk',
+    ticketId,
+    dedupe: true,
+    replyWhenNoBundle: true,
     async list() {
       // Newest first, so the two newest bundles are usually on the first page.
       let url: string | null = `${commentsUrl(s, ticketId)}?sort_order=desc`
@@ -185,7 +226,8 @@ export function diagnoseZendeskTicket(ctx: AppContext, scope: Scope, ticketId: s
       return { attachments, skipped }
     },
     refuse: (a) => (under(a.url, s.baseUrl) ? null : notUnder(s.baseUrl, 'ZENDESK_BASE_URL')),
-    download: (a) => fetchBounded(a.url, { ...auth, maxBytes: ctx.config.MAX_UPLOAD_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS, offOrigin: offOrigin(ctx) }),
+    download: (a) =>
+      fetchBounded(a.url, { ...auth, maxBytes: ctx.config.MAX_UPLOAD_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS, offOrigin: offOrigin(ctx) }),
     reply: (result) => post(zendeskComment(s, ticketId, result), SEND),
   })
 }
@@ -197,13 +239,19 @@ export function diagnoseJiraIssue(ctx: AppContext, scope: Scope, hook: JiraWebho
   return runTicket(ctx, scope, {
     // No comment on an issue without a bundle: every new issue in the webhook's scope fires, and
     // attachment_created follows when a bundle arrives.
-    system: 'jira', ticketId: key, dedupe: true, replyWhenNoBundle: false,
+    system: 'jira',
+    ticketId: key,
+    dedupe: true,
+    replyWhenNoBundle: false,
     async list() {
-      const listed = hook.issue.fields?.attachment ?? (await getJson(issueUrl(s, key), JiraIssue, { ...auth, timeoutMs: API_TIMEOUT_MS })).fields.attachment
+      const listed =
+        hook.issue.fields?.attachment ??
+        (await getJson(issueUrl(s, key), JiraIssue, { ...auth, timeoutMs: API_TIMEOUT_MS })).fields.attachment
       return { attachments: jiraAttachments(listed ?? []), skipped: [] }
     },
     refuse: (a) => (under(a.url, s.baseUrl) ? null : notUnder(s.baseUrl, 'JIRA_BASE_URL')),
-    download: (a) => fetchBounded(a.url, { ...auth, maxBytes: ctx.config.MAX_UPLOAD_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS, offOrigin: offOrigin(ctx) }),
+    download: (a) =>
+      fetchBounded(a.url, { ...auth, maxBytes: ctx.config.MAX_UPLOAD_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS, offOrigin: offOrigin(ctx) }),
     reply: (result) => post(jiraComment(s, key, result), SEND),
   })
 }
@@ -213,7 +261,11 @@ export async function checkGenericTicket(ctx: AppContext, ticket: GenericTicket)
   const base = ctx.config.WEBHOOK_ATTACHMENT_BASE_URL!
   const refused = ticket.attachments.findIndex((a) => !under(a.url, base))
   if (refused >= 0) {
-    throw new AppError(400, 'attachment_refused', `attachments[${refused}]: ${notUnder(base, 'WEBHOOK_ATTACHMENT_BASE_URL').replace(/, so.*$/, '')}`)
+    throw new AppError(
+      400,
+      'attachment_refused',
+      `attachments[${refused}]: ${notUnder(base, 'WEBHOOK_ATTACHMENT_BASE_URL').replace(/, so.*$/, '')}`,
+    )
   }
   const checked = await checkCallbackUrl(ticket.replyUrl, { allowPrivate: ctx.config.MEMGAP_ALLOW_PRIVATE_CALLBACKS, resolve: ctx.resolve })
   if (!checked.ok) throw new AppError(400, 'callback_refused', `replyUrl: ${checked.reason}`)
@@ -222,16 +274,23 @@ export async function checkGenericTicket(ctx: AppContext, ticket: GenericTicket)
 export function diagnoseGenericTicket(ctx: AppContext, scope: Scope, ticket: GenericTicket): Promise<void> {
   const base = ctx.config.WEBHOOK_ATTACHMENT_BASE_URL!
   return runTicket(ctx, scope, {
-    system: 'webhook', ticketId: ticket.ticketId, dedupe: false, replyWhenNoBundle: true,
+    system: 'webhook',
+    ticketId: ticket.ticketId,
+    dedupe: false,
+    replyWhenNoBundle: true,
     list: async () => ({
       attachments: ticket.attachments.map((a) => ({ key: redactUrl(a.url), name: a.filename, url: a.url, created: null, size: null })),
       skipped: [],
     }),
     refuse: (a) => (under(a.url, base) ? null : notUnder(base, 'WEBHOOK_ATTACHMENT_BASE_URL')),
-    download: (a) => fetchBounded(a.url, { origin: new URL(base).origin, maxBytes: ctx.config.MAX_UPLOAD_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS }),
+    download: (a) =>
+      fetchBounded(a.url, { origin: new URL(base).origin, maxBytes: ctx.config.MAX_UPLOAD_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS }),
     async reply(result) {
       // Checked again at send time: names can be re-pointed between the request and now.
-      const checked = await checkCallbackUrl(ticket.replyUrl, { allowPrivate: ctx.config.MEMGAP_ALLOW_PRIVATE_CALLBACKS, resolve: ctx.resolve })
+      const checked = await checkCallbackUrl(ticket.replyUrl, {
+        allowPrivate: ctx.config.MEMGAP_ALLOW_PRIVATE_CALLBACKS,
+        resolve: ctx.resolve,
+      })
       if (!checked.ok) return { status: 'failed', attempts: 0, httpStatus: null, lastError: checked.reason }
       return send(await genericReply(checked.url.href, ticket.secret, ticket.ticketId, result, new Date()), SEND)
     },

@@ -9,7 +9,11 @@ import { ingestStored } from './ingest.ts'
 
 const VALID_SECONDS = 3600
 
-export async function openUpload(scope: Scope, { bytes, multipart }: { bytes: number; multipart?: boolean }, maxBytes: number): Promise<UploadTicket> {
+export async function openUpload(
+  scope: Scope,
+  { bytes, multipart }: { bytes: number; multipart?: boolean },
+  maxBytes: number,
+): Promise<UploadTicket> {
   if (bytes > maxBytes) throw new AppError(413, 'upload_too_large', `the bundle is over the limit of ${maxBytes} bytes`)
   const id = crypto.randomUUID()
   const key = keys.incoming(scope.tenant, id)
@@ -17,7 +21,13 @@ export async function openUpload(scope: Scope, { bytes, multipart }: { bytes: nu
   let ticket: UploadTicket
   let multipartId: string | null = null
   if (bytes <= SINGLE_PUT_LIMIT && !multipart) {
-    ticket = { id, expiresAt, put: { url: await scope.storage.presignPut(key, bytes, VALID_SECONDS) }, parts: null, complete: `/v1/uploads/${id}/complete` }
+    ticket = {
+      id,
+      expiresAt,
+      put: { url: await scope.storage.presignPut(key, bytes, VALID_SECONDS) },
+      parts: null,
+      complete: `/v1/uploads/${id}/complete`,
+    }
   } else {
     multipartId = await scope.storage.startMultipart(key)
     const count = Math.ceil(bytes / PART_BYTES)
@@ -25,7 +35,11 @@ export async function openUpload(scope: Scope, { bytes, multipart }: { bytes: nu
       Array.from({ length: count }, async (_, i) => {
         const partBytes = Math.min(PART_BYTES, bytes - i * PART_BYTES)
         // Each URL takes exactly its part's length: a client cannot store more than it declared.
-        return { partNumber: i + 1, url: await scope.storage.presignPart(key, multipartId!, i + 1, partBytes, VALID_SECONDS), bytes: partBytes }
+        return {
+          partNumber: i + 1,
+          url: await scope.storage.presignPart(key, multipartId!, i + 1, partBytes, VALID_SECONDS),
+          bytes: partBytes,
+        }
       }),
     )
     ticket = { id, expiresAt, put: null, parts, complete: `/v1/uploads/${id}/complete` }
@@ -34,7 +48,12 @@ export async function openUpload(scope: Scope, { bytes, multipart }: { bytes: nu
   return ticket
 }
 
-export async function completeUpload(scope: Scope, id: string, parts: { partNumber: number; etag: string }[] | undefined, maxBytes: number) {
+export async function completeUpload(
+  scope: Scope,
+  id: string,
+  parts: { partNumber: number; etag: string }[] | undefined,
+  maxBytes: number,
+) {
   const stored = /^[0-9a-f-]{36}$/.test(id) ? await scope.storage.getJson(keys.upload(scope.tenant, id)) : null
   const terms = UploadTerms.safeParse(stored)
   if (!terms.success) throw new AppError(404, 'upload_not_found', `no upload ${id}`)

@@ -53,10 +53,10 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
-  ListObjectsV2Command,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
@@ -65,7 +65,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { StorageError } from './storage-error.ts'
-import { partWriter, putWriter, type ObjectWriter } from './writers.ts'
+import { type ObjectWriter, partWriter, putWriter } from './writers.ts'
 
 export type { ObjectWriter }
 
@@ -177,9 +177,7 @@ export function createStorage(options: StorageOptions) {
     async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
       const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body
       await call('store the object', () =>
-        client.send(
-          new PutObjectCommand({ Bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.byteLength }),
-        ),
+        client.send(new PutObjectCommand({ Bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.byteLength })),
       )
     },
 
@@ -227,7 +225,16 @@ export function createStorage(options: StorageOptions) {
       const Body = new TextEncoder().encode(JSON.stringify(value))
       return call('store the object', async () => {
         try {
-          await client.send(new PutObjectCommand({ Bucket, Key: key, Body, ContentType: 'application/json', ContentLength: Body.byteLength, IfNoneMatch: '*' }))
+          await client.send(
+            new PutObjectCommand({
+              Bucket,
+              Key: key,
+              Body,
+              ContentType: 'application/json',
+              ContentLength: Body.byteLength,
+              IfNoneMatch: '*',
+            }),
+          )
           return true
         } catch (error) {
           // 412: the object exists; 409: another conditional write of it is under way.
@@ -243,16 +250,29 @@ export function createStorage(options: StorageOptions) {
       if (bytes !== undefined && options.requestBody) {
         return putWriter(async (body, abortSignal) => {
           const Body = options.requestBody!(body, bytes) as ReadableStream
-          await call('store the object', () => client.send(new PutObjectCommand({ Bucket, Key: key, Body, ContentLength: bytes, ContentType: contentType }), { abortSignal }))
+          await call('store the object', () =>
+            client.send(new PutObjectCommand({ Bucket, Key: key, Body, ContentLength: bytes, ContentType: contentType }), { abortSignal }),
+          )
         }, bytes)
       }
       return partWriter(
         {
-          start: async () => (await call('start an upload', () => client.send(new CreateMultipartUploadCommand({ Bucket, Key: key, ContentType: contentType })))).UploadId!,
+          start: async () =>
+            (
+              await call('start an upload', () =>
+                client.send(new CreateMultipartUploadCommand({ Bucket, Key: key, ContentType: contentType })),
+              )
+            ).UploadId!,
           part: async (UploadId, PartNumber, Body) =>
-            (await call('store a part', () => client.send(new UploadPartCommand({ Bucket, Key: key, UploadId, PartNumber, Body, ContentLength: Body.byteLength })))).ETag,
+            (
+              await call('store a part', () =>
+                client.send(new UploadPartCommand({ Bucket, Key: key, UploadId, PartNumber, Body, ContentLength: Body.byteLength })),
+              )
+            ).ETag,
           complete: async (UploadId, Parts) => {
-            await call('complete an upload', () => client.send(new CompleteMultipartUploadCommand({ Bucket, Key: key, UploadId, MultipartUpload: { Parts } })))
+            await call('complete an upload', () =>
+              client.send(new CompleteMultipartUploadCommand({ Bucket, Key: key, UploadId, MultipartUpload: { Parts } })),
+            )
           },
           abort: async (UploadId) => {
             await client.send(new AbortMultipartUploadCommand({ Bucket, Key: key, UploadId }))
@@ -263,14 +283,21 @@ export function createStorage(options: StorageOptions) {
       )
     },
 
-
     /**
      * Up to `max` keys under `prefix`, in key order, after `startAfter`; `more` when the listing
      * went on. With `delimiter`, the next level of names instead (`prefixes`).
      */
     async list(prefix: string, opts: { startAfter?: string; max?: number; delimiter?: string } = {}) {
       const out = await call('list objects', () =>
-        client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, StartAfter: opts.startAfter, MaxKeys: opts.max ?? 1000, Delimiter: opts.delimiter })),
+        client.send(
+          new ListObjectsV2Command({
+            Bucket,
+            Prefix: prefix,
+            StartAfter: opts.startAfter,
+            MaxKeys: opts.max ?? 1000,
+            Delimiter: opts.delimiter,
+          }),
+        ),
       )
       return {
         keys: (out.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])),
@@ -307,7 +334,8 @@ export function createStorage(options: StorageOptions) {
         } catch (error) {
           // Wrong ETags or part numbers are the client's to fix, not a storage outage.
           const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
-          if (status === 400 || status === 404) throw new StorageError('invalid_parts', `storage refused the parts: ${(error as Error).message}`)
+          if (status === 400 || status === 404)
+            throw new StorageError('invalid_parts', `storage refused the parts: ${(error as Error).message}`)
           throw error
         }
       })

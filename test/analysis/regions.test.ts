@@ -26,6 +26,11 @@ describe('regions: where the dirty anonymous memory sits', () => {
     expect(byName.fwlog!.suspect!.arenas).toBeGreaterThanOrEqual(2) // two 64 MiB heaps in one row
     for (const name of ['fwlog', 'logsd', 'auditd']) expect(byName[name]!.concentratedIn, name).toBe('arena')
     expect(Math.abs(byName.ad_appd!.deltaDirtyAnonKib!)).toBeLessThan(1024)
-    expect(regions.slice(0, 3).map((r) => r.process).sort()).toEqual(['auditd', 'fwlog', 'logsd'])
+    expect(
+      regions
+        .slice(0, 3)
+        .map((r) => r.process)
+        .sort(),
+    ).toEqual(['auditd', 'fwlog', 'logsd'])
   })
 })

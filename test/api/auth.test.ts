@@ -11,16 +11,24 @@ describe('API keys and tenants', () => {
   let storage: Awaited<ReturnType<typeof testBucket>>['storage']
   const seed = fixture('seed/sta-18.tar.gz')
   const as = (key: string | null, path: string, init: RequestInit = {}) =>
-    fetch(`${server.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...(key ? { authorization: `Bearer ${key}` } : {}) } })
+    fetch(`${server.url}${path}`, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    })
 
   beforeAll(async () => {
     const made = await testBucket('auth')
     storage = made.storage
-    server = await testServer(made.bucket, { MEMGAP_API_KEYS: `acme:${ACME},globex:${GLOBEX}`, MEMGAP_ANONYMOUS: 'true', RATE_LIMIT_PER_MINUTE: '30' })
+    server = await testServer(made.bucket, {
+      MEMGAP_API_KEYS: `acme:${ACME},globex:${GLOBEX}`,
+      MEMGAP_ANONYMOUS: 'true',
+      RATE_LIMIT_PER_MINUTE: '30',
+    })
   })
   afterAll(() => server?.close())
 
-  const upload = (key: string | null) => as(key, '/v1/bundles', { method: 'POST', body: seed, headers: { 'content-type': 'application/gzip' } })
+  const upload = (key: string | null) =>
+    as(key, '/v1/bundles', { method: 'POST', body: seed, headers: { 'content-type': 'application/gzip' } })
 
   it('requires a key when keys are configured, even with MEMGAP_ANONYMOUS=true', async () => {
     const res = await upload(null)
@@ -31,7 +39,7 @@ describe('API keys and tenants', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200) // health needs no key
   })
 
-  it('keeps each tenant under its own prefix; another tenant\'s id is a 404', async () => {
+  it("keeps each tenant under its own prefix; another tenant's id is a 404", async () => {
     expect((await upload(ACME)).status).toBe(201)
     expect(sha256((await storedRaw(storage, 'acme', sha256(seed)))!)).toBe(sha256(seed))
     expect(await storedRaw(storage, 'globex', sha256(seed))).toBeNull()
@@ -39,14 +47,18 @@ describe('API keys and tenants', () => {
     expect(theirs.status).toBe(404)
     expect(await theirs.json()).toMatchObject({ code: 'bundle_not_found' })
     expect((await as(GLOBEX, `/v1/bundles/${sha256(seed)}/raw`)).status).toBe(404)
-    const diagnosis = await as(ACME, '/v1/diagnoses', { method: 'POST', body: JSON.stringify({ suspect: sha256(seed) }), headers: { 'content-type': 'application/json' } })
+    const diagnosis = await as(ACME, '/v1/diagnoses', {
+      method: 'POST',
+      body: JSON.stringify({ suspect: sha256(seed) }),
+      headers: { 'content-type': 'application/json' },
+    })
     expect(diagnosis.status).toBe(201)
     const { id } = await diagnosis.json()
     expect((await as(ACME, `/v1/diagnoses/${id}`)).status).toBe(200)
     expect((await as(GLOBEX, `/v1/diagnoses/${id}`)).status).toBe(404)
   })
 
-  it('limits each key\'s requests a minute with 429 and Retry-After', async () => {
+  it("limits each key's requests a minute with 429 and Retry-After", async () => {
     const statuses: number[] = []
     let retryAfter: string | null = null
     for (let i = 0; i < 40; i++) {

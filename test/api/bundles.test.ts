@@ -73,10 +73,20 @@ describe('POST /v1/bundles against real S3', () => {
         sent += 256 * 1024
       },
     })
-    const upload = fetch(`${server.url}/v1/bundles`, { method: 'POST', body, headers: { 'content-type': 'application/gzip' }, duplex: 'half', signal: gone.signal } as RequestInit)
+    const upload = fetch(`${server.url}/v1/bundles`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/gzip' },
+      duplex: 'half',
+      signal: gone.signal,
+    } as RequestInit)
     await expect(upload).rejects.toThrow()
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
-    const next = await fetch(`${server.url}/v1/bundles`, { method: 'POST', headers: { 'content-type': 'application/gzip' }, body: fixture('seed/sta-49.tar.gz') })
+    const next = await fetch(`${server.url}/v1/bundles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/gzip' },
+      body: fixture('seed/sta-49.tar.gz'),
+    })
     expect(next.status).toBe(201)
   })
 
@@ -99,7 +109,11 @@ describe('POST /v1/bundles against real S3', () => {
     const summary = BundleSummary.parse(await res.json())
     expect(summary.id).toBe(sha256(kafka))
     expect(summary.host).toBe('edge-7') // the uploader's word beats the manifest's
-    const byKind = (kind: string) => summary.files.filter((f) => f.kind === kind).map((f) => f.path).sort()
+    const byKind = (kind: string) =>
+      summary.files
+        .filter((f) => f.kind === kind)
+        .map((f) => f.path)
+        .sort()
     expect(byKind('pmap')).toEqual(['pmap/3.txt', 'pmap/5.txt', 'pmap/6.txt', 'pmap/7.txt'])
     expect(byKind('ps')).toEqual(['ps-aux.txt', 'ps.txt'])
     expect(byKind('meminfo')).toEqual(['proc/meminfo'])

@@ -50,7 +50,7 @@ describe('MEMGAP_API_KEYS checked at startup', () => {
       REPORT_LINK_SECRET: 'x'.repeat(32),
       PUBLIC_BASE_URL: 'https://memgap.example.com',
     }
-    for (const path of ['/healthz', '/v1/bundles/' + '0'.repeat(64)]) {
+    for (const path of ['/healthz', `/v1/bundles/${'0'.repeat(64)}`]) {
       const res = await worker.fetch(new Request(`http://127.0.0.1${path}`), env)
       expect(res.status, path).toBe(500)
       expect(res.headers.get('content-type')).toBe('application/problem+json')

@@ -74,12 +74,17 @@ describe('POST /v1/diagnoses against real S3', () => {
     expect(Math.abs(adAppd.deltaKib)).toBeLessThan(1024)
   })
 
-  it('explains the seed gap over HTTP: fwlog\'s queue, its arenas and the records in its dump', async () => {
+  it("explains the seed gap over HTTP: fwlog's queue, its arenas and the records in its dump", async () => {
     const d = await diagnoseFiles(seed)
     const fwlogRegions = d.regions.find((r) => r.process === 'fwlog')!
     expect(fwlogRegions).toMatchObject({ deltaDirtyAnonKib: 146464, concentratedIn: 'arena' })
     const dump = d.content.find((c) => c.process === 'fwlog')!
-    expect(dump.scan.discriminators.find((x) => x.field === 'LogType')!.values.map((v) => v.value).sort()).toEqual(['netflow', 'waf'])
+    expect(
+      dump.scan.discriminators
+        .find((x) => x.field === 'LogType')!
+        .values.map((v) => v.value)
+        .sort(),
+    ).toEqual(['netflow', 'waf'])
     expect(d.findings[0]).toMatchObject({ kind: 'queue-buildup', process: 'fwlog' })
   })
 
@@ -91,7 +96,12 @@ describe('POST /v1/diagnoses against real S3', () => {
     expect(d.baseline).toBeNull()
     expect(d.gap).toBeNull()
     expect(d.warnings.map((w) => w.code)).toContain('no_baseline')
-    expect(d.findings.filter((f) => f.kind === 'queue-buildup').map((f) => f.process).sort()).toEqual(['auditd', 'fwlog', 'logsd'])
+    expect(
+      d.findings
+        .filter((f) => f.kind === 'queue-buildup')
+        .map((f) => f.process)
+        .sort(),
+    ).toEqual(['auditd', 'fwlog', 'logsd'])
 
     const byId = await fetch(`${server.url}/v1/diagnoses`, {
       method: 'POST',

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdtemp, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,7 +28,9 @@ function start(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
 }
 
 function storageChildOf(pid: number): number | null {
-  const line = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').find((l) => l.includes('s3-process'))
+  const line = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .split('\n')
+    .find((l) => l.includes('s3-process'))
   return line ? Number(line.trim().split(/\s+/)[0]) : null
 }
 

@@ -44,7 +44,12 @@ describe('errors are problem+json with a stable code, and nothing acknowledged i
   it('answers 413, not a dropped connection, to a chunked upload that runs over MAX_UPLOAD_BYTES', async () => {
     // No Content-Length: the limit is found on the stream, and the rest of the body is not read.
     const body = chunkedStream(new Uint8Array(4 * 1024 * 1024), 64 * 1024)
-    const res = await fetch(`${server.url}/v1/bundles`, { method: 'POST', body, headers: { 'content-type': 'application/gzip' }, duplex: 'half' } as RequestInit)
+    const res = await fetch(`${server.url}/v1/bundles`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/gzip' },
+      duplex: 'half',
+    } as RequestInit)
     await expectProblem(res, 413, 'upload_too_large')
   })
 
@@ -69,7 +74,10 @@ describe('errors are problem+json with a stable code, and nothing acknowledged i
     })
     const problem = await expectProblem(byId, 422, 'archive_corrupt')
     expect(problem.detail).toMatch(/^the suspect bundle cannot be read: .*kept as bundle [0-9a-f]{64}$/)
-    const multipart = await fetch(`${server.url}/v1/diagnoses`, { method: 'POST', body: form({ baseline: corrupt as Uint8Array<ArrayBuffer>, suspect: good }) })
+    const multipart = await fetch(`${server.url}/v1/diagnoses`, {
+      method: 'POST',
+      body: form({ baseline: corrupt as Uint8Array<ArrayBuffer>, suspect: good }),
+    })
     expect((await expectProblem(multipart, 422, 'archive_corrupt')).detail).toMatch(/^field "baseline": /)
   })
 

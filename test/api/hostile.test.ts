@@ -44,15 +44,26 @@ describe('hostile archives', () => {
 
   it('refuses an archive that expands more than MAX_COMPRESSION_RATIO times', async () => {
     // 80 MiB of zeros in a 16 MiB-limited file: the ratio (about 1000) trips first.
-    const server2 = await testServer((await testBucket('ratio')).bucket, { MAX_FILE_BYTES: String(128 * 1024 * 1024), MAX_UNPACKED_BYTES: String(256 * 1024 * 1024) })
+    const server2 = await testServer((await testBucket('ratio')).bucket, {
+      MAX_FILE_BYTES: String(128 * 1024 * 1024),
+      MAX_UNPACKED_BYTES: String(256 * 1024 * 1024),
+    })
     try {
       const zeros = tarGz([{ name: 'dumps/1-7f00-7f01.bin', body: new Uint8Array(80 * 1024 * 1024) }])
-      const res = await fetch(`${server2.url}/v1/bundles`, { method: 'POST', body: new Uint8Array(zeros), headers: { 'content-type': 'application/gzip' } })
+      const res = await fetch(`${server2.url}/v1/bundles`, {
+        method: 'POST',
+        body: new Uint8Array(zeros),
+        headers: { 'content-type': 'application/gzip' },
+      })
       expect(res.status).toBe(422)
       expect(await res.json()).toMatchObject({ code: 'compression_ratio' })
       // A zip is read whole: its ratio is checked on its size, before anything is inflated.
       const zipped = new Uint8Array(zip([{ name: 'dumps/1-7f00-7f01.bin', data: new Uint8Array(80 * 1024 * 1024) }]))
-      const bomb = await fetch(`${server2.url}/v1/bundles`, { method: 'POST', body: zipped, headers: { 'content-type': 'application/zip' } })
+      const bomb = await fetch(`${server2.url}/v1/bundles`, {
+        method: 'POST',
+        body: zipped,
+        headers: { 'content-type': 'application/zip' },
+      })
       expect(bomb.status).toBe(422)
       expect(await bomb.json()).toMatchObject({ code: 'compression_ratio' })
     } finally {
@@ -66,14 +77,16 @@ describe('hostile archives', () => {
   })
 
   it('skips unsafe paths, links and devices with warnings, and reads the rest', async () => {
-    const archive = new Uint8Array(tar([
-      { name: '../etc/passwd', body: 'root:x:0:0' },
-      { name: '/etc/shadow', body: 'x' },
-      { name: 'link', type: '2', linkname: '/etc/passwd' },
-      { name: 'hard', type: '1', linkname: 'proc/meminfo' },
-      { name: 'dev', type: '3' },
-      { name: 'proc/meminfo', body: 'MemTotal: 1000 kB\nMemAvailable: 500 kB\n' },
-    ]))
+    const archive = new Uint8Array(
+      tar([
+        { name: '../etc/passwd', body: 'root:x:0:0' },
+        { name: '/etc/shadow', body: 'x' },
+        { name: 'link', type: '2', linkname: '/etc/passwd' },
+        { name: 'hard', type: '1', linkname: 'proc/meminfo' },
+        { name: 'dev', type: '3' },
+        { name: 'proc/meminfo', body: 'MemTotal: 1000 kB\nMemAvailable: 500 kB\n' },
+      ]),
+    )
     const res = await fetch(`${server.url}/v1/bundles`, { method: 'POST', body: archive, headers: { 'content-type': 'application/x-tar' } })
     expect(res.status).toBe(201)
     const summary = await res.json()
@@ -105,16 +118,23 @@ describe('hostile archives', () => {
 
   it('reads broken files as far as they go, with warnings: not UTF-8, megabyte lines, NUL bytes, huge numbers, duplicates', async () => {
     const latin1 = new Uint8Array([...new TextEncoder().encode('MemTotal: 2048000 kB\nMemAvailable: 1000 kB\nCached: '), 0xff, 0xfe, 0x0a])
-    const archive = new Uint8Array(tarGz([
-      { name: 'proc/meminfo', body: latin1 },
-      { name: 'ps.txt', body: `  PID  PPID   RSS    VSZ COMMAND COMMAND\n    7     1  5000  9000 app /usr/bin/app\n    7     1  5000  9000 app /usr/bin/app\n    8     1 ${'9'.repeat(40)} 1 big /usr/bin/big\n${'x'.repeat(2 * 1024 * 1024)}\n` },
-      { name: 'proc/9/status', body: 'Name:\tnul\u0000proc\nPid:\t9\nVmRSS:\t  100 kB\n' },
-      { name: 'other/meminfo', body: 'Nothing: here\nAt: all\n' },
-    ]))
+    const archive = new Uint8Array(
+      tarGz([
+        { name: 'proc/meminfo', body: latin1 },
+        {
+          name: 'ps.txt',
+          body: `  PID  PPID   RSS    VSZ COMMAND COMMAND\n    7     1  5000  9000 app /usr/bin/app\n    7     1  5000  9000 app /usr/bin/app\n    8     1 ${'9'.repeat(40)} 1 big /usr/bin/big\n${'x'.repeat(2 * 1024 * 1024)}\n`,
+        },
+        { name: 'proc/9/status', body: 'Name:\tnul\u0000proc\nPid:\t9\nVmRSS:\t  100 kB\n' },
+        { name: 'other/meminfo', body: 'Nothing: here\nAt: all\n' },
+      ]),
+    )
     const res = await fetch(`${server.url}/v1/bundles`, { method: 'POST', body: archive, headers: { 'content-type': 'application/gzip' } })
     expect(res.status).toBe(201)
     const summary = await res.json()
-    const codes = [...summary.warnings, ...summary.files.flatMap((f: { warnings: unknown[] }) => f.warnings)].map((w: { code: string }) => w.code)
+    const codes = [...summary.warnings, ...summary.files.flatMap((f: { warnings: unknown[] }) => f.warnings)].map(
+      (w: { code: string }) => w.code,
+    )
     expect(codes).toContain('ps_duplicate_pid')
     expect(codes.some((c: string) => /out_of_range|bad/.test(c))).toBe(true)
     const meminfo = summary.files.find((f: { path: string }) => f.path === 'proc/meminfo')
@@ -123,11 +143,13 @@ describe('hostile archives', () => {
 
   it('stores every byte of an archive that breaks midway, under the hash of the whole upload', async () => {
     const random = new Uint8Array(1024 * 1024).map((_, i) => (i * 2654435761) >>> 24)
-    const broken = new Uint8Array(tarGz([
-      { name: 'notes/a.bin', body: random },
-      { name: 'notes/b.txt', body: 'x', badChecksum: true },
-      { name: 'notes/c.bin', body: random },
-    ]))
+    const broken = new Uint8Array(
+      tarGz([
+        { name: 'notes/a.bin', body: random },
+        { name: 'notes/b.txt', body: 'x', badChecksum: true },
+        { name: 'notes/c.bin', body: random },
+      ]),
+    )
     await post(broken, 422, 'archive_corrupt')
     const raw = await fetch(`${server.url}/v1/bundles/${sha256(broken)}/raw`)
     expect(raw.status).toBe(200)

@@ -6,8 +6,8 @@ import type { RunningServer } from '../../src/server.ts'
 import type { Storage } from '../../src/storage/s3.ts'
 import { sha256 } from '../helpers/fixtures.ts'
 import { secretBundle } from '../helpers/secret-bundle.ts'
-import { tarGz } from '../helpers/tar.ts'
 import { testBucket, testServer } from '../helpers/storage.ts'
+import { tarGz } from '../helpers/tar.ts'
 
 // Find, keep and delete: listings, deletes and metadata merges against the real S3 server, with
 // what storage holds read back through the production client.

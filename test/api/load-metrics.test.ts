@@ -12,7 +12,8 @@ describe('/metrics under npm run load', () => {
       timeout: 240_000,
     })
     const line = (label: string) => new RegExp(`^${label}\\s+(.+)$`, 'm').exec(run.stdout)?.[1]
-    const byStatus = (text: string | undefined): Record<number, number> => Object.fromEntries((text ?? '').split(', ').map((pair) => pair.split(': ').map(Number)))
+    const byStatus = (text: string | undefined): Record<number, number> =>
+      Object.fromEntries((text ?? '').split(', ').map((pair) => pair.split(': ').map(Number)))
     const sent = byStatus(line('statuses'))
     const counted = byStatus(line('/metrics'))
     expect(counted).toEqual(sent)

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { IngestLog, LogRecord, RequestLog, TicketLog } from '../../schemas/log.ts'
+import { type IngestLog, LogRecord, type RequestLog, type TicketLog } from '../../schemas/log.ts'
 import { Problem } from '../../schemas/problem.ts'
 import { EMBEDDED_CREDENTIALS } from '../../src/entry/embedded-s3.ts'
 import { fixture, sha256 } from '../helpers/fixtures.ts'
@@ -85,7 +85,10 @@ describe('the server log', () => {
     ]
     const answers = new Map<string, { status: number; bytes: number }>()
     for (const { id, path, init } of sent) {
-      const res = await fetch(`${url}${path}`, { ...init, headers: { ...(init as RequestInit).headers, 'x-request-id': id } } as RequestInit)
+      const res = await fetch(`${url}${path}`, {
+        ...init,
+        headers: { ...(init as RequestInit).headers, 'x-request-id': id },
+      } as RequestInit)
       expect(res.headers.get('x-request-id')).toBe(id)
       answers.set(id, { status: res.status, bytes: (await res.arrayBuffer()).byteLength })
     }
@@ -95,8 +98,16 @@ describe('the server log', () => {
     })
     expect(lines.map((l) => l.requestId).sort()).toEqual(sent.map((s) => s.id).sort()) // one each, none twice
     const byId = new Map(lines.map((l) => [l.requestId, l]))
-    for (const [id, answer] of answers) expect([id, byId.get(id)!.status, byId.get(id)!.bytesOut]).toEqual([id, answer.status, answer.bytes])
-    expect(byId.get('op-upload')).toMatchObject({ method: 'POST', route: '/v1/bundles', status: 201, problem: null, tenant: 'public', bytesIn: seed.byteLength })
+    for (const [id, answer] of answers)
+      expect([id, byId.get(id)!.status, byId.get(id)!.bytesOut]).toEqual([id, answer.status, answer.bytes])
+    expect(byId.get('op-upload')).toMatchObject({
+      method: 'POST',
+      route: '/v1/bundles',
+      status: 201,
+      problem: null,
+      tenant: 'public',
+      bytesIn: seed.byteLength,
+    })
     expect(byId.get('op-missing')).toMatchObject({ route: '/v1/bundles/:id', status: 404, problem: 'bundle_not_found' })
     expect(byId.get('op-method')).toMatchObject({ route: null, status: 405, problem: 'method_not_allowed' })
     expect(byId.get('op-nowhere')).toMatchObject({ route: null, status: 404, problem: 'not_found', tenant: null })
@@ -109,7 +120,11 @@ describe('the server log', () => {
 
   it('carries a forged attachment name escaped: no new line, no ESC, the name still readable', async () => {
     const body = JSON.stringify({ ticket_id: '666' })
-    const res = await fetch(`${url}/v1/integrations/zendesk`, { method: 'POST', body, headers: { ...signZendesk(body), 'x-request-id': 'op-zendesk' } })
+    const res = await fetch(`${url}/v1/integrations/zendesk`, {
+      method: 'POST',
+      body,
+      headers: { ...signZendesk(body), 'x-request-id': 'op-zendesk' },
+    })
     expect(res.status).toBe(202)
     const ticket = await eventually(() => records().find((r): r is TicketLog => r.event === 'ticket' && r.ticketId === '666'))
     expect(ticket.requestId).toBe('op-zendesk')
@@ -124,7 +139,11 @@ describe('the server log', () => {
   })
 
   it('quotes the same id in a problem body as in its line', async () => {
-    const res = await fetch(`${url}/v1/diagnoses`, { method: 'POST', body: '{"suspect":', headers: { 'content-type': 'application/json', 'x-request-id': 'op-bad-json' } })
+    const res = await fetch(`${url}/v1/diagnoses`, {
+      method: 'POST',
+      body: '{"suspect":',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'op-bad-json' },
+    })
     const problem = Problem.parse(await res.json())
     expect(problem.requestId).toBe('op-bad-json')
     const line = await eventually(() => records().find((r): r is RequestLog => r.event === 'request' && r.requestId === 'op-bad-json'))

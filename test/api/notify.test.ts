@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DeliveryRecord } from '../../schemas/notify.ts'
 import type { RunningServer } from '../../src/server.ts'
 import { fixture, sha256 } from '../helpers/fixtures.ts'
-import { startReceiver, type Endpoint, type Receiver } from '../helpers/receiver.ts'
+import { type Endpoint, type Receiver, startReceiver } from '../helpers/receiver.ts'
 import { testBucket, testServer } from '../helpers/storage.ts'
 
 // POST /v1/diagnoses with `notify`: every chat target gets its own message, retried through
@@ -25,7 +25,11 @@ describe('chat callbacks end to end', () => {
       REPORT_LINK_SECRET: 'test-link-secret-0123456789',
     })
     for (const bytes of Object.values(seed)) {
-      const res = await fetch(`${server.url}/v1/bundles`, { method: 'POST', body: bytes, headers: { ...auth, 'content-type': 'application/gzip' } })
+      const res = await fetch(`${server.url}/v1/bundles`, {
+        method: 'POST',
+        body: bytes,
+        headers: { ...auth, 'content-type': 'application/gzip' },
+      })
       expect([200, 201]).toContain(res.status)
     }
   })
@@ -118,7 +122,8 @@ describe('chat callbacks end to end', () => {
       body: JSON.stringify({ baseline: sha256(seed.baseline), suspect: sha256(seed.suspect) }),
     })
     const { id } = await res.json()
-    const get = (query: string, accept?: string) => fetch(`${server.url}/v1/diagnoses/${id}${query}`, { headers: { ...auth, ...(accept ? { accept } : {}) } })
+    const get = (query: string, accept?: string) =>
+      fetch(`${server.url}/v1/diagnoses/${id}${query}`, { headers: { ...auth, ...(accept ? { accept } : {}) } })
     expect((await get('')).headers.get('content-type')).toMatch(/^application\/json/)
     const browser = await get('', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')
     expect(browser.headers.get('content-type')).toMatch(/^text\/html/)
@@ -138,15 +143,18 @@ describe('callback URLs are refused unless private callbacks are allowed', () =>
   })
   afterAll(() => server?.close())
 
-  it.each(['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/hook', 'http://localhost/hook', 'https://127.0.0.1/hook'])('%s', async (url) => {
-    const res = await fetch(`${server.url}/v1/diagnoses`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ suspect: 'a'.repeat(64), notify: [{ type: 'webhook', url }] }),
-    })
-    expect(res.status).toBe(400)
-    const problem = await res.json()
-    expect(problem.code).toBe('callback_refused')
-    expect(problem.detail).toMatch(/notify\[0\]/)
-  })
+  it.each(['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/hook', 'http://localhost/hook', 'https://127.0.0.1/hook'])(
+    '%s',
+    async (url) => {
+      const res = await fetch(`${server.url}/v1/diagnoses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ suspect: 'a'.repeat(64), notify: [{ type: 'webhook', url }] }),
+      })
+      expect(res.status).toBe(400)
+      const problem = await res.json()
+      expect(problem.code).toBe('callback_refused')
+      expect(problem.detail).toMatch(/notify\[0\]/)
+    },
+  )
 })

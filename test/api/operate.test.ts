@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { Problem } from '../../schemas/problem.ts'
 import { EMBEDDED_CREDENTIALS } from '../../src/entry/embedded-s3.ts'
-import { startServer, type RunningServer } from '../../src/server.ts'
+import { type RunningServer, startServer } from '../../src/server.ts'
 import { testBucket, testServer } from '../helpers/storage.ts'
 
 // What an operator meets: who a server without keys serves, request ids, 405s and /metrics.
@@ -70,7 +69,11 @@ describe('requests', () => {
     expect(res.status).toBe(405)
     expect(res.headers.get('allow')).toBe('GET, HEAD')
     expect(res.headers.get('content-type')).toBe('application/problem+json')
-    expect(Problem.parse(await res.json())).toMatchObject({ code: 'method_not_allowed', status: 405, requestId: res.headers.get('x-request-id') })
+    expect(Problem.parse(await res.json())).toMatchObject({
+      code: 'method_not_allowed',
+      status: 405,
+      requestId: res.headers.get('x-request-id'),
+    })
     const put = await fetch(`${server.url}/v1/diagnoses`, { method: 'PUT', body: '{}' })
     expect([put.status, put.headers.get('allow')]).toEqual([405, 'POST'])
     const nowhere = await fetch(`${server.url}/v2/nothing`, { method: 'PATCH' })

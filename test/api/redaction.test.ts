@@ -4,7 +4,7 @@ import { DeliveryRecord } from '../../schemas/notify.ts'
 import type { RunningServer } from '../../src/server.ts'
 import type { Storage } from '../../src/storage/s3.ts'
 import { sha256 } from '../helpers/fixtures.ts'
-import { startReceiver, type Receiver } from '../helpers/receiver.ts'
+import { type Receiver, startReceiver } from '../helpers/receiver.ts'
 import { SECRETS, secretBundle } from '../helpers/secret-bundle.ts'
 import { testBucket, testServer } from '../helpers/storage.ts'
 

@@ -1,11 +1,10 @@
-import { readdir } from 'node:fs/promises'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EMBEDDED_CREDENTIALS, type EmbeddedS3 } from '../../src/entry/embedded-s3.ts'
 import { startEmbeddedS3 } from '../../src/entry/s3rver.ts'
-import { startServer, type RunningServer } from '../../src/server.ts'
+import { type RunningServer, startServer } from '../../src/server.ts'
 import { fixture, sha256 } from '../helpers/fixtures.ts'
 
 // The S3 server goes away in the middle of uploads and comes back: nothing acknowledged is lost,
@@ -28,9 +27,13 @@ describe('storage faults', () => {
     s3 = await startEmbeddedS3({ directory, bucket: 'faults' })
     port = Number(new URL(s3.endpoint).port)
     server = await startServer({
-      PORT: '0', S3_ENDPOINT: s3.endpoint, S3_BUCKET: 'faults',
-      S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId, S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
-      MEMGAP_ANONYMOUS: 'true', LOG_LEVEL: 'silent',
+      PORT: '0',
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: 'faults',
+      S3_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+      MEMGAP_ANONYMOUS: 'true',
+      LOG_LEVEL: 'silent',
     })
   })
   afterAll(async () => {

@@ -3,7 +3,7 @@ import type { RunningServer } from '../../src/server.ts'
 import { getTicketRecord, type TicketRecord } from '../../src/services/tickets.ts'
 import type { Storage } from '../../src/storage/s3.ts'
 import { fixture, sha256 } from '../helpers/fixtures.ts'
-import { startReceiver, type Receiver } from '../helpers/receiver.ts'
+import { type Receiver, startReceiver } from '../helpers/receiver.ts'
 import { testBucket, testServer } from '../helpers/storage.ts'
 import { addTicketReplyRoute, signJira, signZendesk, startTicketSystems, TicketReply, type TicketSystems } from '../helpers/tickets.ts'
 
@@ -100,7 +100,8 @@ describe('ticket integrations end to end', () => {
     // Our own comment may re-fire the trigger: the same bundles are not answered twice.
     const listings = requestsTo('/tickets/101/comments.json').length
     expect((await post('zendesk', body, signZendesk(body))).status).toBe(202)
-    for (let i = 0; i < 100 && requestsTo('/tickets/101/comments.json').length === listings; i++) await new Promise((r) => setTimeout(r, 50))
+    for (let i = 0; i < 100 && requestsTo('/tickets/101/comments.json').length === listings; i++)
+      await new Promise((r) => setTimeout(r, 50))
     await new Promise((r) => setTimeout(r, 500))
     expect(systems.zendeskComments('101')).toHaveLength(1)
   })
@@ -153,11 +154,18 @@ describe('ticket integrations end to end', () => {
       { name: 'sta-18.tar.gz', created: '2026-11-27T09:00:00.000+0000' },
     ])
     systems.failFirst('jira-comment', 1, 503)
-    const body = JSON.stringify({ timestamp: Date.now(), webhookEvent: 'jira:issue_created', issue: { id: '10001', key: 'SUP-7', fields: { summary: 'OOM', attachment } } })
+    const body = JSON.stringify({
+      timestamp: Date.now(),
+      webhookEvent: 'jira:issue_created',
+      issue: { id: '10001', key: 'SUP-7', fields: { summary: 'OOM', attachment } },
+    })
     const res = await post('jira', body, signJira(body))
     expect(res.status).toBe(202)
     expect(await res.json()).toEqual({ accepted: true, ticketId: 'SUP-7' })
-    expect(await settled('jira', 'SUP-7')).toMatchObject({ status: 'diagnosed', reply: { status: 'delivered', attempts: 2, httpStatus: 201 } })
+    expect(await settled('jira', 'SUP-7')).toMatchObject({
+      status: 'diagnosed',
+      reply: { status: 'delivered', attempts: 2, httpStatus: 201 },
+    })
     const [comment] = systems.jiraComments('SUP-7')
     expect(comment!.public).toBe(false)
     expect(comment!.body).toContain('fwlog')
@@ -210,13 +218,20 @@ describe('ticket integrations end to end', () => {
 
   it('generic webhook: refuses attachments outside WEBHOOK_ATTACHMENT_BASE_URL, unfetched, and bad reply URLs', async () => {
     const ep = receiver.endpoint('ticket-reply', { secret: 's' })
-    const ticket = (url: string, replyUrl = ep.url) => JSON.stringify({ ticketId: 'T-10', attachments: [{ url, filename: 'x.tar.gz' }], replyUrl, secret: 's' })
-    for (const url of [systems.fileUrl('elsewhere', 'sta-18.tar.gz'), 'http://169.254.169.254/latest/meta-data/x.tar.gz', `${systems.origin}/files/../elsewhere/sta-18.tar.gz`]) {
+    const ticket = (url: string, replyUrl = ep.url) =>
+      JSON.stringify({ ticketId: 'T-10', attachments: [{ url, filename: 'x.tar.gz' }], replyUrl, secret: 's' })
+    for (const url of [
+      systems.fileUrl('elsewhere', 'sta-18.tar.gz'),
+      'http://169.254.169.254/latest/meta-data/x.tar.gz',
+      `${systems.origin}/files/../elsewhere/sta-18.tar.gz`,
+    ]) {
       const res = await post('webhook', ticket(url), { 'content-type': 'application/json' })
       expect(res.status, url).toBe(400)
       expect((await res.json()).code).toBe('attachment_refused')
     }
-    const refused = await post('webhook', ticket(systems.fileUrl('files', 'sta-18.tar.gz'), 'http://169.254.169.254/hook'), { 'content-type': 'application/json' })
+    const refused = await post('webhook', ticket(systems.fileUrl('files', 'sta-18.tar.gz'), 'http://169.254.169.254/hook'), {
+      'content-type': 'application/json',
+    })
     expect(refused.status).toBe(400)
     expect((await refused.json()).code).toBe('callback_refused')
     expect(requestsTo('/elsewhere/')).toEqual([])
@@ -264,7 +279,11 @@ describe('ticket integrations under limits and without configuration', () => {
 
   it('answers 500 not_configured for an integration without its settings, as for a server without keys', async () => {
     for (const path of ['zendesk', 'jira', 'webhook']) {
-      const res = await fetch(`${bare.url}/v1/integrations/${path}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+      const res = await fetch(`${bare.url}/v1/integrations/${path}`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      })
       expect(res.status, path).toBe(500)
       expect((await res.json()).code).toBe('not_configured')
     }

@@ -22,7 +22,11 @@ describe('POST /v1/uploads', () => {
   afterAll(() => server?.close())
 
   const open = async (body: object) => {
-    const res = await fetch(`${server.url}/v1/uploads`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+    const res = await fetch(`${server.url}/v1/uploads`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    })
     expect(res.status).toBe(201)
     return UploadTicket.parse(await res.json())
   }
@@ -44,7 +48,7 @@ describe('POST /v1/uploads', () => {
     expect((await fetch(`${server.url}${ticket.complete}`, { method: 'POST' })).status).toBe(404) // once only
   })
 
-  it('takes a multipart upload, completed with the parts\' ETags', async () => {
+  it("takes a multipart upload, completed with the parts' ETags", async () => {
     const bundle = fixture('kafka/baseline.tar.gz')
     const ticket = await open({ bytes: bundle.byteLength, multipart: true })
     expect(ticket.parts).toHaveLength(1)
@@ -102,7 +106,11 @@ describe('POST /v1/uploads', () => {
   })
 
   it('refuses a size over the limit and an unknown upload', async () => {
-    const big = await fetch(`${server.url}/v1/uploads`, { method: 'POST', body: JSON.stringify({ bytes: 2 ** 40 }), headers: { 'content-type': 'application/json' } })
+    const big = await fetch(`${server.url}/v1/uploads`, {
+      method: 'POST',
+      body: JSON.stringify({ bytes: 2 ** 40 }),
+      headers: { 'content-type': 'application/json' },
+    })
     expect(big.status).toBe(413)
     const unknown = await fetch(`${server.url}/v1/uploads/00000000-0000-4000-8000-000000000000/complete`, { method: 'POST' })
     expect(unknown.status).toBe(404)

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { ArchiveError, isArchiveSkip, readArchive, sniffArchive, type ArchiveFormat } from '../../src/bundle/archive.ts'
+import { ArchiveError, type ArchiveFormat, isArchiveSkip, readArchive, sniffArchive } from '../../src/bundle/archive.ts'
 import { collect } from '../helpers/archive.ts'
 import { fixture } from '../helpers/fixtures.ts'
 import { tar, tarGz } from '../helpers/tar.ts'
@@ -56,7 +56,11 @@ describe('readArchive', () => {
   })
 
   it('reads the real seed and kafka bundles through sniff + readArchive', async () => {
-    for (const [name, count] of [['seed/sta-18.tar.gz', 5], ['seed/sta-49.tar.gz', 4], ['kafka/baseline.tar.gz', 36]] as const) {
+    for (const [name, count] of [
+      ['seed/sta-18.tar.gz', 5],
+      ['seed/sta-49.tar.gz', 4],
+      ['kafka/baseline.tar.gz', 36],
+    ] as const) {
       const bytes = fixture(name)
       const format = sniffArchive(bytes.subarray(0, 512))
       expect(format).toBe('tar.gz')

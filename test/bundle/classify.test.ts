@@ -30,50 +30,97 @@ function files(root: string): string[] {
 }
 
 const KAFKA_COMMON: Record<string, FileKind> = {
-  'config/auditd.properties': 'kafka-config', 'config/fwlog.properties': 'kafka-config', 'config/logsd.properties': 'kafka-config',
-  'kafka-stats/auditd.json': 'kafka-stats', 'kafka-stats/fwlog.json': 'kafka-stats', 'kafka-stats/logsd.json': 'kafka-stats',
-  'logs/auditd.log': 'log', 'logs/fwlog.log': 'log', 'logs/logsd.log': 'log',
+  'config/auditd.properties': 'kafka-config',
+  'config/fwlog.properties': 'kafka-config',
+  'config/logsd.properties': 'kafka-config',
+  'kafka-stats/auditd.json': 'kafka-stats',
+  'kafka-stats/fwlog.json': 'kafka-stats',
+  'kafka-stats/logsd.json': 'kafka-stats',
+  'logs/auditd.log': 'log',
+  'logs/fwlog.log': 'log',
+  'logs/logsd.log': 'log',
   'manifest.json': 'manifest',
-  'pmap/3.txt': 'pmap', 'pmap/5.txt': 'pmap', 'pmap/6.txt': 'pmap', 'pmap/7.txt': 'pmap',
-  'proc/3/maps': 'maps', 'proc/3/smaps_rollup': 'smaps_rollup', 'proc/3/status': 'status',
-  'proc/5/maps': 'maps', 'proc/5/smaps_rollup': 'smaps_rollup', 'proc/5/status': 'status',
-  'proc/6/maps': 'maps', 'proc/6/smaps_rollup': 'smaps_rollup', 'proc/6/status': 'status',
-  'proc/7/maps': 'maps', 'proc/7/smaps_rollup': 'smaps_rollup', 'proc/7/status': 'status',
+  'pmap/3.txt': 'pmap',
+  'pmap/5.txt': 'pmap',
+  'pmap/6.txt': 'pmap',
+  'pmap/7.txt': 'pmap',
+  'proc/3/maps': 'maps',
+  'proc/3/smaps_rollup': 'smaps_rollup',
+  'proc/3/status': 'status',
+  'proc/5/maps': 'maps',
+  'proc/5/smaps_rollup': 'smaps_rollup',
+  'proc/5/status': 'status',
+  'proc/6/maps': 'maps',
+  'proc/6/smaps_rollup': 'smaps_rollup',
+  'proc/6/status': 'status',
+  'proc/7/maps': 'maps',
+  'proc/7/smaps_rollup': 'smaps_rollup',
+  'proc/7/status': 'status',
   'proc/buddyinfo': 'unknown', // no kind for it: the analysis does not read it
-  'proc/meminfo': 'meminfo', 'proc/slabinfo': 'slabinfo', 'proc/vmstat': 'vmstat',
-  'ps-aux.txt': 'ps', 'ps.txt': 'ps',
+  'proc/meminfo': 'meminfo',
+  'proc/slabinfo': 'slabinfo',
+  'proc/vmstat': 'vmstat',
+  'ps-aux.txt': 'ps',
+  'ps.txt': 'ps',
 }
 const KAFKA: Record<string, Record<string, FileKind>> = {
   suspect: {
     ...KAFKA_COMMON,
-    'dumps/5-7f2250000000-7f2254000000.bin': 'dump', 'dumps/5-7f2250000000.hexdump.txt': 'dump',
-    'dumps/5-7f2268720000-7f2268a86000.bin': 'dump', 'dumps/5-7f2268720000.hexdump.txt': 'dump',
+    'dumps/5-7f2250000000-7f2254000000.bin': 'dump',
+    'dumps/5-7f2250000000.hexdump.txt': 'dump',
+    'dumps/5-7f2268720000-7f2268a86000.bin': 'dump',
+    'dumps/5-7f2268720000.hexdump.txt': 'dump',
   },
   baseline: {
     ...KAFKA_COMMON,
-    'dumps/5-7f49e8000000-7f49e82cb000.bin': 'dump', 'dumps/5-7f49e8000000.hexdump.txt': 'dump',
-    'dumps/5-7f4a01e04000-7f4a0216a000.bin': 'dump', 'dumps/5-7f4a01e04000.hexdump.txt': 'dump',
+    'dumps/5-7f49e8000000-7f49e82cb000.bin': 'dump',
+    'dumps/5-7f49e8000000.hexdump.txt': 'dump',
+    'dumps/5-7f4a01e04000-7f4a0216a000.bin': 'dump',
+    'dumps/5-7f4a01e04000.hexdump.txt': 'dump',
   },
 }
 const SEED: Record<string, Record<string, FileKind>> = {
   'sta-18': {
     'dumps/fwlog-7f21b8000000-7f21bbfff000.strings.txt': 'dump',
-    'manifest.json': 'manifest', 'meminfo.txt': 'meminfo', 'pmap/fwlog.txt': 'pmap', 'rss.txt': 'ps',
+    'manifest.json': 'manifest',
+    'meminfo.txt': 'meminfo',
+    'pmap/fwlog.txt': 'pmap',
+    'rss.txt': 'ps',
   },
   'sta-49': { 'manifest.json': 'manifest', 'meminfo.txt': 'meminfo', 'pmap/fwlog.txt': 'pmap', 'rss.txt': 'ps' },
 }
 const SAMPLE_KINDS: Record<string, FileKind> = {
-  'busybox-pmap-x-sleep.txt': 'pmap', 'busybox-pmap-x.txt': 'pmap', 'procps-pmap-x.txt': 'pmap',
-  'busybox-ps-o-rss.txt': 'ps', 'busybox-ps-o.txt': 'ps', 'busybox-ps.txt': 'ps',
-  'ps-auxwww.txt': 'ps', 'ps-eo.txt': 'ps', 'ps-eo-kthreads.txt': 'ps', 'ps-aux-kthreads.txt': 'ps',
-  'kafka-suspect-ps-aux.txt': 'ps', 'kafka-suspect-ps.txt': 'ps', 'sta-18-rss.txt': 'ps', 'sta-49-rss.txt': 'ps',
-  'kafka-suspect-pmap-5.txt': 'pmap', 'sta-18-pmap-fwlog.txt': 'pmap', 'sta-49-pmap-fwlog.txt': 'pmap',
-  'kafka-suspect-meminfo.txt': 'meminfo', 'sta-18-meminfo.txt': 'meminfo', 'sta-49-meminfo.txt': 'meminfo',
-  'kafka-suspect-smaps_rollup-5.txt': 'smaps_rollup', 'smaps_rollup.txt': 'smaps_rollup', 'smaps.txt': 'smaps',
-  'kafka-suspect-status-5.txt': 'status', 'status.txt': 'status', 'maps.txt': 'maps',
-  'kafka-suspect-manifest.json': 'manifest', 'sta-18-manifest.json': 'manifest',
+  'busybox-pmap-x-sleep.txt': 'pmap',
+  'busybox-pmap-x.txt': 'pmap',
+  'procps-pmap-x.txt': 'pmap',
+  'busybox-ps-o-rss.txt': 'ps',
+  'busybox-ps-o.txt': 'ps',
+  'busybox-ps.txt': 'ps',
+  'ps-auxwww.txt': 'ps',
+  'ps-eo.txt': 'ps',
+  'ps-eo-kthreads.txt': 'ps',
+  'ps-aux-kthreads.txt': 'ps',
+  'kafka-suspect-ps-aux.txt': 'ps',
+  'kafka-suspect-ps.txt': 'ps',
+  'sta-18-rss.txt': 'ps',
+  'sta-49-rss.txt': 'ps',
+  'kafka-suspect-pmap-5.txt': 'pmap',
+  'sta-18-pmap-fwlog.txt': 'pmap',
+  'sta-49-pmap-fwlog.txt': 'pmap',
+  'kafka-suspect-meminfo.txt': 'meminfo',
+  'sta-18-meminfo.txt': 'meminfo',
+  'sta-49-meminfo.txt': 'meminfo',
+  'kafka-suspect-smaps_rollup-5.txt': 'smaps_rollup',
+  'smaps_rollup.txt': 'smaps_rollup',
+  'smaps.txt': 'smaps',
+  'kafka-suspect-status-5.txt': 'status',
+  'status.txt': 'status',
+  'maps.txt': 'maps',
+  'kafka-suspect-manifest.json': 'manifest',
+  'sta-18-manifest.json': 'manifest',
   'vmstat-cmd.txt': 'unknown', // the vmstat command's table: nothing the analysis reads (/proc/vmstat is)
-  'dmesg-boot.txt': 'dmesg', 'smem.txt': 'ps',
+  'dmesg-boot.txt': 'dmesg',
+  'smem.txt': 'ps',
 }
 
 describe('classify: the kafka bundles, every file', () => {
@@ -151,7 +198,8 @@ describe('classify: content decides, the path hints', () => {
   })
 
   it('xxd text is a dump wherever it is', () => {
-    const xxd = '00000000: 3000 0050 227f 0000 0000 0000 0000 0000  0..P"...........\n00000010: 0000 0004 0000 0000 0000 0004 0000 0000  ................\n'
+    const xxd =
+      '00000000: 3000 0050 227f 0000 0000 0000 0000 0000  0..P"...........\n00000010: 0000 0004 0000 0000 0000 0004 0000 0000  ................\n'
     expect(text('upload/file', xxd)).toBe('dump')
   })
 
@@ -163,16 +211,19 @@ describe('classify: content decides, the path hints', () => {
 
   it('kernel logs: OOM reports in dmesg and in syslog form', () => {
     // Lines in the kernel's format (mm/oom_kill.c), values made up.
-    const dmesg = '[12345.678901] fwlog invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0\n' +
+    const dmesg =
+      '[12345.678901] fwlog invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0\n' +
       '[12345.679002] Out of memory: Killed process 5 (fwlog) total-vm:389592kB, anon-rss:137440kB, file-rss:9684kB, shmem-rss:0kB\n'
     expect(text('dmesg.txt', dmesg)).toBe('dmesg')
-    const syslog = 'Jun  4 17:19:10 box kernel: fwlog invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0\n' +
+    const syslog =
+      'Jun  4 17:19:10 box kernel: fwlog invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0\n' +
       'Jun  4 17:19:10 box kernel: Killed process 5 (fwlog) total-vm:389592kB, anon-rss:137440kB, file-rss:0kB\n'
     expect(text('messages', syslog)).toBe('dmesg')
   })
 
   it('librdkafka errors in any log make a log', () => {
-    const line = '%3|1598602998.617|FAIL|rdkafka#producer-1| [thrd:10.0.0.5:9092/bootstrap]: 10.0.0.5:9092/bootstrap: Connect to ipv4#10.0.0.5:9092 failed: Connection refused\n'
+    const line =
+      '%3|1598602998.617|FAIL|rdkafka#producer-1| [thrd:10.0.0.5:9092/bootstrap]: 10.0.0.5:9092/bootstrap: Connect to ipv4#10.0.0.5:9092 failed: Connection refused\n'
     expect(text('app.out', line)).toBe('log')
     expect(text('app.out', 'something went wrong: Message timed out\n')).toBe('log')
   })
@@ -184,6 +235,8 @@ describe('classify: content decides, the path hints', () => {
 
   it('prompt lines pasted before /proc files do not hide them', () => {
     expect(text('x', '[root@box ~]# cat /proc/slabinfo\nslabinfo - version: 2.1\n')).toBe('slabinfo')
-    expect(text('x', '$ ps aux\nUSER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND\nroot 1 0.0 0.0 4492 3164 ? S 09:51 0:00 /bin/bash\n')).toBe('ps')
+    expect(
+      text('x', '$ ps aux\nUSER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND\nroot 1 0.0 0.0 4492 3164 ? S 09:51 0:00 /bin/bash\n'),
+    ).toBe('ps')
   })
 })

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { ArchiveError } from '../../src/bundle/entries.ts'
+import type { ArchiveError } from '../../src/bundle/entries.ts'
 import { gunzip } from '../../src/bundle/gzip.ts'
 import { gunzipNode } from '../../src/bundle/gzip-node.ts'
 import { readTar } from '../../src/bundle/tar.ts'

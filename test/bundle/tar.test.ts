@@ -1,29 +1,53 @@
 import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { ArchiveError, bytesToStream, readArchive, type ArchiveFile, type ArchiveSkip } from '../../src/bundle/archive.ts'
+import { ArchiveError, type ArchiveFile, type ArchiveSkip, bytesToStream, readArchive } from '../../src/bundle/archive.ts'
 import { gunzip } from '../../src/bundle/gzip.ts'
 import { readTar } from '../../src/bundle/tar.ts'
 import { chunkedStream, collect, readAll } from '../helpers/archive.ts'
 import { fixture } from '../helpers/fixtures.ts'
-import { longName, pax, tar, tarGz, type TarEntry } from '../helpers/tar.ts'
+import { longName, pax, type TarEntry, tar, tarGz } from '../helpers/tar.ts'
 
 const isSkip = (e: ArchiveFile | ArchiveSkip): e is ArchiveSkip => 'skipped' in e
 
 /** Regular files of test/fixtures/kafka/suspect.tar.gz, as `tar tvzf` lists them. */
 const SUSPECT_FILES: Array<[string, number]> = [
-  ['config/auditd.properties', 211], ['config/fwlog.properties', 209], ['config/logsd.properties', 209],
-  ['dumps/5-7f2250000000-7f2254000000.bin', 67108864], ['dumps/5-7f2250000000.hexdump.txt', 965126],
-  ['dumps/5-7f2268720000-7f2268a86000.bin', 3563520], ['dumps/5-7f2268720000.hexdump.txt', 1204390],
-  ['kafka-stats/auditd.json', 4075], ['kafka-stats/fwlog.json', 4074], ['kafka-stats/logsd.json', 3019],
-  ['logs/auditd.log', 6937], ['logs/fwlog.log', 7638], ['logs/logsd.log', 7425], ['manifest.json', 517],
-  ['pmap/3.txt', 3611], ['pmap/5.txt', 11996], ['pmap/6.txt', 11996], ['pmap/7.txt', 11941],
-  ['proc/3/maps', 5623], ['proc/3/smaps_rollup', 698], ['proc/3/status', 1389],
-  ['proc/5/maps', 19654], ['proc/5/smaps_rollup', 698], ['proc/5/status', 1388],
-  ['proc/6/maps', 19654], ['proc/6/smaps_rollup', 698], ['proc/6/status', 1388],
-  ['proc/7/maps', 19605], ['proc/7/smaps_rollup', 698], ['proc/7/status', 1389],
-  ['proc/buddyinfo', 300], ['proc/meminfo', 1503], ['proc/slabinfo', 25408], ['proc/vmstat', 3920],
-  ['ps-aux.txt', 1844], ['ps.txt', 1685],
+  ['config/auditd.properties', 211],
+  ['config/fwlog.properties', 209],
+  ['config/logsd.properties', 209],
+  ['dumps/5-7f2250000000-7f2254000000.bin', 67108864],
+  ['dumps/5-7f2250000000.hexdump.txt', 965126],
+  ['dumps/5-7f2268720000-7f2268a86000.bin', 3563520],
+  ['dumps/5-7f2268720000.hexdump.txt', 1204390],
+  ['kafka-stats/auditd.json', 4075],
+  ['kafka-stats/fwlog.json', 4074],
+  ['kafka-stats/logsd.json', 3019],
+  ['logs/auditd.log', 6937],
+  ['logs/fwlog.log', 7638],
+  ['logs/logsd.log', 7425],
+  ['manifest.json', 517],
+  ['pmap/3.txt', 3611],
+  ['pmap/5.txt', 11996],
+  ['pmap/6.txt', 11996],
+  ['pmap/7.txt', 11941],
+  ['proc/3/maps', 5623],
+  ['proc/3/smaps_rollup', 698],
+  ['proc/3/status', 1389],
+  ['proc/5/maps', 19654],
+  ['proc/5/smaps_rollup', 698],
+  ['proc/5/status', 1388],
+  ['proc/6/maps', 19654],
+  ['proc/6/smaps_rollup', 698],
+  ['proc/6/status', 1388],
+  ['proc/7/maps', 19605],
+  ['proc/7/smaps_rollup', 698],
+  ['proc/7/status', 1389],
+  ['proc/buddyinfo', 300],
+  ['proc/meminfo', 1503],
+  ['proc/slabinfo', 25408],
+  ['proc/vmstat', 3920],
+  ['ps-aux.txt', 1844],
+  ['ps.txt', 1685],
 ]
 const BIG = 'dumps/5-7f2250000000-7f2254000000.bin'
 /** `tar xzOf suspect.tar.gz ./dumps/5-7f2250000000-7f2254000000.bin | sha256sum` */
@@ -120,7 +144,13 @@ describe('readTar on the real kafka bundles', () => {
 
   it('leaving early cancels the source stream', async () => {
     let cancelled = false
-    const reader = bytesToStream(tar([{ name: 'a', body: 'aaa' }, { name: 'b', body: 'bbb' }]), 512).getReader()
+    const reader = bytesToStream(
+      tar([
+        { name: 'a', body: 'aaa' },
+        { name: 'b', body: 'bbb' },
+      ]),
+      512,
+    ).getReader()
     const watched = new ReadableStream<Uint8Array>(
       {
         async pull(c) {
@@ -247,16 +277,29 @@ describe('readTar on hostile and unusual archives', () => {
   })
 
   it('normalises ./ prefixes and double slashes', async () => {
-    const got = await read([{ name: './/proc//meminfo', body: 'm' }, { name: './', type: '5' }])
+    const got = await read([
+      { name: './/proc//meminfo', body: 'm' },
+      { name: './', type: '5' },
+    ])
     expect(got.map((e) => ('path' in e ? e.path : e.skipped))).toEqual(['proc/meminfo'])
   })
 
   it('a bad header checksum is archive_corrupt', async () => {
-    await expectArchiveError(read([{ name: 'a', body: 'x' }, { name: 'b', body: 'y', badChecksum: true }]), 'archive_corrupt', /checksum/)
+    await expectArchiveError(
+      read([
+        { name: 'a', body: 'x' },
+        { name: 'b', body: 'y', badChecksum: true },
+      ]),
+      'archive_corrupt',
+      /checksum/,
+    )
   })
 
   it('a stream ending mid-entry is archive_corrupt, read or skipped', async () => {
-    const whole = tar([{ name: 'big', body: 'z'.repeat(5000) }, { name: 'next', body: 'n' }])
+    const whole = tar([
+      { name: 'big', body: 'z'.repeat(5000) },
+      { name: 'next', body: 'n' },
+    ])
     const cut = whole.subarray(0, 512 + 3000)
     await expectArchiveError(collect(readArchive(cut, 'tar')), 'archive_corrupt', /unexpected end/)
     // not reading the body: the skip hits the end
@@ -274,7 +317,10 @@ describe('readTar on hostile and unusual archives', () => {
   })
 
   it('a truncated or corrupt gzip is archive_corrupt', async () => {
-    const gz = tarGz([{ name: 'a', body: 'x'.repeat(100_000) }, { name: 'b', body: 'y' }])
+    const gz = tarGz([
+      { name: 'a', body: 'x'.repeat(100_000) },
+      { name: 'b', body: 'y' },
+    ])
     await expectArchiveError(collect(readArchive(gz.subarray(0, gz.length - 10), 'tar.gz')), 'archive_corrupt', /gzip/)
     await expectArchiveError(collect(readArchive(gz.subarray(0, 40), 'tar.gz')), 'archive_corrupt')
     const flipped = gz.slice()
@@ -290,7 +336,14 @@ describe('readTar on hostile and unusual archives', () => {
   })
 
   it('rejects oversized pax headers and malformed pax records', async () => {
-    await expectArchiveError(read([{ name: 'p', type: 'x', body: '5 a\n' }, { name: 'a', body: '' }]), 'archive_corrupt', /pax/)
+    await expectArchiveError(
+      read([
+        { name: 'p', type: 'x', body: '5 a\n' },
+        { name: 'a', body: '' },
+      ]),
+      'archive_corrupt',
+      /pax/,
+    )
     await expectArchiveError(read([{ name: 'p', type: 'x', body: 'x'.repeat(2 << 20) }]), 'archive_corrupt')
   })
 

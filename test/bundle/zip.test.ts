@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { ArchiveError, readArchive, type ArchiveFile, type ArchiveSkip } from '../../src/bundle/archive.ts'
+import { ArchiveError, type ArchiveFile, type ArchiveSkip, readArchive } from '../../src/bundle/archive.ts'
 import { crc32, readZip } from '../../src/bundle/zip.ts'
 import { collect, readAll } from '../helpers/archive.ts'
 import { fixture } from '../helpers/fixtures.ts'
@@ -88,7 +88,10 @@ describe('readZip', () => {
   })
 
   it('refuses encrypted entries as archive_unsupported before yielding anything', async () => {
-    const bytes = zip([{ name: 'plain.txt', data: 'p' }, { name: 'secret.txt', data: 'xxxx', flags: 0x0801 }])
+    const bytes = zip([
+      { name: 'plain.txt', data: 'p' },
+      { name: 'secret.txt', data: 'xxxx', flags: 0x0801 },
+    ])
     const gen = readZip(bytes)
     await expectArchiveError(gen.next(), 'archive_unsupported', /encrypted/)
   })
@@ -133,7 +136,15 @@ describe('readZip', () => {
   it('reads zip64 sizes and offsets from the extra field and the zip64 end record', async () => {
     const data = noise(70_000, 7)
     const got = await collect(
-      readZip(zip([{ name: 'z1.bin', data, zip64: true }, { name: 'z2.txt', data: 'second', method: 0, zip64: true }], { zip64End: true })),
+      readZip(
+        zip(
+          [
+            { name: 'z1.bin', data, zip64: true },
+            { name: 'z2.txt', data: 'second', method: 0, zip64: true },
+          ],
+          { zip64End: true },
+        ),
+      ),
     )
     expect(got.map((e) => ('bytes' in e ? [e.path, e.size, sha(e.bytes)] : e))).toEqual([
       ['z1.bin', 70_000, sha(data)],
@@ -142,7 +153,17 @@ describe('readZip', () => {
   })
 
   it('handles data prepended to the archive (self-extractor stub)', async () => {
-    const got = await collect(readZip(zip([{ name: 'a.txt', data: 'A' }, { name: 'b.txt', data: 'B' }], { prefix: noise(1000) })))
+    const got = await collect(
+      readZip(
+        zip(
+          [
+            { name: 'a.txt', data: 'A' },
+            { name: 'b.txt', data: 'B' },
+          ],
+          { prefix: noise(1000) },
+        ),
+      ),
+    )
     expect(got.map((e) => ('text' in e ? e.text : e.code))).toEqual(['A', 'B'])
   })
 

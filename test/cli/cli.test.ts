@@ -136,7 +136,14 @@ describe.concurrent('memgap: usage, help and unreadable input', () => {
   it('documents commands and exit codes in --help', async () => {
     const help = await memgap(['--help'])
     expect(help.code).toBe(0)
-    for (const line of ['memgap diagnose <baseline> <suspect>', 'memgap upload <bundle> --url URL', '2  usage error', '3  input unreadable', '4  upload failed', '5  too large']) {
+    for (const line of [
+      'memgap diagnose <baseline> <suspect>',
+      'memgap upload <bundle> --url URL',
+      '2  usage error',
+      '3  input unreadable',
+      '4  upload failed',
+      '5  too large',
+    ]) {
       expect(help.stdout).toContain(line)
     }
   })

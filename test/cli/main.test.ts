@@ -79,7 +79,11 @@ describe('memgap diagnose: unreadable input', () => {
 describe('upload pieces', () => {
   it('names the media type by extension', () => {
     expect(['a.tar.gz', 'b.TGZ', 'c.tar', 'd.zip', 'e.bin'].map(contentTypeFor)).toEqual([
-      'application/gzip', 'application/gzip', 'application/x-tar', 'application/zip', 'application/octet-stream',
+      'application/gzip',
+      'application/gzip',
+      'application/x-tar',
+      'application/zip',
+      'application/octet-stream',
     ])
   })
 

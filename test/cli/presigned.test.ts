@@ -47,7 +47,9 @@ describe('memgap upload, presigned', () => {
       const headers: Record<string, string> = {}
       for (const name of ['authorization', 'content-type']) if (req.headers[name]) headers[name] = String(req.headers[name])
       const answer = await fetch(`${server.url}${path}`, { method: req.method, headers, body: req.method === 'GET' ? undefined : body })
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer()))
+      res
+        .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' })
+        .end(Buffer.from(await answer.arrayBuffer()))
     })
     await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done))
     proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`
@@ -73,9 +75,12 @@ describe('memgap upload, presigned', () => {
     expect(stored.status).toBe(200)
   })
 
-  it('MEMGAP_UPLOAD_PART_THRESHOLD: a multipart upload, completed with the parts\' ETags', async () => {
+  it("MEMGAP_UPLOAD_PART_THRESHOLD: a multipart upload, completed with the parts' ETags", async () => {
     seen.length = opened.length = 0
-    const run = await memgap(['upload', BASELINE, '--url', `${proxyUrl}/new/`], { MEMGAP_TOKEN: KEY, MEMGAP_UPLOAD_PART_THRESHOLD: '1048576' })
+    const run = await memgap(['upload', BASELINE, '--url', `${proxyUrl}/new/`], {
+      MEMGAP_TOKEN: KEY,
+      MEMGAP_UPLOAD_PART_THRESHOLD: '1048576',
+    })
     expect(run.code).toBe(0)
     expect(summaryOf(run.stdout).id).toBe(sha256(fixture('kafka/baseline.tar.gz')))
     expect(opened).toEqual([{ bytes: 1529930, multipart: true }])
@@ -101,7 +106,9 @@ describe('memgap upload, presigned', () => {
       memgap(['upload', BASELINE, '--url', small.url, '--token', KEY, '--presigned']),
     ])
     expect(old.code).toBe(5)
-    expect(old.stderr).toMatch(/big\.tar\.gz is 100\.0 MiB, over the 100\.0 MiB of a direct upload, and the server has no presigned uploads/)
+    expect(old.stderr).toMatch(
+      /big\.tar\.gz is 100\.0 MiB, over the 100\.0 MiB of a direct upload, and the server has no presigned uploads/,
+    )
     expect(seen).toEqual(['old POST /v1/uploads']) // nothing sent
     expect(refused.code).toBe(5)
     expect(refused.stderr).toMatch(/too large \(413\): upload_too_large/)

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { UploadTicket } from '../../schemas/uploads.ts'
+import type { UploadTicket } from '../../schemas/uploads.ts'
 import { CliError } from '../../src/cli/exit.ts'
 import { DIRECT_LIMIT, partThresholdFrom, planUpload, uploadBundle } from '../../src/cli/upload.ts'
 
@@ -69,7 +69,8 @@ describe('the presigned client', () => {
     server = createServer(async (req, res) => {
       const data = await body(req)
       const path = new URL(req.url!, 'http://x').pathname
-      const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value))
+      const json = (status: number, value: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value))
       if (req.method === 'PUT' && path.startsWith('/store/part/')) {
         const part = Number(path.split('/').pop())
         const attempt = (attempts.get(part) ?? 0) + 1
@@ -77,7 +78,10 @@ describe('the presigned client', () => {
         putHeaders.push(req.headers)
         const what = behave(part, attempt)
         if (what === 'drop') return req.socket.destroy()
-        if (what !== 'ok') return res.writeHead(what, { 'content-type': 'application/xml' }).end(`<Error><Code>Nope${what}</Code><Message>said no</Message></Error>`)
+        if (what !== 'ok')
+          return res
+            .writeHead(what, { 'content-type': 'application/xml' })
+            .end(`<Error><Code>Nope${what}</Code><Message>said no</Message></Error>`)
         stored.set(part, data)
         return res.writeHead(200, { etag: `"etag-${part}"` }).end()
       }
@@ -147,7 +151,10 @@ describe('the presigned client', () => {
 
     attempts = new Map()
     behave = (part) => (part === 1 ? 403 : 'ok')
-    await expect(upload({ write: () => {} })).rejects.toMatchObject({ exitCode: 4, message: 'storage refused part 1 of 3: 403: Nope403: said no' })
+    await expect(upload({ write: () => {} })).rejects.toMatchObject({
+      exitCode: 4,
+      message: 'storage refused part 1 of 3: 403: Nope403: said no',
+    })
     expect(attempts.get(1)).toBe(1)
   })
 

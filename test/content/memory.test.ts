@@ -46,7 +46,11 @@ function* mixed(total: number, counts: { json: number; long: number }): Generato
         append(enc.encode(JSON.stringify(record)))
         if (inStream()) counts.json++
       } else if (pick < 0.8) {
-        append(enc.encode(`2026-11-27T09:51:${String(i % 60).padStart(2, '0')}.000Z fwlog[5]: queued ${i} messages (${(random() * 1e6) | 0} bytes)\n`))
+        append(
+          enc.encode(
+            `2026-11-27T09:51:${String(i % 60).padStart(2, '0')}.000Z fwlog[5]: queued ${i} messages (${(random() * 1e6) | 0} bytes)\n`,
+          ),
+        )
       } else if (pick < 0.85) {
         append(enc.encode(`fwlog.kafka.queue.msgs:${i}|g\n`))
       } else if (pick < 0.93) {

@@ -1,11 +1,11 @@
 // scanDump on made-up streams: chunk boundaries, long runs, cut records, text records, junk.
 import { describe, expect, it } from 'vitest'
 import { DumpScan } from '../../schemas/content.ts'
+import { concatBytes } from '../../src/bytes.ts'
 import { findRuns, findRunsSlow } from '../../src/content/runs.ts'
 import { scanDump } from '../../src/content/scan.ts'
 import { classifyText, textShape } from '../../src/content/text.ts'
 import { chunksOf, prng } from './helpers.ts'
-import { concatBytes } from '../../src/bytes.ts'
 
 const enc = new TextEncoder()
 
@@ -18,9 +18,21 @@ function bytes(...parts: (string | Uint8Array)[]): Uint8Array {
 const header = (seed: number): Uint8Array => new Uint8Array([0x00, 0x00, 0x00, 0x00, seed & 0xff, 0x7f, 0x00, 0x00, 0x91, 0x02, 0x00, 0x00])
 
 const netflow = (i: number): string =>
-  JSON.stringify({ SessionID: 1715175163 + i, LogType: 'netflow', SrcIP: `10.1.${i % 250}.${(i * 7) % 250}`, DstPort: 443, Action: i % 3 ? 'allow' : 'deny' })
+  JSON.stringify({
+    SessionID: 1715175163 + i,
+    LogType: 'netflow',
+    SrcIP: `10.1.${i % 250}.${(i * 7) % 250}`,
+    DstPort: 443,
+    Action: i % 3 ? 'allow' : 'deny',
+  })
 const waf = (i: number): string =>
-  JSON.stringify({ SessionID: 1715166711 + i, LogType: 'waf', SrcIP: `192.0.2.${i % 250}`, Url: `/search?q=${i}`, Result: `<?xml version="1.0"?><WafResult id="${i}"/>` })
+  JSON.stringify({
+    SessionID: 1715166711 + i,
+    LogType: 'waf',
+    SrcIP: `192.0.2.${i % 250}`,
+    Url: `/search?q=${i}`,
+    Result: `<?xml version="1.0"?><WafResult id="${i}"/>`,
+  })
 
 const scan = async (data: Uint8Array, chunkSize: number): Promise<DumpScan> => {
   const result = await scanDump(chunksOf(data, chunkSize), { format: 'binary' })
@@ -89,7 +101,10 @@ describe('records across chunk boundaries', () => {
     // 2000 records with nothing between them: one printable run of ~250 KiB, and one of ~1.3 MiB
     const small = bytes(header(0), Array.from({ length: 2000 }, (_, i) => netflow(i)).join(''), header(1))
     const big = bytes(header(0), Array.from({ length: 10_000 }, (_, i) => netflow(i)).join(''), header(1))
-    for (const [data, count] of [[small, 2000], [big, 10_000]] as const) {
+    for (const [data, count] of [
+      [small, 2000],
+      [big, 10_000],
+    ] as const) {
       for (const chunkSize of [999, 65536]) {
         const result = await scan(data, chunkSize)
         expect(result.jsonRecords).toBe(count)
@@ -172,7 +187,10 @@ describe('records cut short, junk around records', () => {
 
 describe('text records', () => {
   const lines = [
-    ...Array.from({ length: 40 }, (_, i) => `2024-05-01T10:00:${String(i % 60).padStart(2, '0')}.123Z fwlog[812]: sent ${i} records to 10.0.0.${i % 9}`),
+    ...Array.from(
+      { length: 40 },
+      (_, i) => `2024-05-01T10:00:${String(i % 60).padStart(2, '0')}.123Z fwlog[812]: sent ${i} records to 10.0.0.${i % 9}`,
+    ),
     ...Array.from({ length: 30 }, (_, i) => `fwlog.queue.depth:${1000 + i}|g`),
     ...Array.from({ length: 20 }, (_, i) => `May  1 10:00:0${i % 10} sta-18 kernel: [${i}] eth0: link up`),
     ...Array.from({ length: 10 }, (_, i) => `<event id="${i}" type="drop"><src>10.0.0.${i}</src></event>`),

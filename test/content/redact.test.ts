@@ -13,7 +13,9 @@ describe('redact', () => {
     expect(masked('from 2001:db8:85a3::8a2e:370:7334 and fe80::1')).toBe('from x:x:x:x and x:x:x:x')
     expect(masked('2001:0db8:0000:0000:0000:ff00:0042:8329')).toBe('x:x:x:x')
     expect(masked('<dst_mac>52:54:00:0b:e5:61</dst_mac>')).toBe('<dst_mac>xx:xx:xx:xx:xx:xx</dst_mac>')
-    expect(masked('"RecordTime": "16:23:18", "Timestamp":"2026-11-27T09:51:28.142Z"')).toBe('"RecordTime": "16:23:18", "Timestamp":"2026-11-27T09:51:28.142Z"')
+    expect(masked('"RecordTime": "16:23:18", "Timestamp":"2026-11-27T09:51:28.142Z"')).toBe(
+      '"RecordTime": "16:23:18", "Timestamp":"2026-11-27T09:51:28.142Z"',
+    )
     expect(masked('std::string')).toBe('std::string')
   })
 
@@ -26,7 +28,8 @@ describe('redact', () => {
   })
 
   it('leaves ordinary words, numbers and paths alone', () => {
-    const text = '"AttackType":"Remote File Inclusion","Tag":"attack-remote-file-inclusion","UserAgent":"python-requests/2.31.0","RuleID":941100,"LogID": 98602998617146'
+    const text =
+      '"AttackType":"Remote File Inclusion","Tag":"attack-remote-file-inclusion","UserAgent":"python-requests/2.31.0","RuleID":941100,"LogID": 98602998617146'
     expect(masked(text)).toBe(text)
     expect(masked('aaaaaaaaaaaaaaaaaaaa 1598602998617146123')).toBe('aaaaaaaaaaaaaaaaaaaa 1598602998617146123')
   })

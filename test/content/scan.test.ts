@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DumpScan } from '../../schemas/content.ts'
-import { decodeHexText, type DumpPiece } from '../../src/content/decode.ts'
+import { type DumpPiece, decodeHexText } from '../../src/content/decode.ts'
 import { dumpTarget, scanDump, sniffDumpFormat } from '../../src/content/scan.ts'
 import { chunksOf, contentFixture, extract, fileChunks, KAFKA_BASELINE, KAFKA_SUSPECT, SEED_STA18 } from './helpers.ts'
 
@@ -100,7 +100,7 @@ describe('the kafka pair: gdb arena dumps, hexdump -C, xxd', () => {
   })
   afterAll(() => cleanups.forEach((cleanup) => cleanup()))
 
-  it('streams the 64 MiB suspect arena and finds the README\'s 50,824 records', async () => {
+  it("streams the 64 MiB suspect arena and finds the README's 50,824 records", async () => {
     const scan = await scanDump(fileChunks(join(dir, ARENA)), { path: ARENA })
     expect(DumpScan.parse(scan)).toEqual(scan)
     expect(scan.format).toBe('binary')
@@ -131,7 +131,7 @@ describe('the kafka pair: gdb arena dumps, hexdump -C, xxd', () => {
     expect(scan.printableBytes).toBeGreaterThan(scan.bytesInRecords)
   })
 
-  it('finds about 2,021 records in the capped baseline\'s arena', async () => {
+  it("finds about 2,021 records in the capped baseline's arena", async () => {
     const scan = await scanDump(fileChunks(join(baseDir, BASELINE_ARENA)), { path: BASELINE_ARENA })
     const counts = jsonCounts(scan)
     const logRecords = counts.netflow!.count + counts.waf!.count
@@ -187,7 +187,11 @@ describe('sniffDumpFormat', () => {
   it('tells the formats apart by content', () => {
     expect(sniffDumpFormat(new Uint8Array([0x30, 0, 0, 0x50, 0x22, 0x7f, 0, 0]))).toBe('binary')
     expect(sniffDumpFormat(enc.encode('00000000  30 00 00 50 22 7f 00 00  00 00 00 00 00 00 00 00  |0..P"...........|\n'))).toBe('hexdump')
-    expect(sniffDumpFormat(enc.encode('$ hexdump -C dump.bin\n00000000  30 00 00 50 22 7f 00 00  00 00 00 00 00 00 00 00  |0..P"...........|\n*\n00000040\n'))).toBe('hexdump')
+    expect(
+      sniffDumpFormat(
+        enc.encode('$ hexdump -C dump.bin\n00000000  30 00 00 50 22 7f 00 00  00 00 00 00 00 00 00 00  |0..P"...........|\n*\n00000040\n'),
+      ),
+    ).toBe('hexdump')
     expect(sniffDumpFormat(enc.encode('00000000: 3000 0050 227f 0000 0000 0000 0000 0000  0..P"...........\n'))).toBe('xxd')
     expect(sniffDumpFormat(enc.encode('{ "SessionID": "x", "LogType": "netflow" }.....E...\nlibrdkafka\n'))).toBe('strings')
     expect(sniffDumpFormat(new Uint8Array(0))).toBe('binary')
@@ -197,7 +201,10 @@ describe('sniffDumpFormat', () => {
 describe('hex text edge cases', () => {
   const enc = new TextEncoder()
   const rowAt = (offset: number, byte: string): string =>
-    `${offset.toString(16).padStart(8, '0')}  ${Array(16).fill(byte).join(' ').replace(/^((?:\S+ ){7}\S+) /, '$1  ')}  |................|\n`
+    `${offset.toString(16).padStart(8, '0')}  ${Array(16)
+      .fill(byte)
+      .join(' ')
+      .replace(/^((?:\S+ ){7}\S+) /, '$1  ')}  |................|\n`
 
   it('reads offsets that jump with no `*` as missing bytes, not scanned', async () => {
     const text = enc.encode(`${rowAt(0, '41')}${rowAt(0x1000, '42')}`)
@@ -223,20 +230,34 @@ describe('hex text edge cases', () => {
     const scan = await scanDump(chunksOf(text, 1000), { format: 'hexdump', path: 'd.txt' })
     expect(scan.bytesScanned).toBe(16)
     expect(DumpScan.parse(scan)).toEqual(scan)
-    expect(scan.warnings).toEqual([{ code: 'dump_hex_bad_lines', message: '2 of 3 lines are not hexdump rows: skipped', file: 'd.txt', line: 1 }])
+    expect(scan.warnings).toEqual([
+      { code: 'dump_hex_bad_lines', message: '2 of 3 lines are not hexdump rows: skipped', file: 'd.txt', line: 1 },
+    ])
   })
 })
 
 describe('dumpTarget', () => {
   it('reads pid or name, start and end from the file name', () => {
     expect(dumpTarget('dumps/5-7f2250000000-7f2254000000.bin')).toEqual({
-      pid: 5, name: null, start: '7f2250000000', end: '7f2254000000', sizeBytes: 0x4000000,
+      pid: 5,
+      name: null,
+      start: '7f2250000000',
+      end: '7f2254000000',
+      sizeBytes: 0x4000000,
     })
     expect(dumpTarget('dumps/5-7f2250000000.hexdump.txt')).toEqual({
-      pid: 5, name: null, start: '7f2250000000', end: null, sizeBytes: null,
+      pid: 5,
+      name: null,
+      start: '7f2250000000',
+      end: null,
+      sizeBytes: null,
     })
     expect(dumpTarget('fwlog-7f21b8000000-7f21bbfff000.strings.txt')).toEqual({
-      pid: null, name: 'fwlog', start: '7f21b8000000', end: '7f21bbfff000', sizeBytes: 0x3fff000,
+      pid: null,
+      name: 'fwlog',
+      start: '7f21b8000000',
+      end: '7f21bbfff000',
+      sizeBytes: 0x3fff000,
     })
     expect(dumpTarget('x/ad-appd-0x7F21B8000000-0x7F21BBFFF000.bin')).toMatchObject({ name: 'ad-appd', start: '7f21b8000000' })
     expect(dumpTarget('dumps/readme.txt')).toBeNull()

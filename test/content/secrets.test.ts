@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { maskSecrets, maskSecretsDeep } from '../../src/content/secrets.ts'
 import { redact } from '../../src/content/redact.ts'
+import { maskSecrets, maskSecretsDeep } from '../../src/content/secrets.ts'
 import { parsedFixture } from '../helpers/bundles.ts'
 
 // Command lines as ps prints them on real systems (procps `ps -eo pid,rss,args`), with secrets planted.

@@ -7,10 +7,20 @@
 import { gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
-import { ArchiveError, isArchiveSkip, readArchive, sniffArchive, type ArchiveFormat } from '../../src/bundle/archive.ts'
+import { ArchiveError, type ArchiveFormat, isArchiveSkip, readArchive, sniffArchive } from '../../src/bundle/archive.ts'
 import {
-  byteOps, extraTarEntry, mutateBytes, mutateTarFields, mutateZipNames, randomArchive, realSubjects, sampleBundleFiles,
-  tarFieldOp, tarWithExtras, zipNameOp, type Subject,
+  byteOps,
+  extraTarEntry,
+  mutateBytes,
+  mutateTarFields,
+  mutateZipNames,
+  randomArchive,
+  realSubjects,
+  type Subject,
+  sampleBundleFiles,
+  tarFieldOp,
+  tarWithExtras,
+  zipNameOp,
 } from './archives.ts'
 import { checkPath, fail, Violation } from './checks.ts'
 import { numRuns, PROPERTY_TIMEOUT } from './config.ts'
@@ -25,7 +35,11 @@ export type Reading = 'all' | 'first-chunk' | 'none'
 export const reading: fc.Arbitrary<Reading> = fc.constantFrom('all', 'all', 'first-chunk', 'none')
 
 /** Reads everything readArchive gives, checking the contract; returns what it saw. */
-export async function checkArchive(bytes: Uint8Array, format: ArchiveFormat, how: Reading): Promise<{ files: number; error: string | null }> {
+export async function checkArchive(
+  bytes: Uint8Array,
+  format: ArchiveFormat,
+  how: Reading,
+): Promise<{ files: number; error: string | null }> {
   const sniffed = sniffArchive(bytes.subarray(0, 512))
   if (sniffed !== null && !FORMATS.includes(sniffed)) fail(`sniffArchive said ${String(sniffed)}`)
   let files = 0
@@ -108,9 +122,16 @@ describe('fuzz readArchive', () => {
         fc.boolean(),
         reading,
         async (which, fieldOps, extras, gzip, how) => {
-          const base = extras.length > 0
-            ? tarWithExtras([{ name: 'proc/meminfo', body: 'MemTotal: 1 kB\n' }, { name: 'ps.txt', body: '  PID  RSS COMMAND\n    1  100 init\n' }], extras)
-            : tars[which % tars.length]!.bytes
+          const base =
+            extras.length > 0
+              ? tarWithExtras(
+                  [
+                    { name: 'proc/meminfo', body: 'MemTotal: 1 kB\n' },
+                    { name: 'ps.txt', body: '  PID  RSS COMMAND\n    1  100 init\n' },
+                  ],
+                  extras,
+                )
+              : tars[which % tars.length]!.bytes
           const bytes = mutateTarFields(base, fieldOps)
           await checkArchive(gzip ? new Uint8Array(gzipSync(bytes)) : bytes, gzip ? 'tar.gz' : 'tar', how)
         },

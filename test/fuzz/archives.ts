@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import type { ArchiveFormat } from '../../src/bundle/archive.ts'
-import { pax, tar, type TarEntry } from '../helpers/tar.ts'
+import { concatBytes } from '../../src/bytes.ts'
+import { pax, type TarEntry, tar } from '../helpers/tar.ts'
 import { zip } from '../helpers/zip.ts'
 import { sample } from './parsers.ts'
-import { concatBytes } from '../../src/bytes.ts'
 
 const fixturePath = (path: string): string => fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url))
 export const fixtureBytes = (path: string): Uint8Array => new Uint8Array(readFileSync(fixturePath(path)))
@@ -156,7 +156,10 @@ export function zipHeaders(bytes: Uint8Array): [number, number][] {
 
 /** gzip: the 10-byte header (and optional fields) and the CRC/size trailer. */
 export function gzipHeaders(bytes: Uint8Array): [number, number][] {
-  return [[0, Math.min(bytes.length, 32)], [Math.max(0, bytes.length - 8), bytes.length]]
+  return [
+    [0, Math.min(bytes.length, 32)],
+    [Math.max(0, bytes.length - 8), bytes.length],
+  ]
 }
 
 export function subject(label: string, format: ArchiveFormat, bytes: Uint8Array): Subject {
@@ -192,16 +195,55 @@ export type ByteOp =
   | { op: 'insert'; at: number; hot: boolean; bytes: Uint8Array }
 
 /** Bytes that mean something in tar, gzip and zip headers. */
-const MEANINGFUL = [0x00, 0xff, 0x7f, 0x80, 0x01, 0x20, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x2f, 0x2e, 0x5c, 0x4c, 0x4b, 0x78, 0x67, 0x53, 0x56, 0x50, 0x08, 0x09]
+const MEANINGFUL = [
+  0x00, 0xff, 0x7f, 0x80, 0x01, 0x20, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x2f, 0x2e, 0x5c, 0x4c, 0x4b, 0x78, 0x67, 0x53,
+  0x56, 0x50, 0x08, 0x09,
+]
 
 export const byteOp: fc.Arbitrary<ByteOp> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ op: fc.constant('flip' as const), at: fc.nat(), hot: fc.boolean(), xor: fc.integer({ min: 1, max: 255 }) }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('set' as const), at: fc.nat(), hot: fc.boolean(), value: fc.oneof(fc.constantFrom(...MEANINGFUL), fc.integer({ min: 0, max: 255 })) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ op: fc.constant('flip' as const), at: fc.nat(), hot: fc.boolean(), xor: fc.integer({ min: 1, max: 255 }) }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('set' as const),
+      at: fc.nat(),
+      hot: fc.boolean(),
+      value: fc.oneof(fc.constantFrom(...MEANINGFUL), fc.integer({ min: 0, max: 255 })),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), at: fc.nat(), hot: fc.boolean(), length: fc.integer({ min: 1, max: 1024 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('delete' as const),
+      at: fc.nat(),
+      hot: fc.boolean(),
+      length: fc.integer({ min: 1, max: 1024 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 2048 }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('splice' as const), from: fc.nat(), source: fc.nat(), at: fc.nat(), length: fc.integer({ min: 1, max: 4096 }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('insert' as const), at: fc.nat(), hot: fc.boolean(), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('splice' as const),
+      from: fc.nat(),
+      source: fc.nat(),
+      at: fc.nat(),
+      length: fc.integer({ min: 1, max: 4096 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('insert' as const),
+      at: fc.nat(),
+      hot: fc.boolean(),
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }),
+    }),
+  },
 )
 
 export const byteOps: fc.Arbitrary<ByteOp[]> = fc.array(byteOp, { minLength: 1, maxLength: 5 })
@@ -305,15 +347,55 @@ export function fixChecksum(bytes: Uint8Array, at: number): void {
 
 /** Member names an attacker writes. */
 export const HOSTILE_NAMES = [
-  '../etc/passwd', '../../../../../../tmp/x', '/etc/passwd', '//etc/passwd', 'a/../../b', 'a/..', '..', '.', './', '', '/',
-  './././', 'a//b', 'dir/./x', 'C:\\x', 'C:/x', 'C:x', 'c:', '\\\\server\\share\\x', '\\x', '..\\..\\x', 'a\\..\\b', 'a\\b',
-  'x\u0000y', '\u0000', 'proc/meminfo', 'proc/5/status', 'dumps/5-7f2250000000-7f2250010000.bin', 'manifest.json',
-  '././@LongLink', 'é/漢/😀', ' ', '...', '.../x', 'a/.../b', '.hidden', 'a/b/', 'logs/', 'dumps/../../x',
+  '../etc/passwd',
+  '../../../../../../tmp/x',
+  '/etc/passwd',
+  '//etc/passwd',
+  'a/../../b',
+  'a/..',
+  '..',
+  '.',
+  './',
+  '',
+  '/',
+  './././',
+  'a//b',
+  'dir/./x',
+  'C:\\x',
+  'C:/x',
+  'C:x',
+  'c:',
+  '\\\\server\\share\\x',
+  '\\x',
+  '..\\..\\x',
+  'a\\..\\b',
+  'a\\b',
+  'x\u0000y',
+  '\u0000',
+  'proc/meminfo',
+  'proc/5/status',
+  'dumps/5-7f2250000000-7f2250010000.bin',
+  'manifest.json',
+  '././@LongLink',
+  'é/漢/😀',
+  ' ',
+  '...',
+  '.../x',
+  'a/.../b',
+  '.hidden',
+  'a/b/',
+  'logs/',
+  'dumps/../../x',
 ]
 
 export const pathString: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_NAMES) },
-  { weight: 2, arbitrary: fc.array(fc.constantFrom('..', '.', '', 'a', 'proc', 'C:', '\\', '..\\', '\u0000', 'é'), { maxLength: 6 }).map((s) => s.join('/')) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.constantFrom('..', '.', '', 'a', 'proc', 'C:', '\\', '..\\', '\u0000', 'é'), { maxLength: 6 })
+      .map((s) => s.join('/')),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
 )
 
@@ -345,11 +427,25 @@ function fieldValue(field: TarField): fc.Arbitrary<Uint8Array> {
       return text(pathString)
     case 'size':
       return fc.oneof(
-        text(fc.constantFrom('77777777777', '00000000000', '00000001000', '-0000000001', '           ', 'zz', '99999999999', '0000000001\0', '')),
+        text(
+          fc.constantFrom(
+            '77777777777',
+            '00000000000',
+            '00000001000',
+            '-0000000001',
+            '           ',
+            'zz',
+            '99999999999',
+            '0000000001\0',
+            '',
+          ),
+        ),
         fc.bigInt({ min: 0n, max: 8n ** 11n - 1n }).map((n) => enc.encode(octal(n, 12))),
         fc.nat({ max: 1 << 20 }).map((n) => enc.encode(octal(n, 12))),
         // GNU base-256, positive and negative, huge and small
-        fc.uint8Array({ minLength: 11, maxLength: 11 }).chain((rest) => fc.constantFrom(0x80, 0xff, 0x81).map((first) => new Uint8Array([first, ...rest]))),
+        fc
+          .uint8Array({ minLength: 11, maxLength: 11 })
+          .chain((rest) => fc.constantFrom(0x80, 0xff, 0x81).map((first) => new Uint8Array([first, ...rest]))),
         fc.nat({ max: 4096 }).map((n) => {
           const b = new Uint8Array(12)
           b[0] = 0x80
@@ -370,23 +466,29 @@ function fieldValue(field: TarField): fc.Arbitrary<Uint8Array> {
     case 'sparse':
       return fc.constantFrom(new Uint8Array([1]), new Uint8Array([0]), new Uint8Array([0xff]))
     default:
-      return fc.oneof(fc.uint8Array({ maxLength: 12 }), fc.nat().map((n) => enc.encode(octal(n, 8))))
+      return fc.oneof(
+        fc.uint8Array({ maxLength: 12 }),
+        fc.nat().map((n) => enc.encode(octal(n, 8))),
+      )
   }
 }
 
-export interface TarFieldOp { header: number; field: TarField; value: Uint8Array; fixChecksum: boolean }
+export interface TarFieldOp {
+  header: number
+  field: TarField
+  value: Uint8Array
+  fixChecksum: boolean
+}
 
-export const tarFieldOp: fc.Arbitrary<TarFieldOp> = fc
-  .constantFrom(...(Object.keys(TAR_FIELDS) as TarField[]))
-  .chain((field) =>
-    fc.record({
-      header: fc.nat(),
-      field: fc.constant(field),
-      value: fieldValue(field),
-      // mostly fixed, so the reader believes the header and reads the field
-      fixChecksum: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
-    }),
-  )
+export const tarFieldOp: fc.Arbitrary<TarFieldOp> = fc.constantFrom(...(Object.keys(TAR_FIELDS) as TarField[])).chain((field) =>
+  fc.record({
+    header: fc.nat(),
+    field: fc.constant(field),
+    value: fieldValue(field),
+    // mostly fixed, so the reader believes the header and reads the field
+    fixChecksum: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  }),
+)
 
 /** Rewrites one field of one header of a tar (NUL-padded to the field's width), then its checksum. */
 export function mutateTarFields(bytes: Uint8Array, ops: TarFieldOp[]): Uint8Array {
@@ -405,19 +507,38 @@ export function mutateTarFields(bytes: Uint8Array, ops: TarFieldOp[]): Uint8Arra
 
 /** Entries a tar may hold besides regular files: links, devices, pax and GNU long names, sparse, odd types. */
 export const extraTarEntry: fc.Arbitrary<TarEntry[]> = fc.oneof(
-  fc.record({ name: pathString, type: fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', 'S', 'V', 'M', 'N', 'D', 'Z'), linkname: pathString, body: fc.string({ maxLength: 600 }) }).map((e) => [
-    { name: fitName(e.name), type: e.type, linkname: fitName(e.linkname), body: e.body },
-  ]),
+  fc
+    .record({
+      name: pathString,
+      type: fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', 'S', 'V', 'M', 'N', 'D', 'Z'),
+      linkname: pathString,
+      body: fc.string({ maxLength: 600 }),
+    })
+    .map((e) => [{ name: fitName(e.name), type: e.type, linkname: fitName(e.linkname), body: e.body }]),
   // pax: path, linkpath, size (valid, huge, negative, junk), and malformed record lengths
-  fc.record({ path: pathString, size: fc.constantFrom(undefined, '0', '10', '99999999999999999999', '-1', 'x', '9007199254740993'), body: fc.string({ maxLength: 300 }) }).map((e) => {
-    const records: Record<string, string> = { path: e.path }
-    if (e.size !== undefined) records.size = e.size
-    return [pax(records), { name: 'placeholder', body: e.body }]
-  }),
-  fc.string({ maxLength: 200 }).map((raw) => [{ name: 'PaxHeaders/x', type: 'x', body: raw, format: 'ustar' as const }, { name: 'after-pax', body: 'x' }]),
-  fc.record({ name: pathString, body: fc.string({ maxLength: 100 }) }).map((e) => [{ name: '././@LongLink', type: 'L', body: `${e.name}\u0000` }, { name: 'short', body: e.body }]),
+  fc
+    .record({
+      path: pathString,
+      size: fc.constantFrom(undefined, '0', '10', '99999999999999999999', '-1', 'x', '9007199254740993'),
+      body: fc.string({ maxLength: 300 }),
+    })
+    .map((e) => {
+      const records: Record<string, string> = { path: e.path }
+      if (e.size !== undefined) records.size = e.size
+      return [pax(records), { name: 'placeholder', body: e.body }]
+    }),
+  fc.string({ maxLength: 200 }).map((raw) => [
+    { name: 'PaxHeaders/x', type: 'x', body: raw, format: 'ustar' as const },
+    { name: 'after-pax', body: 'x' },
+  ]),
+  fc.record({ name: pathString, body: fc.string({ maxLength: 100 }) }).map((e) => [
+    { name: '././@LongLink', type: 'L', body: `${e.name}\u0000` },
+    { name: 'short', body: e.body },
+  ]),
   fc.record({ name: pathString, size: fc.nat({ max: 1 << 20 }) }).map((e) => [{ name: fitName(e.name), body: 'short body', size: e.size }]),
-  fc.record({ name: pathString, prefix: pathString }).map((e) => [{ name: fitName(e.name), prefix: fitName(e.prefix, 155), format: 'ustar' as const, body: 'x' }]),
+  fc
+    .record({ name: pathString, prefix: pathString })
+    .map((e) => [{ name: fitName(e.name), prefix: fitName(e.prefix, 155), format: 'ustar' as const, body: 'x' }]),
 )
 
 function fitName(name: string, width = 100): string {
@@ -433,7 +554,12 @@ export function tarWithExtras(files: TarEntry[], extras: [number, TarEntry[]][])
   return tar(entries)
 }
 
-export interface ZipNameOp { entry: number; where: 'both' | 'central' | 'local'; name: string; mode: number | null }
+export interface ZipNameOp {
+  entry: number
+  where: 'both' | 'central' | 'local'
+  name: string
+  mode: number | null
+}
 
 export const zipNameOp: fc.Arbitrary<ZipNameOp> = fc.record({
   entry: fc.nat(),

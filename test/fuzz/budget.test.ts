@@ -7,7 +7,9 @@ import { PARSERS } from './parsers.ts'
 
 it('runs at least 10,000 cases, every parser included', () => {
   // common.ts and program.ts are helpers of the parsers (program names are fuzzed through ps), not sources.
-  const modules = readdirSync(new URL('../../src/parsers/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'common.ts' && f !== 'program.ts')
+  const modules = readdirSync(new URL('../../src/parsers/', import.meta.url)).filter(
+    (f) => f.endsWith('.ts') && f !== 'common.ts' && f !== 'program.ts',
+  )
   expect(PARSERS).toHaveLength(modules.length)
   expect(PARSERS).toHaveLength(PARSER_COUNT)
   expect(totalCases()).toBeGreaterThanOrEqual(10_000)

@@ -10,7 +10,7 @@ import { describe, it } from 'vitest'
 import { ParsedBundle } from '../../schemas/bundle.ts'
 import { Warning } from '../../schemas/warning.ts'
 import { readBundle } from '../../src/bundle/read.ts'
-import { asTar, asZip, byteOps, mutateBytes, randomArchive, realSubjects, sampleBundleFiles, type Subject } from './archives.ts'
+import { asTar, asZip, byteOps, mutateBytes, randomArchive, realSubjects, type Subject, sampleBundleFiles } from './archives.ts'
 import { checkCode, checkPath, fail } from './checks.ts'
 import { numRuns, PROPERTY_TIMEOUT } from './config.ts'
 import { validate } from './known.ts'
@@ -51,7 +51,10 @@ describe('fuzz readBundle', () => {
 
   it('mutated archives and random bytes: never throws, always a valid ParsedBundle', { timeout: PROPERTY_TIMEOUT }, async () => {
     const input = fc.oneof(
-      { weight: 4, arbitrary: fc.tuple(fc.nat(), byteOps).map(([which, ops]) => mutateBytes(subjects[which % subjects.length]!, ops, subjects)) },
+      {
+        weight: 4,
+        arbitrary: fc.tuple(fc.nat(), byteOps).map(([which, ops]) => mutateBytes(subjects[which % subjects.length]!, ops, subjects)),
+      },
       { weight: 1, arbitrary: randomArchive },
     )
     await fc.assert(

@@ -10,7 +10,7 @@ import { MAX_WARNINGS, splitLines } from '../../src/parsers/common.ts'
 import { checkCode, fail } from './checks.ts'
 import { numRuns, PROPERTY_TIMEOUT } from './config.ts'
 import { validate } from './known.ts'
-import { PARSERS, sampleNames, sampleSlice, sliceOf, STRUCTURED, type ParserCase } from './parsers.ts'
+import { PARSERS, type ParserCase, STRUCTURED, sampleNames, sampleSlice, sliceOf } from './parsers.ts'
 import { anyString, mutateText, textOps, tokenLines } from './text.ts'
 
 const FILE = 'fuzz/input.txt'
@@ -53,7 +53,11 @@ describe.each(PARSERS.map((p) => [p.name, p] as const))('fuzz parser %s', (_, p)
     const tokens = tokenLines(p.words)
     const structured = STRUCTURED[p.name]
     const input = structured
-      ? fc.oneof(tokens, structured, fc.tuple(structured, textOps(p.words)).map(([text, ops]) => mutateText(text, ops)))
+      ? fc.oneof(
+          tokens,
+          structured,
+          fc.tuple(structured, textOps(p.words)).map(([text, ops]) => mutateText(text, ops)),
+        )
       : tokens
     fc.assert(
       fc.property(input, (text) => checkParser(p, text)),

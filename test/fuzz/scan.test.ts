@@ -7,15 +7,15 @@
 // byte, and (on the real dumps) the result does not depend on how the stream was chunked.
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
-import { DumpScan, type DumpFormat } from '../../schemas/content.ts'
+import { type DumpFormat, DumpScan } from '../../schemas/content.ts'
 import { Warning } from '../../schemas/warning.ts'
+import { concatBytes } from '../../src/bytes.ts'
 import { scanDump } from '../../src/content/scan.ts'
 import { hexdump, kafkaDumps, member, pathString, xxd } from './archives.ts'
 import { checkCode, fail } from './checks.ts'
 import { numRuns, PROPERTY_TIMEOUT } from './config.ts'
 import { validate } from './known.ts'
 import { anyString, mutateText, numberToken, SEPARATORS, textOp } from './text.ts'
-import { concatBytes } from '../../src/bytes.ts'
 
 const CASE_TIMEOUT_MS = 15_000
 const enc = new TextEncoder()
@@ -37,7 +37,11 @@ async function* stream(chunks: Uint8Array[]): AsyncGenerator<Uint8Array> {
   for (const c of chunks) yield c.slice()
 }
 
-export interface ScanInput { chunks: Uint8Array[]; format?: DumpFormat; path?: string }
+export interface ScanInput {
+  chunks: Uint8Array[]
+  format?: DumpFormat
+  path?: string
+}
 
 export async function checkScan({ chunks, format, path }: ScanInput): Promise<DumpScan> {
   const options: { format?: DumpFormat; path?: string } = {}
@@ -62,26 +66,74 @@ export async function checkScan({ chunks, format, path }: ScanInput): Promise<Du
 
 // -- inputs
 
-const KEYS = ['LogType', 'SessionID', 'Timestamp', 'SrcIP', 'DstIP', 'type', 'level', 'event', 'kind', 'Result', 'msg', '__proto__', 'constructor', 'toString', '', ' ', 'a"b', 'é']
+const KEYS = [
+  'LogType',
+  'SessionID',
+  'Timestamp',
+  'SrcIP',
+  'DstIP',
+  'type',
+  'level',
+  'event',
+  'kind',
+  'Result',
+  'msg',
+  '__proto__',
+  'constructor',
+  'toString',
+  '',
+  ' ',
+  'a"b',
+  'é',
+]
 const jsonValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom('netflow', 'waf', 'dns', 'INFO', 'ERROR', '', '<?xml version="1.0"?><a b="c">&lt;x&gt;</a>', null, true, 0, -1, 1e300, 2 ** 53 + 2),
+  fc.constantFrom(
+    'netflow',
+    'waf',
+    'dns',
+    'INFO',
+    'ERROR',
+    '',
+    '<?xml version="1.0"?><a b="c">&lt;x&gt;</a>',
+    null,
+    true,
+    0,
+    -1,
+    1e300,
+    2 ** 53 + 2,
+  ),
   fc.integer(),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.jsonValue({ maxDepth: 2 }),
 )
-const jsonRecord = fc.dictionary(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }), jsonValue, { maxKeys: 8 })
+const jsonRecord = fc
+  .dictionary(
+    fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }),
+    jsonValue,
+    { maxKeys: 8 },
+  )
   .map((o) => JSON.stringify(o))
 const textRecord = fc.oneof(
   fc.tuple(fc.constantFrom('INFO', 'WARN', 'ERROR', 'DEBUG'), anyString).map(([l, m]) => `2026-11-27T09:51:27.441Z ${l} fwlog[5]: ${m}\n`),
   fc.tuple(numberToken, anyString).map(([n, m]) => `<134>Nov 27 09:51:27 sta-18 fwlog[${n}]: ${m}\n`),
-  fc.tuple(fc.constantFrom('fwlog.queue', 'a.b.c', ''), numberToken, fc.constantFrom('c', 'g', 'ms', 'h', 'x')).map(([m, v, t]) => `${m}:${v}|${t}\n`),
+  fc
+    .tuple(fc.constantFrom('fwlog.queue', 'a.b.c', ''), numberToken, fc.constantFrom('c', 'g', 'ms', 'h', 'x'))
+    .map(([m, v, t]) => `${m}:${v}|${t}\n`),
   fc.tuple(fc.constantFrom('Match', 'Header', 'a', ''), anyString).map(([t, v]) => `<${t} var="x">${v}</${t}>`),
-  fc.array(fc.tuple(fc.constantFrom('src', 'dst', 'action', 'k'), numberToken), { maxLength: 6 }).map((kv) => `${kv.map(([k, v]) => `${k}=${v}`).join(' ')}\n`),
+  fc
+    .array(fc.tuple(fc.constantFrom('src', 'dst', 'action', 'k'), numberToken), { maxLength: 6 })
+    .map((kv) => `${kv.map(([k, v]) => `${k}=${v}`).join(' ')}\n`),
 )
 /** What sits between records in a heap: NULs, malloc headers, cut records, any bytes. */
 const filler = fc.oneof(
   fc.uint8Array({ maxLength: 64 }),
-  fc.constantFrom(new Uint8Array(8), new Uint8Array(32), new Uint8Array([0x31, 0x02, 0, 0, 0, 0, 0, 0]), enc.encode('{"'), enc.encode('"}')),
+  fc.constantFrom(
+    new Uint8Array(8),
+    new Uint8Array(32),
+    new Uint8Array([0x31, 0x02, 0, 0, 0, 0, 0, 0]),
+    enc.encode('{"'),
+    enc.encode('"}'),
+  ),
   fc.constantFrom(...SEPARATORS).map((s) => enc.encode(s)),
 )
 const piece = fc.oneof(
@@ -99,9 +151,16 @@ const formatOption = fc.constantFrom<DumpFormat | undefined>(undefined, undefine
 const dumpPath = fc.option(
   fc.oneof(
     fc.constantFrom(
-      'dumps/5-7f2250000000-7f2254000000.bin', 'dumps/5-7f2250000000.hexdump.txt', 'dumps/fwlog-7f21b8000000-7f21bbfff000.strings.txt',
-      '5-ffffffffffffffff-0.bin', '5-0-ffffffffffffffff.bin', '99999999999999999999-7f2250000000.bin', 'x-000000-000001.xxd',
-      'dumps/0x7f2250000000-0x7f2250000001.bin', 'a-7f2250000000-7f2250000000.bin', 'dumps/.bin',
+      'dumps/5-7f2250000000-7f2254000000.bin',
+      'dumps/5-7f2250000000.hexdump.txt',
+      'dumps/fwlog-7f21b8000000-7f21bbfff000.strings.txt',
+      '5-ffffffffffffffff-0.bin',
+      '5-0-ffffffffffffffff.bin',
+      '99999999999999999999-7f2250000000.bin',
+      'x-000000-000001.xxd',
+      'dumps/0x7f2250000000-0x7f2250000001.bin',
+      'a-7f2250000000-7f2250000000.bin',
+      'dumps/.bin',
     ),
     pathString,
   ),
@@ -111,7 +170,23 @@ const dumpPath = fc.option(
 const { hex, bytes: arena } = kafkaDumps()
 const hexLines = hex.split('\n')
 const strings = new TextDecoder().decode(member('seed/sta-18.tar.gz', 'dumps/fwlog-7f21b8000000-7f21bbfff000.strings.txt'))
-const HEX_WORDS = ['*', '|', '||', '00000000', '7f2250000000', 'ffffffffffffffff', '10000000000000000', '00 00 00 00', '7b 22', '  ', ':', '0000: ', '3000 0050', 'zz', '|{"LogType":"waf"|']
+const HEX_WORDS = [
+  '*',
+  '|',
+  '||',
+  '00000000',
+  '7f2250000000',
+  'ffffffffffffffff',
+  '10000000000000000',
+  '00 00 00 00',
+  '7b 22',
+  '  ',
+  ':',
+  '0000: ',
+  '3000 0050',
+  'zz',
+  '|{"LogType":"waf"|',
+]
 
 /** A real dump, sliced, rendered (hexdump, xxd, raw, strings), mutated, and chunked. */
 const realDump = fc
@@ -181,7 +256,10 @@ describe('fuzz scanDump', () => {
           for (let at = 0; at < size; at += arena.length) bytes.set(arena.subarray(0, Math.min(arena.length, size - at)), at)
           for (const [at, xor] of flips) bytes[at % size]! ^= xor
           const input = asHex ? enc.encode(hexdump(bytes)) : bytes
-          await checkScan({ chunks: chunk(input, sizes), path: asHex ? 'dumps/5-7f2250000000.hexdump.txt' : 'dumps/5-7f2250000000-7f2254000000.bin' })
+          await checkScan({
+            chunks: chunk(input, sizes),
+            path: asHex ? 'dumps/5-7f2250000000.hexdump.txt' : 'dumps/5-7f2250000000-7f2254000000.bin',
+          })
         },
       ),
       { numRuns: numRuns('scanBigDumps'), timeout: 60_000 },

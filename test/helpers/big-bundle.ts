@@ -5,5 +5,10 @@ import { tarGz } from './tar.ts'
 export function bigBundle(): Uint8Array<ArrayBuffer> {
   const meminfo = 'MemTotal:        2048000 kB\nMemFree:          100000 kB\nMemAvailable:     500000 kB\n'
   const dump = new Uint8Array(randomBytes(6 * 1024 * 1024))
-  return new Uint8Array(tarGz([{ name: 'proc/meminfo', body: meminfo }, { name: 'dumps/7-7f0000000000-7f0000600000.bin', body: dump }]))
+  return new Uint8Array(
+    tarGz([
+      { name: 'proc/meminfo', body: meminfo },
+      { name: 'dumps/7-7f0000000000-7f0000600000.bin', body: dump },
+    ]),
+  )
 }

@@ -2,8 +2,8 @@ import type { ParsedBundle } from '../../schemas/bundle.ts'
 import { Diagnosis } from '../../schemas/diagnosis.ts'
 import { diagnose } from '../../src/analysis/diagnose.ts'
 import { readBundle } from '../../src/bundle/read.ts'
-import { sha256 } from './fixtures.ts'
 import { parsedFixture } from './bundles.ts'
+import { sha256 } from './fixtures.ts'
 
 /** The engine's diagnosis of committed fixture bundles (baseline may be null), schema-checked. */
 export async function diagnoseFixtures(baseline: string | null, suspect: string): Promise<Diagnosis> {

@@ -64,15 +64,15 @@ const json = (status: number, value: unknown): Answer => ({
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(value),
 })
-const sameText = (a: string, b: string) =>
-  Buffer.byteLength(a) === Buffer.byteLength(b) && timingSafeEqual(Buffer.from(a), Buffer.from(b))
+const sameText = (a: string, b: string) => Buffer.byteLength(a) === Buffer.byteLength(b) && timingSafeEqual(Buffer.from(a), Buffer.from(b))
 const problemsOf = (result: z.ZodSafeParseResult<unknown>) =>
   result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
 const fresh = (ms: number) => Math.abs(Date.now() - ms) <= 3600_000 // Feishu and DingTalk allow one hour
 
 // --- vendor formats (the parts memgap uses; strict where the vendor rejects unknown fields) ---
 
-const plain = (max: number) => z.strictObject({ type: z.literal('plain_text'), text: z.string().min(1).max(max), emoji: z.boolean().optional() })
+const plain = (max: number) =>
+  z.strictObject({ type: z.literal('plain_text'), text: z.string().min(1).max(max), emoji: z.boolean().optional() })
 const mrkdwn = (max: number) => z.strictObject({ type: z.literal('mrkdwn'), text: z.string().min(1).max(max) })
 export const SlackPayload = z.strictObject({
   text: z.string().min(1).max(40_000),
@@ -80,18 +80,27 @@ export const SlackPayload = z.strictObject({
     .array(
       z.discriminatedUnion('type', [
         z.strictObject({ type: z.literal('header'), text: plain(150) }),
-        z.strictObject({ type: z.literal('section'), text: mrkdwn(3000).optional(), fields: z.array(mrkdwn(2000)).min(1).max(10).optional() }),
+        z.strictObject({
+          type: z.literal('section'),
+          text: mrkdwn(3000).optional(),
+          fields: z.array(mrkdwn(2000)).min(1).max(10).optional(),
+        }),
         z.strictObject({ type: z.literal('context'), elements: z.array(mrkdwn(3000)).min(1).max(10) }),
         z.strictObject({ type: z.literal('divider') }),
         z.strictObject({
           type: z.literal('actions'),
-          elements: z.array(z.strictObject({
-            type: z.literal('button'),
-            text: plain(75),
-            url: z.url().max(3000),
-            action_id: z.string().max(255).optional(),
-            style: z.enum(['primary', 'danger']).optional(),
-          })).min(1).max(25),
+          elements: z
+            .array(
+              z.strictObject({
+                type: z.literal('button'),
+                text: plain(75),
+                url: z.url().max(3000),
+                action_id: z.string().max(255).optional(),
+                style: z.enum(['primary', 'danger']).optional(),
+              }),
+            )
+            .min(1)
+            .max(25),
         }),
       ]),
     )
@@ -109,22 +118,33 @@ const TextBlock = z.strictObject({
   spacing: z.enum(['None', 'Small', 'Default', 'Medium', 'Large', 'ExtraLarge', 'Padding']).optional(),
   fontType: z.enum(['Default', 'Monospace']).optional(),
 })
-const FactSet = z.strictObject({ type: z.literal('FactSet'), facts: z.array(z.strictObject({ title: z.string(), value: z.string() })).min(1) })
-const Container = z.strictObject({ type: z.literal('Container'), separator: z.boolean().optional(), items: z.array(z.union([TextBlock, FactSet])).min(1) })
+const FactSet = z.strictObject({
+  type: z.literal('FactSet'),
+  facts: z.array(z.strictObject({ title: z.string(), value: z.string() })).min(1),
+})
+const Container = z.strictObject({
+  type: z.literal('Container'),
+  separator: z.boolean().optional(),
+  items: z.array(z.union([TextBlock, FactSet])).min(1),
+})
 export const TeamsPayload = z.strictObject({
   type: z.literal('message'),
-  attachments: z.array(z.strictObject({
-    contentType: z.literal('application/vnd.microsoft.card.adaptive'),
-    contentUrl: z.null().optional(),
-    content: z.strictObject({
-      $schema: z.literal('http://adaptivecards.io/schemas/adaptive-card.json'),
-      type: z.literal('AdaptiveCard'),
-      version: z.literal('1.4'),
-      msteams: z.object({ width: z.literal('Full') }).optional(),
-      body: z.array(z.discriminatedUnion('type', [TextBlock, FactSet, Container])).min(1),
-      actions: z.array(z.strictObject({ type: z.literal('Action.OpenUrl'), title: z.string().min(1), url: z.url() })).optional(),
-    }),
-  })).length(1),
+  attachments: z
+    .array(
+      z.strictObject({
+        contentType: z.literal('application/vnd.microsoft.card.adaptive'),
+        contentUrl: z.null().optional(),
+        content: z.strictObject({
+          $schema: z.literal('http://adaptivecards.io/schemas/adaptive-card.json'),
+          type: z.literal('AdaptiveCard'),
+          version: z.literal('1.4'),
+          msteams: z.object({ width: z.literal('Full') }).optional(),
+          body: z.array(z.discriminatedUnion('type', [TextBlock, FactSet, Container])).min(1),
+          actions: z.array(z.strictObject({ type: z.literal('Action.OpenUrl'), title: z.string().min(1), url: z.url() })).optional(),
+        }),
+      }),
+    )
+    .length(1),
 })
 
 const larkText = z.discriminatedUnion('tag', [
@@ -133,21 +153,52 @@ const larkText = z.discriminatedUnion('tag', [
 ])
 export const FeishuPayload = z.strictObject({
   msg_type: z.literal('interactive'),
-  timestamp: z.string().regex(/^\d{10}$/, 'unix seconds').optional(),
+  timestamp: z
+    .string()
+    .regex(/^\d{10}$/, 'unix seconds')
+    .optional(),
   sign: z.string().optional(),
   card: z.strictObject({
     config: z.strictObject({ wide_screen_mode: z.boolean() }).optional(),
-    header: z.strictObject({ title: z.strictObject({ tag: z.literal('plain_text'), content: z.string().min(1) }), template: z.enum(['blue', 'wathet', 'turquoise', 'green', 'yellow', 'orange', 'red', 'carmine', 'violet', 'purple', 'indigo', 'grey']).optional() }),
-    elements: z.array(z.discriminatedUnion('tag', [
-      z.strictObject({ tag: z.literal('div'), text: larkText.optional(), fields: z.array(z.strictObject({ is_short: z.boolean(), text: larkText })).optional() }),
-      z.strictObject({ tag: z.literal('hr') }),
-      z.strictObject({ tag: z.literal('note'), elements: z.array(larkText).min(1) }),
-      z.strictObject({ tag: z.literal('action'), actions: z.array(z.strictObject({ tag: z.literal('button'), text: larkText, type: z.enum(['default', 'primary', 'danger']).optional(), url: z.url() })).min(1) }),
-    ])).min(1),
+    header: z.strictObject({
+      title: z.strictObject({ tag: z.literal('plain_text'), content: z.string().min(1) }),
+      template: z
+        .enum(['blue', 'wathet', 'turquoise', 'green', 'yellow', 'orange', 'red', 'carmine', 'violet', 'purple', 'indigo', 'grey'])
+        .optional(),
+    }),
+    elements: z
+      .array(
+        z.discriminatedUnion('tag', [
+          z.strictObject({
+            tag: z.literal('div'),
+            text: larkText.optional(),
+            fields: z.array(z.strictObject({ is_short: z.boolean(), text: larkText })).optional(),
+          }),
+          z.strictObject({ tag: z.literal('hr') }),
+          z.strictObject({ tag: z.literal('note'), elements: z.array(larkText).min(1) }),
+          z.strictObject({
+            tag: z.literal('action'),
+            actions: z
+              .array(
+                z.strictObject({
+                  tag: z.literal('button'),
+                  text: larkText,
+                  type: z.enum(['default', 'primary', 'danger']).optional(),
+                  url: z.url(),
+                }),
+              )
+              .min(1),
+          }),
+        ]),
+      )
+      .min(1),
   }),
 })
 
-export const DingTalkPayload = z.strictObject({ msgtype: z.literal('markdown'), markdown: z.strictObject({ title: z.string().min(1), text: z.string().min(1) }) })
+export const DingTalkPayload = z.strictObject({
+  msgtype: z.literal('markdown'),
+  markdown: z.strictObject({ title: z.string().min(1), text: z.string().min(1) }),
+})
 export const WeComPayload = z.strictObject({ msgtype: z.literal('markdown'), markdown: z.strictObject({ content: z.string().min(1) }) })
 
 // --- the vendors' behaviour ---
@@ -184,9 +235,12 @@ export const CHAT_ROUTES: Record<string, Route> = {
         const ts = body?.timestamp ?? ''
         const expected = hmac(`${ts}\n${secret}`, '').toString('base64')
         req.verified = fresh(Number(ts) * 1000) && sameText(body?.sign ?? '', expected)
-        if (!req.verified) return json(200, { code: 19021, msg: 'sign match fail or timestamp is not within one hour from current time', data: {} })
+        if (!req.verified)
+          return json(200, { code: 19021, msg: 'sign match fail or timestamp is not within one hour from current time', data: {} })
       }
-      return req.problems.length ? json(200, { code: 9499, msg: 'Bad Request', data: {} }) : json(200, { StatusCode: 0, StatusMessage: 'success', code: 0, data: {}, msg: 'success' })
+      return req.problems.length
+        ? json(200, { code: 9499, msg: 'Bad Request', data: {} })
+        : json(200, { StatusCode: 0, StatusMessage: 'success', code: 0, data: {}, msg: 'success' })
     },
   },
   dingtalk: {
@@ -210,7 +264,9 @@ export const CHAT_ROUTES: Record<string, Route> = {
       req.problems.push(...problemsOf(parsed))
       const bytes = parsed.success ? Buffer.byteLength(parsed.data.markdown.content) : 0
       if (bytes > 4096) req.problems.push(`markdown.content is ${bytes} bytes, over 4096`)
-      return req.problems.length ? json(200, { errcode: 40058, errmsg: 'markdown.content exceed max length 4096' }) : json(200, { errcode: 0, errmsg: 'ok' })
+      return req.problems.length
+        ? json(200, { errcode: 40058, errmsg: 'markdown.content exceed max length 4096' })
+        : json(200, { errcode: 0, errmsg: 'ok' })
     },
   },
   webhook: {
@@ -253,8 +309,18 @@ export async function startReceiver(): Promise<Receiver> {
         parsed = JSON.parse(body)
       } catch {}
       const record: Received = {
-        route, token: ep?.token ?? '', method: req.method ?? '', path, query: url.searchParams, headers: req.headers,
-        body, json: parsed, attempt: ep ? ++ep.attempts : 0, status: 0, problems: [], verified: null,
+        route,
+        token: ep?.token ?? '',
+        method: req.method ?? '',
+        path,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        json: parsed,
+        attempt: ep ? ++ep.attempts : 0,
+        status: 0,
+        problems: [],
+        verified: null,
       }
       received.push(record)
       if (!ep || req.method !== 'POST') return answer({ status: 404, body: 'no such endpoint' })
@@ -267,7 +333,11 @@ export async function startReceiver(): Promise<Receiver> {
           const timer = setTimeout(() => (timers.delete(timer), answer(handler.handle(record, ep.secret))), f.hangMs)
           return void timers.add(timer)
         }
-        return answer({ status: f.status, headers: f.retryAfter ? { 'retry-after': f.retryAfter } : {}, body: f.body ?? 'failing on purpose' })
+        return answer({
+          status: f.status,
+          headers: f.retryAfter ? { 'retry-after': f.retryAfter } : {},
+          body: f.body ?? 'failing on purpose',
+        })
       }
       answer(handler.handle(record, ep.secret))
     })

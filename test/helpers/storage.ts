@@ -1,14 +1,21 @@
 import { inject } from 'vitest'
-import { EMBEDDED_CREDENTIALS } from '../../src/entry/embedded-s3.ts'
 import { StoredBundle } from '../../schemas/bundle.ts'
-import { createStorage, keys, type Storage } from '../../src/storage/s3.ts'
+import { EMBEDDED_CREDENTIALS } from '../../src/entry/embedded-s3.ts'
+import { type RunningServer, startServer } from '../../src/server.ts'
 import { nodeRequestBody } from '../../src/storage/node-body.ts'
-import { startServer, type RunningServer } from '../../src/server.ts'
+import { createStorage, keys, type Storage } from '../../src/storage/s3.ts'
 
 /** A fresh bucket on the test S3 server, so test files never see each other's objects. */
 export async function testBucket(prefix: string) {
   const bucket = `${prefix}-${Math.random().toString(36).slice(2, 10)}`
-  const storage = createStorage({ endpoint: inject('s3Endpoint'), region: 'us-east-1', bucket, forcePathStyle: true, ...EMBEDDED_CREDENTIALS, requestBody: nodeRequestBody })
+  const storage = createStorage({
+    endpoint: inject('s3Endpoint'),
+    region: 'us-east-1',
+    bucket,
+    forcePathStyle: true,
+    ...EMBEDDED_CREDENTIALS,
+    requestBody: nodeRequestBody,
+  })
   await storage.ensureBucket()
   return { bucket, storage }
 }

@@ -76,7 +76,10 @@ export function tarHeader(e: TarEntry, bodyLength: number): Uint8Array {
 
 /** GNU long name ('L') entry followed by the entry itself (its header name truncated). */
 export function longName(e: TarEntry): TarEntry[] {
-  return [{ name: '././@LongLink', type: 'L', body: `${e.name}\0` }, { ...e, name: e.name.slice(0, 99) }]
+  return [
+    { name: '././@LongLink', type: 'L', body: `${e.name}\0` },
+    { ...e, name: e.name.slice(0, 99) },
+  ]
 }
 
 /** A pax extended header ('x', or 'g' for global) with the given records. */

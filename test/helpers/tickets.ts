@@ -50,7 +50,9 @@ const ZENDESK_AUTH = basic(`${ZENDESK.email}/token`, ZENDESK.token)
 const JIRA_AUTH = basic(JIRA.email, JIRA.token)
 const PER_PAGE = 2 // small, so that memgap has to follow next_page
 
-const ZendeskUpdate = z.strictObject({ ticket: z.strictObject({ comment: z.strictObject({ body: z.string().min(1).max(65_535), public: z.literal(false) }) }) })
+const ZendeskUpdate = z.strictObject({
+  ticket: z.strictObject({ comment: z.strictObject({ body: z.string().min(1).max(65_535), public: z.literal(false) }) }),
+})
 const JiraComment = z.strictObject({ body: z.string().min(1).max(32_767), public: z.literal(false) })
 
 export async function startTicketSystems(): Promise<TicketSystems> {
@@ -58,18 +60,23 @@ export async function startTicketSystems(): Promise<TicketSystems> {
   const tickets = new Map<string, ZendeskCommentSpec[]>()
   const issues = new Map<string, unknown[]>()
   const jiraNames = new Map<string, string>() // attachment id -> file name
-  const posted = { zendesk: new Map<string, Array<{ body: string; public: boolean }>>(), jira: new Map<string, Array<{ body: string; public: boolean }>>() }
+  const posted = {
+    zendesk: new Map<string, Array<{ body: string; public: boolean }>>(),
+    jira: new Map<string, Array<{ body: string; public: boolean }>>(),
+  }
   const failures = { 'zendesk-comment': [] as number[], 'jira-comment': [] as number[] }
   const seen: Seen[] = []
   let origin = ''
 
-  const json = (res: ServerResponse, status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value))
+  const json = (res: ServerResponse, status: number, value: unknown) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value))
 
   function serveFile(res: ServerResponse, record: Seen, name: string) {
     const file = files.get(name)
     if (!file) return json(res, 404, { error: 'not found' })
     res.on('close', () => (record.aborted = !res.writableFinished))
-    if (!file.chunked) return res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': file.bytes.byteLength }).end(file.bytes)
+    if (!file.chunked)
+      return res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': file.bytes.byteLength }).end(file.bytes)
     res.writeHead(200, { 'content-type': 'application/gzip' }) // chunked: the size is only known by counting
     let at = 0
     const next = () => {
@@ -84,7 +91,15 @@ export async function startTicketSystems(): Promise<TicketSystems> {
   function zendeskAttachment(spec: ZendeskCommentSpec['files'][number], id: number) {
     const f = typeof spec === 'string' ? { name: spec } : spec
     const url = f.url ?? `${origin}/zendesk/attachments/token/tok${id}/?name=${encodeURIComponent(f.name)}`
-    return { id, file_name: f.name, content_url: url, content_type: 'application/gzip', size: f.size ?? files.get(f.name)?.bytes.byteLength ?? 0, inline: false, malware_scan_result: 'malware_not_found' }
+    return {
+      id,
+      file_name: f.name,
+      content_url: url,
+      content_type: 'application/gzip',
+      size: f.size ?? files.get(f.name)?.bytes.byteLength ?? 0,
+      inline: false,
+      malware_scan_result: 'malware_not_found',
+    }
   }
 
   function zendesk(record: Seen, url: URL, res: ServerResponse) {
@@ -98,13 +113,25 @@ export async function startTicketSystems(): Promise<TicketSystems> {
     if (list && record.method === 'GET') {
       const specs = tickets.get(list[1]!)
       if (!specs) return json(res, 404, { error: 'RecordNotFound' })
-      const comments = specs.map((c, i) => ({ id: 1000 + i, type: 'Comment', public: true, body: `comment ${i}`, created_at: c.at, attachments: c.files.map((f, j) => zendeskAttachment(f, 1000 * (i + 1) + j)) }))
+      const comments = specs.map((c, i) => ({
+        id: 1000 + i,
+        type: 'Comment',
+        public: true,
+        body: `comment ${i}`,
+        created_at: c.at,
+        attachments: c.files.map((f, j) => zendeskAttachment(f, 1000 * (i + 1) + j)),
+      }))
       if (url.searchParams.get('sort_order') === 'desc') comments.reverse()
       const page = Number(url.searchParams.get('page') ?? '1')
       const more = page * PER_PAGE < comments.length
       const next = new URL(url.href)
       next.searchParams.set('page', String(page + 1))
-      return json(res, 200, { comments: comments.slice((page - 1) * PER_PAGE, page * PER_PAGE), next_page: more ? `${origin}${next.pathname}${next.search}` : null, previous_page: null, count: comments.length })
+      return json(res, 200, {
+        comments: comments.slice((page - 1) * PER_PAGE, page * PER_PAGE),
+        next_page: more ? `${origin}${next.pathname}${next.search}` : null,
+        previous_page: null,
+        count: comments.length,
+      })
     }
     const update = /^\/api\/v2\/tickets\/(\d+)\.json$/.exec(path)
     if (update && record.method === 'PUT') {
@@ -138,7 +165,8 @@ export async function startTicketSystems(): Promise<TicketSystems> {
     const secure = /^\/secure\/attachment\/\d+\/(.+)$/.exec(path)
     if (secure) return serveFile(res, record, decodeURIComponent(secure[1]!))
     const issue = /^\/rest\/api\/2\/issue\/([A-Z]+-\d+)$/.exec(path)
-    if (issue && record.method === 'GET') return json(res, 200, { id: '10001', key: issue[1], fields: { attachment: issues.get(issue[1]!) ?? [] } })
+    if (issue && record.method === 'GET')
+      return json(res, 200, { id: '10001', key: issue[1], fields: { attachment: issues.get(issue[1]!) ?? [] } })
     const comment = /^\/rest\/servicedeskapi\/request\/([A-Z]+-\d+)\/comment$/.exec(path)
     if (comment && record.method === 'POST') {
       const parsed = JiraComment.safeParse(safeJson(record.body))
@@ -161,7 +189,14 @@ export async function startTicketSystems(): Promise<TicketSystems> {
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const url = new URL(req.url ?? '/', origin)
-      const record: Seen = { method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), problems: [], aborted: false }
+      const record: Seen = {
+        method: req.method ?? '',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        problems: [],
+        aborted: false,
+      }
       seen.push(record)
       const area = url.pathname.split('/')[1]
       if (area === 'zendesk') return zendesk(record, url, res)
@@ -187,7 +222,10 @@ export async function startTicketSystems(): Promise<TicketSystems> {
       WEBHOOK_ATTACHMENT_BASE_URL: `${origin}/files/`,
     },
     addFile: (name, bytes, opts = {}) => void files.set(name, { bytes, chunked: opts.chunked ?? false }),
-    fileUrl: (area, name) => (area === 'zendesk' ? `${origin}/zendesk/attachments/token/x/?name=${encodeURIComponent(name)}` : `${origin}/${area}/${encodeURIComponent(name)}`),
+    fileUrl: (area, name) =>
+      area === 'zendesk'
+        ? `${origin}/zendesk/attachments/token/x/?name=${encodeURIComponent(name)}`
+        : `${origin}/${area}/${encodeURIComponent(name)}`,
     addZendeskTicket: (id, comments) => void tickets.set(id, comments),
     jiraAttachments(key, list) {
       const first = 10_000 + jiraNames.size
@@ -227,8 +265,14 @@ function safeJson(text: string): unknown {
 /** The headers Zendesk sends with a webhook: Base64(HMAC-SHA256(secret, timestamp + body)). */
 export function signZendesk(body: string, opts: { secret?: string; at?: Date } = {}): Record<string, string> {
   const timestamp = (opts.at ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z')
-  const signature = createHmac('sha256', opts.secret ?? ZENDESK.secret).update(timestamp + body).digest('base64')
-  return { 'content-type': 'application/json', 'x-zendesk-webhook-signature': signature, 'x-zendesk-webhook-signature-timestamp': timestamp }
+  const signature = createHmac('sha256', opts.secret ?? ZENDESK.secret)
+    .update(timestamp + body)
+    .digest('base64')
+  return {
+    'content-type': 'application/json',
+    'x-zendesk-webhook-signature': signature,
+    'x-zendesk-webhook-signature-timestamp': timestamp,
+  }
 }
 
 /** The header Jira Cloud sends with a secret: sha256=<hex HMAC-SHA256(secret, body)>. */
@@ -259,7 +303,10 @@ export const TICKET_REPLY_ROUTE: Route = {
     if (secret !== undefined) {
       const expected = `sha256=${createHmac('sha256', secret).update(`${ts}.${req.body}`).digest('hex')}`
       const got = String(req.headers['x-memgap-signature'] ?? '')
-      req.verified = Math.abs(Date.now() / 1000 - Number(ts)) < 300 && got.length === expected.length && timingSafeEqual(Buffer.from(got), Buffer.from(expected))
+      req.verified =
+        Math.abs(Date.now() / 1000 - Number(ts)) < 300 &&
+        got.length === expected.length &&
+        timingSafeEqual(Buffer.from(got), Buffer.from(expected))
       if (!req.verified) return { status: 401, body: 'bad signature' }
     }
     return req.problems.length ? { status: 400, body: req.problems.join('\n') } : { status: 204 }

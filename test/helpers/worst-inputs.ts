@@ -24,9 +24,9 @@ export const WORST: Record<TextKind, (lines: number) => string> = {
       .join('\n')}\n`,
   // the report's attack: 121k mappings of one file; distinct files make more rows
   smaps: (n) =>
-    range(Math.ceil(n / 3))
+    `${range(Math.ceil(n / 3))
       .map((i) => `${hex(i)}-${hex(i + 1)} r-xp 00000000 08:02 173521 /usr/lib/x${i % 1000}.so\nSize: 328 kB\nRss: 100 kB`)
-      .join('\n') + '\n',
+      .join('\n')}\n`,
   smaps_rollup: (n) =>
     `00400000-7ffff000 ---p 00000000 00:00 0 [rollup]\nRss: 100 kB\n${range(n)
       .map((i) => `Field${i}: ${i} kB`)
@@ -36,9 +36,9 @@ export const WORST: Record<TextKind, (lines: number) => string> = {
       .map((i) => `Vm${i}:\t${i} kB`)
       .join('\n')}\n`,
   maps: (n) =>
-    range(n)
+    `${range(n)
       .map((i) => `${hex(i)}-${hex(i + 1)} r-xp 00000000 08:02 173521 /usr/lib/x${i}.so`)
-      .join('\n') + '\n',
+      .join('\n')}\n`,
   slabinfo: (n) =>
     `slabinfo - version: 2.1\n# name <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n${range(
       n,
@@ -51,7 +51,7 @@ export const WORST: Record<TextKind, (lines: number) => string> = {
       .join('\n')}\n`,
   // OOM reports back to back, each with a task table
   dmesg: (n) =>
-    range(Math.ceil(n / 52))
+    `${range(Math.ceil(n / 52))
       .map((r) =>
         [
           `[ ${r}.000001] x invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0`,
@@ -63,14 +63,14 @@ export const WORST: Record<TextKind, (lines: number) => string> = {
           `[ ${r}.000004] Out of memory: Killed process ${r + 1} (x) total-vm:400000kB, anon-rss:100000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:800kB oom_score_adj:0`,
         ].join('\n'),
       )
-      .join('\n') + '\n',
+      .join('\n')}\n`,
   // the report's `x=1` lines, and distinct keys beside a librdkafka one
   'kafka-config': (n) =>
     `bootstrap.servers=127.0.0.1:9092\n${range(n)
       .map((i) => (i % 2 ? 'x=1' : `key.${i}=${i}`))
       .join('\n')}\n`,
   'kafka-stats': (n) =>
-    range(Math.ceil(n / 100))
+    `${range(Math.ceil(n / 100))
       .map(() =>
         JSON.stringify({
           name: 'x#producer-1',
@@ -79,13 +79,13 @@ export const WORST: Record<TextKind, (lines: number) => string> = {
           topics: Object.fromEntries(range(100).map((t) => [`t${t}`, { topic: `t${t}`, partitions: { 0: { msgq_cnt: 1 } } }])),
         }),
       )
-      .join('\n') + '\n',
+      .join('\n')}\n`,
   log: (n) =>
-    range(n)
+    `${range(n)
       .map(
         (i) =>
           `2026-11-27T09:51:${String(i % 60).padStart(2, '0')}.441 fwlog[5]: %3|1598602998.617|FAIL|rdkafka#producer-1| 127.0.0.1:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed: Connection refused`,
       )
-      .join('\n') + '\n',
+      .join('\n')}\n`,
   manifest: (n) => JSON.stringify({ host: 'x', role: 'suspect', notes: 'n'.repeat(n * 40), extra: range(n).map(String) }),
 }

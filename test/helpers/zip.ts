@@ -58,20 +58,43 @@ export function zip(
     const size = e.size ?? data.length
     const flags = e.flags ?? 0x0800
     const local = concat([
-      le(0x04034b50, 4), le(20, 2), le(flags, 2), le(method, 2), le(0, 2), le(0x5b7b, 2),
-      le(crc, 4), le(stored.length, 4), le(size, 4), le(name.length, 2), le(0, 2), name,
+      le(0x04034b50, 4),
+      le(20, 2),
+      le(flags, 2),
+      le(method, 2),
+      le(0, 2),
+      le(0x5b7b, 2),
+      le(crc, 4),
+      le(stored.length, 4),
+      le(size, 4),
+      le(name.length, 2),
+      le(0, 2),
+      name,
     ])
     locals.push(local, stored)
     const z64 = e.zip64 ? concat([le(1, 2), le(24, 2), le(size, 8), le(stored.length, 8), le(offset, 8)]) : new Uint8Array(0)
     const extra = concat([z64, e.extra ?? new Uint8Array(0)])
     centrals.push(
       concat([
-        le(0x02014b50, 4), le(e.mode !== undefined ? 0x0314 : 0x0014, 2), le(20, 2), le(flags, 2), le(method, 2),
-        le(0, 2), le(0x5b7b, 2), le(crc, 4),
-        le(e.zip64 ? 0xffffffff : stored.length, 4), le(e.zip64 ? 0xffffffff : size, 4),
-        le(name.length, 2), le(extra.length, 2), le(0, 2), le(0, 2), le(0, 2),
-        le(e.mode !== undefined ? (e.mode << 16) >>> 0 : 0, 4), le(e.zip64 ? 0xffffffff : offset, 4),
-        name, extra,
+        le(0x02014b50, 4),
+        le(e.mode !== undefined ? 0x0314 : 0x0014, 2),
+        le(20, 2),
+        le(flags, 2),
+        le(method, 2),
+        le(0, 2),
+        le(0x5b7b, 2),
+        le(crc, 4),
+        le(e.zip64 ? 0xffffffff : stored.length, 4),
+        le(e.zip64 ? 0xffffffff : size, 4),
+        le(name.length, 2),
+        le(extra.length, 2),
+        le(0, 2),
+        le(0, 2),
+        le(0, 2),
+        le(e.mode !== undefined ? (e.mode << 16) >>> 0 : 0, 4),
+        le(e.zip64 ? 0xffffffff : offset, 4),
+        name,
+        extra,
       ]),
     )
     offset += local.length + stored.length
@@ -82,16 +105,32 @@ export function zip(
   if (zip64End) {
     const eocd64Offset = offset + cd.length
     tail.push(
-      le(0x06064b50, 4), le(44, 8), le(45, 2), le(45, 2), le(0, 4), le(0, 4),
-      le(entries.length, 8), le(entries.length, 8), le(cd.length, 8), le(offset, 8),
-      le(0x07064b50, 4), le(0, 4), le(eocd64Offset, 8), le(1, 4),
+      le(0x06064b50, 4),
+      le(44, 8),
+      le(45, 2),
+      le(45, 2),
+      le(0, 4),
+      le(0, 4),
+      le(entries.length, 8),
+      le(entries.length, 8),
+      le(cd.length, 8),
+      le(offset, 8),
+      le(0x07064b50, 4),
+      le(0, 4),
+      le(eocd64Offset, 8),
+      le(1, 4),
     )
   }
   tail.push(
-    le(0x06054b50, 4), le(0, 2), le(0, 2),
-    le(zip64End ? 0xffff : entries.length, 2), le(zip64End ? 0xffff : entries.length, 2),
-    le(zip64End ? 0xffffffff : cd.length, 4), le(zip64End ? 0xffffffff : offset, 4),
-    le(c.length, 2), c,
+    le(0x06054b50, 4),
+    le(0, 2),
+    le(0, 2),
+    le(zip64End ? 0xffff : entries.length, 2),
+    le(zip64End ? 0xffff : entries.length, 2),
+    le(zip64End ? 0xffffffff : cd.length, 4),
+    le(zip64End ? 0xffffffff : offset, 4),
+    le(c.length, 2),
+    c,
   )
   return concat([...locals, cd, ...tail])
 }

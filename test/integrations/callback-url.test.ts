@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkCallbackUrl, classifyName, type CallbackCheckOptions } from '../../src/integrations/callback-url.ts'
+import { type CallbackCheckOptions, checkCallbackUrl, classifyName } from '../../src/integrations/callback-url.ts'
 import { classifyIP, parseIPv4, parseIPv6 } from '../../src/integrations/ip.ts'
 import { resolveWithDns } from '../../src/integrations/resolve-node.ts'
 
@@ -114,14 +114,23 @@ describe('checkCallbackUrl without private callbacks', () => {
 })
 
 describe('checkCallbackUrl with private callbacks allowed', () => {
-  it.each(['http://127.0.0.1:1234/x', 'http://localhost/', 'http://[::1]:80/', 'https://192.168.0.10/', 'http://100.64.1.1/', 'http://printer.local/', 'https://[::ffff:10.0.0.1]/'])(
-    'accepts %s',
-    async (url) => expect((await checkCallbackUrl(url, open)).ok).toBe(true),
-  )
-  it.each(['http://169.254.169.254/', 'http://metadata.google.internal/', 'http://0.0.0.0/', 'http://224.0.0.1/', 'http://u:p@127.0.0.1/', 'ftp://127.0.0.1/'])(
-    'still refuses %s',
-    async (url) => expect((await checkCallbackUrl(url, open)).ok).toBe(false),
-  )
+  it.each([
+    'http://127.0.0.1:1234/x',
+    'http://localhost/',
+    'http://[::1]:80/',
+    'https://192.168.0.10/',
+    'http://100.64.1.1/',
+    'http://printer.local/',
+    'https://[::ffff:10.0.0.1]/',
+  ])('accepts %s', async (url) => expect((await checkCallbackUrl(url, open)).ok).toBe(true))
+  it.each([
+    'http://169.254.169.254/',
+    'http://metadata.google.internal/',
+    'http://0.0.0.0/',
+    'http://224.0.0.1/',
+    'http://u:p@127.0.0.1/',
+    'ftp://127.0.0.1/',
+  ])('still refuses %s', async (url) => expect((await checkCallbackUrl(url, open)).ok).toBe(false))
 })
 
 describe('checkCallbackUrl with a resolver', () => {
@@ -142,7 +151,9 @@ describe('checkCallbackUrl with a resolver', () => {
     expect((await checkCallbackUrl('https://hooks.example.com/x', { ...strict, resolve })).ok).toBe(true)
   })
   it('refuses a name with any private, loopback or metadata address', async () => {
-    expect(await reason('https://rebind.example.com/', { ...strict, resolve })).toMatch(/resolves to 10\.0\.0\.5, a private-network address/)
+    expect(await reason('https://rebind.example.com/', { ...strict, resolve })).toMatch(
+      /resolves to 10\.0\.0\.5, a private-network address/,
+    )
     expect(await reason('https://v6.example.com/', { ...strict, resolve })).toMatch(/resolves to ::1, a loopback/)
     expect(await reason('https://127.0.0.1.nip.io/', { ...strict, resolve })).toMatch(/loopback/)
     expect(await reason('https://meta.example.com/', { ...open, resolve })).toMatch(/metadata/)
@@ -163,7 +174,17 @@ describe('checkCallbackUrl with a resolver', () => {
 
 describe('IP literal parsing, independent of URL normalisation', () => {
   it('reads every WHATWG IPv4 spelling', () => {
-    for (const s of ['127.0.0.1', '2130706433', '0x7f.1', '017700000001', '0x7f000001', '127.1', '0177.0.0.1', '0x7F.0.0.1', '127.0.0.1.']) {
+    for (const s of [
+      '127.0.0.1',
+      '2130706433',
+      '0x7f.1',
+      '017700000001',
+      '0x7f000001',
+      '127.1',
+      '0177.0.0.1',
+      '0x7F.0.0.1',
+      '127.0.0.1.',
+    ]) {
       expect(parseIPv4(s), s).toBe(0x7f000001)
     }
     for (const s of ['example.com', '1.2.3.4.5', '256.1.1.1', '08.1.1.1', '1.2.3.0xg', 'a.1', '']) expect(parseIPv4(s), s).toBeNull()
@@ -175,7 +196,8 @@ describe('IP literal parsing, independent of URL normalisation', () => {
     expect(parseIPv6('::ffff:10.0.0.1')).toEqual([0, 0, 0, 0, 0, 0xffff, 0x0a00, 1])
     expect(parseIPv6('2001:db8::')).toEqual([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0])
     expect(parseIPv6('1:2:3:4:5:6:7:8')).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
-    for (const s of ['fe80::1%eth0', '1::2::3', '1:2:3:4:5:6:7:8:9', '::g', 'example.com', '::1.2.3.256']) expect(parseIPv6(s), s).toBeNull()
+    for (const s of ['fe80::1%eth0', '1::2::3', '1:2:3:4:5:6:7:8:9', '::g', 'example.com', '::1.2.3.256'])
+      expect(parseIPv6(s), s).toBeNull()
     expect(classifyIP('::ffff:a9fe:a9fe')).toEqual({ class: 'metadata', address: '::ffff:a9fe:a9fe', via: '169.254.169.254' })
   })
   it('classifies names by their spelling', () => {

@@ -5,7 +5,7 @@ import { withQuery } from '../../src/integrations/chat/dingtalk.ts'
 import { TARGETS } from '../../src/integrations/chat/index.ts'
 import { send } from '../../src/integrations/send.ts'
 import { diagnoseFixtures } from '../helpers/diagnose.ts'
-import { startReceiver, type Receiver } from '../helpers/receiver.ts'
+import { type Receiver, startReceiver } from '../helpers/receiver.ts'
 
 // Every payload builder against the local receiver, which checks the vendor's format and
 // signature: for the seed and kafka pairs, with a signing secret and without one.
@@ -119,7 +119,7 @@ describe('untrusted text', () => {
     const text = got.body
     expect(text).not.toContain('\\n# heading') // untrusted text cannot start a line
     // Markdown links only mean something in the markdown formats; Slack links are <url|text>.
-    if (type === 'teams' || type === 'dingtalk' || type === 'wecom') expect(text).toContain('\\\\[click\\\\](')  // JSON doubles the backslash
+    if (type === 'teams' || type === 'dingtalk' || type === 'wecom') expect(text).toContain('\\\\[click\\\\](') // JSON doubles the backslash
     if (type === 'slack') {
       expect(text).not.toMatch(/<!channel>|<@all>/)
       expect(text).toContain('&lt;!channel&gt;')

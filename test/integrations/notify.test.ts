@@ -7,7 +7,7 @@ import { Delivery, Notify, type NotifyTarget, type NotifyType } from '../../sche
 import { escapeMarkdown, truncateUtf8 } from '../../src/integrations/chat/text.ts'
 import { deliverAll, redactUrl, validateTargets } from '../../src/integrations/notify.ts'
 import { diagnoseFixtures } from '../helpers/diagnose.ts'
-import { startReceiver, type Receiver } from '../helpers/receiver.ts'
+import { type Receiver, startReceiver } from '../helpers/receiver.ts'
 
 let receiver: Receiver
 let d: Diagnosis
@@ -74,8 +74,15 @@ describe('deliverAll', () => {
 
   it('uses the resolver it is given', async () => {
     const resolve = async () => ['10.1.2.3']
-    const [delivery] = await deliverAll(d, [{ type: 'webhook', url: 'https://hooks.example.com/x' }], { reportUrl: REPORT, allowPrivate: false, resolve })
-    expect(delivery).toMatchObject({ status: 'refused', lastError: expect.stringMatching(/resolves to 10\.1\.2\.3, a private-network address/) })
+    const [delivery] = await deliverAll(d, [{ type: 'webhook', url: 'https://hooks.example.com/x' }], {
+      reportUrl: REPORT,
+      allowPrivate: false,
+      resolve,
+    })
+    expect(delivery).toMatchObject({
+      status: 'refused',
+      lastError: expect.stringMatching(/resolves to 10\.1\.2\.3, a private-network address/),
+    })
   })
 })
 
@@ -107,12 +114,24 @@ describe('the notify schema', () => {
 
 describe('redactUrl', () => {
   it.each([
-    ['https://oapi.dingtalk.com/robot/send?access_token=abc123&timestamp=1', 'https://oapi.dingtalk.com/robot/send?access_token=REDACTED&timestamp=1'],
+    [
+      'https://oapi.dingtalk.com/robot/send?access_token=abc123&timestamp=1',
+      'https://oapi.dingtalk.com/robot/send?access_token=REDACTED&timestamp=1',
+    ],
     ['https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx', 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=REDACTED'],
-    ['https://hooks.slack.com/services/T0000000/B0000000/XXXXXXXXXXXXXXXXXXXXXX12', 'https://hooks.slack.com/services/T0000000/B0000000/REDACTED'],
+    [
+      'https://hooks.slack.com/services/T0000000/B0000000/XXXXXXXXXXXXXXXXXXXXXX12',
+      'https://hooks.slack.com/services/T0000000/B0000000/REDACTED',
+    ],
     // A token of letters only is a token all the same.
-    ['https://hooks.slack.com/services/T0000000/B0000000/abcdefghijklmnopqrstuvwx', 'https://hooks.slack.com/services/T0000000/B0000000/REDACTED'],
-    ['https://open.feishu.cn/open-apis/bot/v2/hook/5e3d587e-d78e-4a07-bd07-265f269f86fd', 'https://open.feishu.cn/open-apis/bot/v2/hook/REDACTED'],
+    [
+      'https://hooks.slack.com/services/T0000000/B0000000/abcdefghijklmnopqrstuvwx',
+      'https://hooks.slack.com/services/T0000000/B0000000/REDACTED',
+    ],
+    [
+      'https://open.feishu.cn/open-apis/bot/v2/hook/5e3d587e-d78e-4a07-bd07-265f269f86fd',
+      'https://open.feishu.cn/open-apis/bot/v2/hook/REDACTED',
+    ],
     [
       'https://prod-01.westus.logic.azure.com:443/workflows/0123456789abcdef0123456789abcdef/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers&sig=AbC',
       'https://prod-01.westus.logic.azure.com/workflows/REDACTED/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers&sig=REDACTED',

@@ -2,10 +2,10 @@ import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Diagnosis } from '../../schemas/diagnosis.ts'
 import { TARGETS } from '../../src/integrations/chat/index.ts'
-import { backoffMs, parseRetryAfter, send, type SendOptions } from '../../src/integrations/send.ts'
+import { backoffMs, parseRetryAfter, type SendOptions, send } from '../../src/integrations/send.ts'
 import type { OutgoingRequest } from '../../src/integrations/types.ts'
 import { diagnoseFixtures } from '../helpers/diagnose.ts'
-import { startReceiver, type Endpoint, type Receiver } from '../helpers/receiver.ts'
+import { type Endpoint, type Receiver, startReceiver } from '../helpers/receiver.ts'
 
 // The sender against the local receiver failing on purpose: retries, backoff, Retry-After,
 // timeouts, vendor errors inside HTTP 200, and no retry where a retry cannot help.
@@ -129,12 +129,16 @@ describe('send', () => {
     const feishu = receiver.endpoint('feishu')
     receiver.failFirst(feishu, 1, { status: 200, body: '{"code":19024,"msg":"Key Words Not Found"}' })
     expect(await sendTo('feishu', feishu, { sleep })).toEqual({
-      status: 'failed', attempts: 1, httpStatus: 200, lastError: 'Feishu code 19024: Key Words Not Found',
+      status: 'failed',
+      attempts: 1,
+      httpStatus: 200,
+      lastError: 'Feishu code 19024: Key Words Not Found',
     })
   })
 
   it('does not follow redirects', async () => {
-    const fetch = (async () => new Response(null, { status: 302, headers: { location: 'http://169.254.169.254/' } })) as typeof globalThis.fetch
+    const fetch = (async () =>
+      new Response(null, { status: 302, headers: { location: 'http://169.254.169.254/' } })) as typeof globalThis.fetch
     const result = await send({ url: 'https://hooks.example.com/', headers: {}, body: '' }, { fetch })
     expect(result).toEqual({ status: 'failed', attempts: 1, httpStatus: 302, lastError: 'HTTP 302: redirects are not followed' })
   })
@@ -143,22 +147,30 @@ describe('send', () => {
     const throwing = (() => {
       throw 'not even an Error'
     }) as unknown as typeof globalThis.fetch
-    expect(await send({ url: 'https://x.test/', headers: {}, body: '' }, { fetch: throwing, retries: 1, sleep: async () => {} })).toMatchObject({
-      status: 'failed', attempts: 2, lastError: 'network error: not even an Error',
+    expect(
+      await send({ url: 'https://x.test/', headers: {}, body: '' }, { fetch: throwing, retries: 1, sleep: async () => {} }),
+    ).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      lastError: 'network error: not even an Error',
     })
     const ok = (async () => new Response('ok')) as typeof globalThis.fetch
     const badCheck = () => {
       throw new Error('boom')
     }
     expect(await send({ url: 'https://x.test/', headers: {}, body: '' }, { fetch: ok, check: badCheck })).toMatchObject({
-      status: 'failed', attempts: 1, lastError: 'could not read the answer: boom',
+      status: 'failed',
+      attempts: 1,
+      lastError: 'could not read the answer: boom',
     })
     const fail = (async () => new Response('', { status: 500 })) as typeof globalThis.fetch
     const badSleep = async () => {
       throw new Error('no timers')
     }
     expect(await send({ url: 'https://x.test/', headers: {}, body: '' }, { fetch: fail, sleep: badSleep })).toMatchObject({
-      status: 'failed', attempts: 1, lastError: 'could not send: no timers',
+      status: 'failed',
+      attempts: 1,
+      lastError: 'could not send: no timers',
     })
   })
 })

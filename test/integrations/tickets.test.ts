@@ -1,10 +1,17 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { byRole, clipText, newest, parseTime, under, type Attachment, type TicketResult } from '../../src/integrations/tickets/common.ts'
+import { type Attachment, byRole, clipText, newest, parseTime, type TicketResult, under } from '../../src/integrations/tickets/common.ts'
 import { fetchBounded, post } from '../../src/integrations/tickets/http.ts'
-import { JiraWebhook, jiraBody, jiraComment, MAX_COMMENT_CHARS as JIRA_MAX, verifyJira, wikiEscape } from '../../src/integrations/tickets/jira.ts'
+import {
+  MAX_COMMENT_CHARS as JIRA_MAX,
+  JiraWebhook,
+  jiraBody,
+  jiraComment,
+  verifyJira,
+  wikiEscape,
+} from '../../src/integrations/tickets/jira.ts'
 import { genericReply } from '../../src/integrations/tickets/webhook.ts'
-import { ZendeskWebhook, nextPage, verifyZendesk, zendeskComment, type ZendeskSettings } from '../../src/integrations/tickets/zendesk.ts'
+import { nextPage, verifyZendesk, type ZendeskSettings, ZendeskWebhook, zendeskComment } from '../../src/integrations/tickets/zendesk.ts'
 import { diagnoseFixtures } from '../helpers/diagnose.ts'
 
 // The ticket integrations' pure parts (signatures, selection, builders) and the bounded fetch.
@@ -14,7 +21,10 @@ const zendesk: ZendeskSettings = { baseUrl: 'https://acme.zendesk.com', auth: 'B
 
 describe('Zendesk webhook signature', () => {
   const body = '{"ticket_id":"42"}'
-  const sign = (ts: string, secret = 'secret') => createHmac('sha256', secret).update(ts + body).digest('base64')
+  const sign = (ts: string, secret = 'secret') =>
+    createHmac('sha256', secret)
+      .update(ts + body)
+      .digest('base64')
   const now = Date.parse('2026-11-27T10:00:00Z')
 
   it('holds for Base64(HMAC-SHA256(secret, timestamp + body)) within 5 minutes', async () => {
@@ -51,7 +61,8 @@ describe('webhook bodies', () => {
     expect(ZendeskWebhook.parse({ ticket_id: 42 })).toBe('42')
     expect(ZendeskWebhook.parse({ ticket_id: '42', extra: true })).toBe('42')
     expect(ZendeskWebhook.parse({ ticket: { id: 7, subject: 'x' } })).toBe('7')
-    for (const bad of [{}, { ticket_id: '4/2' }, { ticket_id: -1 }, { ticket: {} }]) expect(ZendeskWebhook.safeParse(bad).success).toBe(false)
+    for (const bad of [{}, { ticket_id: '4/2' }, { ticket_id: -1 }, { ticket: {} }])
+      expect(ZendeskWebhook.safeParse(bad).success).toBe(false)
   })
   it('Jira: an issue key is required; attachments may be absent', () => {
     expect(JiraWebhook.parse({ webhookEvent: 'attachment_created', issue: { key: 'SUP-1' } }).issue.fields).toBeUndefined()
@@ -65,7 +76,13 @@ describe('webhook bodies', () => {
 })
 
 describe('selection', () => {
-  const a = (name: string, created: string | null): Attachment => ({ key: name, name, url: `https://x/${name}`, created: parseTime(created), size: null })
+  const a = (name: string, created: string | null): Attachment => ({
+    key: name,
+    name,
+    url: `https://x/${name}`,
+    created: parseTime(created),
+    size: null,
+  })
 
   it('takes the newest two, older first; unknown times keep the listing order', () => {
     const list = [a('c', '2026-11-27T10:00:00.000+0000'), a('a', '2026-11-27T08:00:00Z'), a('b', '2026-11-27T09:00:00Z')]
@@ -111,15 +128,24 @@ describe('builders', () => {
   async function diagnosed(): Promise<TicketResult> {
     const d = await diagnoseFixtures('seed/sta-49.tar.gz', 'seed/sta-18.tar.gz')
     return {
-      kind: 'diagnosed', diagnosis: d, reportUrl: 'https://memgap.example/r/tok',
-      used: [{ name: evilName, role: 'baseline', bundleId: 'b' }, { name: 'sta-18.tar.gz', role: 'suspect', bundleId: 's' }],
+      kind: 'diagnosed',
+      diagnosis: d,
+      reportUrl: 'https://memgap.example/r/tok',
+      used: [
+        { name: evilName, role: 'baseline', bundleId: 'b' },
+        { name: 'sta-18.tar.gz', role: 'suspect', bundleId: 's' },
+      ],
       skipped: [{ name: 'far.tgz', reason: 'not under ZENDESK_BASE_URL' }],
     }
   }
 
   it('Zendesk: a private comment by PUT, Markdown in body, names escaped', async () => {
     const req = zendeskComment(zendesk, '42', await diagnosed())
-    expect(req).toMatchObject({ method: 'PUT', url: 'https://acme.zendesk.com/api/v2/tickets/42.json', headers: { authorization: 'Basic x' } })
+    expect(req).toMatchObject({
+      method: 'PUT',
+      url: 'https://acme.zendesk.com/api/v2/tickets/42.json',
+      headers: { authorization: 'Basic x' },
+    })
     const { ticket } = JSON.parse(req.body)
     expect(ticket.comment.public).toBe(false)
     expect(ticket.comment.body).toContain('\\[click\\](https\\://evil.example)')
@@ -145,7 +171,8 @@ describe('builders', () => {
 
   it('Jira: a long report is cut to fit the comment limit', async () => {
     const result = await diagnosed()
-    if (result.kind === 'diagnosed') result.diagnosis.warnings = Array.from({ length: 2000 }, (_, i) => ({ code: 'w', message: `warning ${i} `.repeat(5) }))
+    if (result.kind === 'diagnosed')
+      result.diagnosis.warnings = Array.from({ length: 2000 }, (_, i) => ({ code: 'w', message: `warning ${i} `.repeat(5) }))
     const body = jiraBody(result)
     expect(body.length).toBeLessThanOrEqual(JIRA_MAX)
     expect(body).toMatch(/cut here[\s\S]*\{noformat\}$/)
@@ -183,7 +210,9 @@ describe('fetchBounded and post', () => {
     expect(got).toMatchObject({ ok: false, code: 'too_large' })
     expect(cancelled).toBe(true)
     const declared = (async () => new Response('x', { headers: { 'content-length': '999999' } })) as typeof fetch
-    expect(await fetchBounded(`${origin}/a.tgz`, { fetch: declared, origin, maxBytes: 5000, timeoutMs: 1000 })).toMatchObject({ code: 'too_large' })
+    expect(await fetchBounded(`${origin}/a.tgz`, { fetch: declared, origin, maxBytes: 5000, timeoutMs: 1000 })).toMatchObject({
+      code: 'too_large',
+    })
   })
 
   it('sends credentials to the ticket system only, and checks redirects away from it', async () => {
@@ -195,13 +224,26 @@ describe('fetchBounded and post', () => {
     }) as typeof fetch
     const checked: string[] = []
     const got = await fetchBounded(`${origin}/attachments/a.tgz`, {
-      fetch: fake, origin, headers: { authorization: 'Basic x' }, maxBytes: 100, timeoutMs: 1000,
+      fetch: fake,
+      origin,
+      headers: { authorization: 'Basic x' },
+      maxBytes: 100,
+      timeoutMs: 1000,
       offOrigin: async (url) => (checked.push(url.href), null),
     })
     expect(got.ok && new TextDecoder().decode(got.bytes)).toBe('bytes')
-    expect(seen).toEqual([{ url: `${origin}/attachments/a.tgz`, auth: 'Basic x' }, { url: 'https://cdn.example/blob', auth: undefined }])
+    expect(seen).toEqual([
+      { url: `${origin}/attachments/a.tgz`, auth: 'Basic x' },
+      { url: 'https://cdn.example/blob', auth: undefined },
+    ])
     expect(checked).toEqual(['https://cdn.example/blob'])
-    const refused = await fetchBounded(`${origin}/attachments/a.tgz`, { fetch: fake, origin, maxBytes: 100, timeoutMs: 1000, offOrigin: async () => 'a private address' })
+    const refused = await fetchBounded(`${origin}/attachments/a.tgz`, {
+      fetch: fake,
+      origin,
+      maxBytes: 100,
+      timeoutMs: 1000,
+      offOrigin: async () => 'a private address',
+    })
     expect(refused).toMatchObject({ ok: false, code: 'refused' })
     const noPolicy = await fetchBounded(`${origin}/attachments/a.tgz`, { fetch: fake, origin, maxBytes: 100, timeoutMs: 1000 })
     expect(noPolicy).toMatchObject({ ok: false, code: 'refused' })
@@ -210,7 +252,11 @@ describe('fetchBounded and post', () => {
   it('times out a transfer that stalls', async () => {
     const stall = ((_: string, init: RequestInit) =>
       new Promise<Response>((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as typeof fetch
-    expect(await fetchBounded(`${origin}/a.tgz`, { fetch: stall, origin, maxBytes: 100, timeoutMs: 50 })).toMatchObject({ ok: false, code: 'timeout', retry: true })
+    expect(await fetchBounded(`${origin}/a.tgz`, { fetch: stall, origin, maxBytes: 100, timeoutMs: 50 })).toMatchObject({
+      ok: false,
+      code: 'timeout',
+      retry: true,
+    })
   })
 
   it('post() sends with the request method (PUT for Zendesk) and retries 5xx', async () => {
@@ -219,7 +265,10 @@ describe('fetchBounded and post', () => {
       methods.push(init.method!)
       return new Response(null, { status: methods.length < 2 ? 500 : 200 })
     }) as typeof fetch
-    const result = await post({ method: 'PUT', url: `${origin}/api/v2/tickets/1.json`, headers: {}, body: '{}' }, { fetch: fake, sleep: async () => {} })
+    const result = await post(
+      { method: 'PUT', url: `${origin}/api/v2/tickets/1.json`, headers: {}, body: '{}' },
+      { fetch: fake, sleep: async () => {} },
+    )
     expect(result).toMatchObject({ status: 'delivered', attempts: 2 })
     expect(methods).toEqual(['PUT', 'PUT'])
   })

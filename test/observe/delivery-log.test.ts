@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Diagnosis } from '../../schemas/diagnosis.ts'
-import { DeliveryLog, LogRecord } from '../../schemas/log.ts'
+import { type DeliveryLog, LogRecord } from '../../schemas/log.ts'
 import { deliverAll } from '../../src/integrations/notify.ts'
 import { createLog } from '../../src/observe/log.ts'
 import { createMetrics } from '../../src/observe/metrics.ts'
 import { diagnoseFixtures } from '../helpers/diagnose.ts'
-import { startReceiver, type Receiver } from '../helpers/receiver.ts'
+import { type Receiver, startReceiver } from '../helpers/receiver.ts'
 
 // Chat callbacks to the local receiver: one log line per attempt, the URL's secret left out.
 
@@ -44,7 +44,13 @@ describe('delivery log lines', () => {
 
     // Refused before sending: one line, attempt 0.
     lines.length = 0
-    await deliverAll(d, [{ type: 'slack', url: 'http://169.254.169.254/latest/meta-data/' }], { reportUrl: 'https://memgap.example/r/x', allowPrivate: true, log })
-    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ event: 'delivery', status: 'refused', attempt: 0, level: 'warn' })])
+    await deliverAll(d, [{ type: 'slack', url: 'http://169.254.169.254/latest/meta-data/' }], {
+      reportUrl: 'https://memgap.example/r/x',
+      allowPrivate: true,
+      log,
+    })
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ event: 'delivery', status: 'refused', attempt: 0, level: 'warn' }),
+    ])
   })
 })

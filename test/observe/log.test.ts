@@ -24,7 +24,17 @@ describe('log lines', () => {
     const lines: string[] = []
     const metrics = createMetrics()
     const log = createLog('warn', (line) => lines.push(line), metrics.observe)
-    const request = { event: 'request', requestId: 'r', tenant: null, method: 'GET', route: '/healthz', problem: null, bytesIn: null, bytesOut: 2, ms: 1 } as const
+    const request = {
+      event: 'request',
+      requestId: 'r',
+      tenant: null,
+      method: 'GET',
+      route: '/healthz',
+      problem: null,
+      bytesIn: null,
+      bytesOut: 2,
+      ms: 1,
+    } as const
     log({ ...request, status: 200 })
     log({ ...request, status: 503, problem: 'storage_unavailable' })
     expect(lines.map((l) => JSON.parse(l).level)).toEqual(['error'])
@@ -50,10 +60,21 @@ describe('metrics', () => {
   it('bucket ingests as Prometheus histograms and count deliveries by final outcome', () => {
     const metrics = createMetrics()
     const log = createLog('silent', () => {}, metrics.observe)
-    for (const [bytes, seconds] of [[10_000, 0.02], [5_000_000, 0.7], [200_000_000, 40]] as const) {
+    for (const [bytes, seconds] of [
+      [10_000, 0.02],
+      [5_000_000, 0.7],
+      [200_000_000, 40],
+    ] as const) {
       log({ event: 'ingest', requestId: null, tenant: 't', bundleId: 'b', created: true, bytes, files: 3, warnings: 0, seconds })
     }
-    const delivery = { event: 'delivery', requestId: null, type: 'slack', url: 'https://hooks.slack.com/services/REDACTED', httpStatus: null, error: null } as const
+    const delivery = {
+      event: 'delivery',
+      requestId: null,
+      type: 'slack',
+      url: 'https://hooks.slack.com/services/REDACTED',
+      httpStatus: null,
+      error: null,
+    } as const
     log({ ...delivery, status: 'retrying', attempt: 1 })
     log({ ...delivery, status: 'delivered', attempt: 2, httpStatus: 200 })
     log({ ...delivery, status: 'refused', attempt: 0 })
@@ -73,7 +94,18 @@ describe('metrics', () => {
     const metrics = createMetrics()
     const log = createLog('silent', () => {}, metrics.observe)
     for (const method of ['BREW', 'PROPFIND', 'X"\n']) {
-      log({ event: 'request', requestId: 'r', tenant: null, method, route: null, status: 404, problem: 'not_found', bytesIn: null, bytesOut: 0, ms: 1 })
+      log({
+        event: 'request',
+        requestId: 'r',
+        tenant: null,
+        method,
+        route: null,
+        status: 404,
+        problem: 'not_found',
+        bytesIn: null,
+        bytesOut: 0,
+        ms: 1,
+      })
     }
     expect(metrics.render()).toContain('memgap_http_requests_total{route="unmatched",method="other",status="404"} 3')
   })
@@ -83,7 +115,11 @@ describe('the command line', () => {
   it('echoes a hostile file name escaped on stderr: one line, no ESC', async () => {
     const { main } = await import('../../src/cli/main.ts')
     let stderr = ''
-    const code = await main(['diagnose', HOSTILE], { stdout: { write: () => true }, stderr: { isTTY: false, write: (t: string) => (stderr += t) }, env: {} })
+    const code = await main(['diagnose', HOSTILE], {
+      stdout: { write: () => true },
+      stderr: { isTTY: false, write: (t: string) => (stderr += t) },
+      env: {},
+    })
     expect(code).toBe(3) // input unreadable
     expect(stderr.trimEnd().split('\n')).toHaveLength(1)
     expect(stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/)

@@ -17,19 +17,47 @@ describe('parseDmesg: old kernels (3.10, kern.log)', () => {
     expect(data.reports).toHaveLength(2)
     const [first, second] = data.reports
     expect(first!.invocation).toEqual({
-      line: 2, time: 'Nov 27 03:12:44', process: 'fwlog', gfpMask: '0x201da', order: 0, oomScoreAdj: 0,
+      line: 2,
+      time: 'Nov 27 03:12:44',
+      process: 'fwlog',
+      gfpMask: '0x201da',
+      order: 0,
+      oomScoreAdj: 0,
     })
     expect(first!.victim).toEqual({
-      line: 44, time: 'Nov 27 03:12:44', format: 'old', cgroup: false, pid: 2207, name: 'fwlog',
-      totalVmKib: 1573520, anonRssKib: 842316, fileRssKib: 1204,
-      shmemRssKib: null, uid: null, pgtablesKib: null, oomScoreAdj: null,
+      line: 44,
+      time: 'Nov 27 03:12:44',
+      format: 'old',
+      cgroup: false,
+      pid: 2207,
+      name: 'fwlog',
+      totalVmKib: 1573520,
+      anonRssKib: 842316,
+      fileRssKib: 1204,
+      shmemRssKib: null,
+      uid: null,
+      pgtablesKib: null,
+      oomScoreAdj: null,
     })
     expect(first!.constraint).toBeNull()
     expect(first!.tasks).toHaveLength(7)
     expect(first!.tasks.find((t) => t.pid === 2207)).toEqual({
-      line: 40, pid: 2207, uid: 0, tgid: 2207, totalVmPages: 393380, rssPages: 210880,
-      totalVmKib: 1573520, rssKib: 843520, rssAnonPages: null, rssFilePages: null, rssShmemPages: null,
-      pgtablesBytes: null, nrPtes: 431, swapents: 0, oomScoreAdj: 0, name: 'fwlog',
+      line: 40,
+      pid: 2207,
+      uid: 0,
+      tgid: 2207,
+      totalVmPages: 393380,
+      rssPages: 210880,
+      totalVmKib: 1573520,
+      rssKib: 843520,
+      rssAnonPages: null,
+      rssFilePages: null,
+      rssShmemPages: null,
+      pgtablesBytes: null,
+      nrPtes: 431,
+      swapents: 0,
+      oomScoreAdj: 0,
+      name: 'fwlog',
     })
     expect(first!.tasks.find((t) => t.name === 'sshd')!.oomScoreAdj).toBe(-1000)
     expect(second!.invocation).toMatchObject({ line: 45, process: 'logsd' })
@@ -52,13 +80,28 @@ describe('parseDmesg: new kernels (5.x/6.x)', () => {
     expect(data.reports).toHaveLength(2)
     const [global, memcg] = data.reports
     expect(global!.invocation).toMatchObject({
-      line: 2, time: '8312.402113', process: 'logsd', gfpMask: '0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)', order: 0,
+      line: 2,
+      time: '8312.402113',
+      process: 'logsd',
+      gfpMask: '0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)',
+      order: 0,
     })
     expect(global!.constraint).toBe('CONSTRAINT_NONE')
     expect(global!.taskMemcg).toBe('/system.slice/fwlog.service')
     expect(global!.victim).toEqual({
-      line: 50, time: '8312.402257', format: 'new', cgroup: false, pid: 5, name: 'fwlog',
-      totalVmKib: 1689432, anonRssKib: 1051184, fileRssKib: 3456, shmemRssKib: 0, uid: 0, pgtablesKib: 2212, oomScoreAdj: 0,
+      line: 50,
+      time: '8312.402257',
+      format: 'new',
+      cgroup: false,
+      pid: 5,
+      name: 'fwlog',
+      totalVmKib: 1689432,
+      anonRssKib: 1051184,
+      fileRssKib: 3456,
+      shmemRssKib: 0,
+      uid: 0,
+      pgtablesKib: 2212,
+      oomScoreAdj: 0,
     })
     expect(global!.tasks.map((t) => t.name)).toEqual(['systemd-journal', 'systemd-udevd', 'sshd', 'fwlog', 'logsd', 'auditd'])
     expect(global!.tasks[3]).toMatchObject({ pid: 5, pgtablesBytes: 2265088, nrPtes: null, rssPages: 263660, rssKib: 1054640 })
@@ -73,7 +116,13 @@ describe('parseDmesg: new kernels (5.x/6.x)', () => {
     const [report] = data.reports
     expect(report!.invocation!.time).toBe('Thu Nov 27 10:02:17 2026')
     expect(report!.tasks.find((t) => t.pid === 1305)).toMatchObject({
-      name: 'Web Content', uid: 1000, rssPages: 40211, rssAnonPages: 31102, rssFilePages: 8821, rssShmemPages: 288, oomScoreAdj: 200,
+      name: 'Web Content',
+      uid: 1000,
+      rssPages: 40211,
+      rssAnonPages: 31102,
+      rssFilePages: 8821,
+      rssShmemPages: 288,
+      oomScoreAdj: 200,
     })
     const victim = report!.victim!
     expect(victim).toMatchObject({ pid: 48211, name: 'python3', anonRssKib: 7865220, uid: 1000, oomScoreAdj: 200 })
@@ -141,10 +190,28 @@ describe('parseDmesg: 2.6.32 and vendor trees, no timestamps (RHEL 6 dmesg)', ()
     expect(looksLikeDmesg(text)).toBe(true)
     const { data, warnings } = parse('dmesg-oom-2.6.32.txt')
     expect(warnings).toEqual([])
-    expect(data.reports.map((r) => r.victim && [r.victim.line, r.victim.pid, r.victim.name, r.victim.uid, r.victim.totalVmKib, r.victim.anonRssKib, r.victim.fileRssKib, r.victim.format])).toEqual([
+    expect(
+      data.reports.map(
+        (r) =>
+          r.victim && [
+            r.victim.line,
+            r.victim.pid,
+            r.victim.name,
+            r.victim.uid,
+            r.victim.totalVmKib,
+            r.victim.anonRssKib,
+            r.victim.fileRssKib,
+            r.victim.format,
+          ],
+      ),
+    ).toEqual([
       [11, 2207, 'fwlog', 0, 1573520, 842316, 1204, 'old'],
       [14, 2310, 'logsd', null, 1156048, 548212, 2176, 'old'],
     ])
-    expect(data.reports[0]!.tasks.map((t) => [t.pid, t.name, t.rssKib])).toEqual([[812, 'udevd', 448], [2207, 'fwlog', 842316], [2310, 'logsd', 56488]])
+    expect(data.reports[0]!.tasks.map((t) => [t.pid, t.name, t.rssKib])).toEqual([
+      [812, 'udevd', 448],
+      [2207, 'fwlog', 842316],
+      [2310, 'logsd', 56488],
+    ])
   })
 })

@@ -40,19 +40,22 @@ const CASES: Record<TextKind, Record<string, Omit<Case, 'parse' | 'schema'>>> = 
   manifest: { manifest: { sample: 'kafka-suspect-manifest.json' } },
   maps: {
     maps: {
-      sample: 'kafka-suspect-maps-5.txt', quiet: 'any',
+      sample: 'kafka-suspect-maps-5.txt',
+      quiet: 'any',
       own: { 'a 1 MB line': () => `7f0000000000-7f0000001000 rw-p 00000000 00:00 0 ${'A'.repeat(1_000_000)}` },
     },
   },
   smaps: {
     smaps: {
-      sample: 'smaps-python-malloc.txt', quiet: 'any',
+      sample: 'smaps-python-malloc.txt',
+      quiet: 'any',
       own: { 'a 1 MB line': (text) => `${text}\nRss: ${'1'.repeat(1_000_000)} kB\n` },
     },
   },
   'kafka-config': {
     'kafka config': {
-      sample: 'kafka-baseline-fwlog.properties', quiet: 'any',
+      sample: 'kafka-baseline-fwlog.properties',
+      quiet: 'any',
       own: {
         'a 1 MB line': (text) => `${text}\nclient.id=${'A'.repeat(1_000_000)}\n`,
         'a 1 MB key': () => `${'k'.repeat(1_000_000)}=1`,
@@ -62,7 +65,8 @@ const CASES: Record<TextKind, Record<string, Omit<Case, 'parse' | 'schema'>>> = 
   'kafka-stats': {
     // Not asked to warn: one valid object with a 1 MB name, or a NUL inside a string.
     'kafka stats': {
-      sample: 'kafka-suspect-fwlog-stats.json', quiet: ['a 1 MB line', 'NUL inside a string'],
+      sample: 'kafka-suspect-fwlog-stats.json',
+      quiet: ['a 1 MB line', 'NUL inside a string'],
       own: {
         'NUL inside a string': (text) => text.replace('"fwlog"', '"fw\u0000log"'),
         'a 1 MB line': () => `{"msg_cnt": 1, "name": "${'A'.repeat(1_000_000)}"}`,
@@ -75,7 +79,8 @@ const CASES: Record<TextKind, Record<string, Omit<Case, 'parse' | 'schema'>>> = 
   },
   log: {
     'kafka log': {
-      sample: 'kafka-suspect-fwlog.log', quiet: 'any',
+      sample: 'kafka-suspect-fwlog.log',
+      quiet: 'any',
       own: { 'a 1 MB line': () => `rdkafka ${'Connection refused '.repeat(60_000)}` },
     },
   },
@@ -85,13 +90,15 @@ const CASES: Record<TextKind, Record<string, Omit<Case, 'parse' | 'schema'>>> = 
   },
   slabinfo: {
     slabinfo: {
-      sample: 'kafka-suspect-slabinfo.txt', quiet: ['truncated mid-line'],
+      sample: 'kafka-suspect-slabinfo.txt',
+      quiet: ['truncated mid-line'],
       own: { 'a 1 MB line': (text) => `${text}\nx ${'1 '.repeat(500_000)}` },
     },
   },
   vmstat: {
     vmstat: {
-      sample: 'kafka-suspect-vmstat.txt', quiet: ['truncated mid-line'],
+      sample: 'kafka-suspect-vmstat.txt',
+      quiet: ['truncated mid-line'],
       own: { 'a 1 MB line': (text) => `${text}\nnr_dirty ${'1'.repeat(1_000_000)}` },
     },
   },
@@ -99,7 +106,10 @@ const CASES: Record<TextKind, Record<string, Omit<Case, 'parse' | 'schema'>>> = 
 
 const PARSERS: Record<string, Case> = Object.fromEntries(
   SOURCES.flatMap((source) =>
-    Object.entries(CASES[source.kind]).map(([name, extra]) => [name, { ...extra, parse: source.parse, schema: source.schema as z.ZodType }]),
+    Object.entries(CASES[source.kind]).map(([name, extra]) => [
+      name,
+      { ...extra, parse: source.parse, schema: source.schema as z.ZodType },
+    ]),
   ),
 )
 
@@ -108,7 +118,9 @@ function junk(size: number): string {
   const bytes = new Uint8Array(size)
   let x = 2463534242
   for (let i = 0; i < size; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
     bytes[i] = x & 0xff
   }
   return new TextDecoder().decode(bytes)

@@ -11,8 +11,12 @@ describe('parseKafkaConfig', () => {
     expect(warnings).toEqual([])
     expect(KafkaConfig.parse(data)).toEqual(data)
     expect(data).toMatchObject({
-      bootstrapServers: ['127.0.0.1:19092'], clientId: 'fwlog',
-      queueBufferingMaxMessages: null, queueBufferingMaxKbytes: null, lingerMs: 5, messageTimeoutMs: 3600000,
+      bootstrapServers: ['127.0.0.1:19092'],
+      clientId: 'fwlog',
+      queueBufferingMaxMessages: null,
+      queueBufferingMaxKbytes: null,
+      lingerMs: 5,
+      messageTimeoutMs: 3600000,
     })
     expect(Object.keys(data.properties).some((key) => key.startsWith('queue.buffering.'))).toBe(false)
     expect(data.properties).toMatchObject({ acks: '1', 'statistics.interval.ms': '5000' })
@@ -29,7 +33,10 @@ describe('parseKafkaConfig', () => {
 
   it('accepts `key: value`, spaces around =, ! and ; comments, sections, quotes, prefixes and env names', () => {
     const text = [
-      '! a comment', '; another', '[producer]', '',
+      '! a comment',
+      '; another',
+      '[producer]',
+      '',
       'metadata.broker.list : k1:9092, k2:9092',
       'rdkafka.queue.buffering.max.messages = 50000',
       'KAFKA_QUEUE_BUFFERING_MAX_KBYTES="65536"',
@@ -50,7 +57,10 @@ describe('parseKafkaConfig', () => {
     const { data, warnings } = parseKafkaConfig('linger.ms=5\nqueue.buffering.max.ms=50\nlinger.ms=7\nclient.id=a\nclient.id=b\n', 'c')
     expect(data.clientId).toBe('b')
     expect(data.lingerMs).toBe(7)
-    expect(warnings.map((w) => [w.code, w.line])).toEqual([['kafka_config_duplicate_key', 3], ['kafka_config_duplicate_key', 5]])
+    expect(warnings.map((w) => [w.code, w.line])).toEqual([
+      ['kafka_config_duplicate_key', 3],
+      ['kafka_config_duplicate_key', 5],
+    ])
   })
 
   it('leaves a bad limit null with a warning on its line', () => {

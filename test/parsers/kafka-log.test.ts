@@ -16,11 +16,18 @@ describe('parseKafkaLog', () => {
     expect(Object.values(data.counts).reduce((a, b) => a + b, 0)).toBe(25)
     expect(data.events).toHaveLength(25)
     expect([2, 4, 12].map((line) => data.events.find((e) => e.line === line)?.kind)).toEqual([
-      'connection-refused', 'all-brokers-down', 'queue-full',
+      'connection-refused',
+      'all-brokers-down',
+      'queue-full',
     ])
     expect(first(data, 'queue-full')).toEqual({
-      line: 12, time: '2026-11-27T09:52:00.772', kind: 'queue-full', process: 'fwlog', pid: 5,
-      excerpt: '2026-11-27T09:52:00.772 WARN fwlog[5]: produce() failed: Local: Queue full (QUEUE_FULL); dropping record (queue has 100000 messages)',
+      line: 12,
+      time: '2026-11-27T09:52:00.772',
+      kind: 'queue-full',
+      process: 'fwlog',
+      pid: 5,
+      excerpt:
+        '2026-11-27T09:52:00.772 WARN fwlog[5]: produce() failed: Local: Queue full (QUEUE_FULL); dropping record (queue has 100000 messages)',
     })
     expect(data.firstTime).toBe('2026-11-27T09:51:27.442')
     expect(data.lastTime).toBe('2026-11-27T09:53:50.772')
@@ -34,15 +41,21 @@ describe('parseKafkaLog', () => {
       'Nov 27 09:51:27 sta-18 fwlog[2207]: delivery failed: Local: Message timed out',
       'BufferError: Local: Queue full',
       '%4|1732700001.000|REQTMOUT|rdkafka#producer-1| [thrd:kafka1:9092/1]: kafka1:9092/1: Timed out 3 in-flight, 0 retry-queued, 0 out-queue, 0 partially-sent requests',
-      '%3|1732700002.000|FAIL|rdkafka#producer-1| [thrd:kafka9:9092/bootstrap]: kafka9:9092/bootstrap: Failed to resolve \'kafka9:9092\': Name or service not known',
+      "%3|1732700002.000|FAIL|rdkafka#producer-1| [thrd:kafka9:9092/bootstrap]: kafka9:9092/bootstrap: Failed to resolve 'kafka9:9092': Name or service not known",
       '%3|1732700003.000|FAIL|rdkafka#producer-1| [thrd:kafka1:9092/1]: kafka1:9092/1: Disconnected (after 60012ms in state UP)',
       'KafkaError{code=MSG_SIZE_TOO_LARGE,val=10,str="Broker: Message size too large"}',
       'librdkafka version: 1.9.2 (0x10902ff)',
     ].join('\n')
     const { data } = parseKafkaLog(text)
     expect(data.events.map((e) => [e.line, e.kind])).toEqual([
-      [1, 'connection-refused'], [2, 'all-brokers-down'], [3, 'message-timed-out'], [4, 'queue-full'],
-      [5, 'request-timed-out'], [6, 'name-resolution'], [7, 'broker-transport'], [8, 'message-too-large'],
+      [1, 'connection-refused'],
+      [2, 'all-brokers-down'],
+      [3, 'message-timed-out'],
+      [4, 'queue-full'],
+      [5, 'request-timed-out'],
+      [6, 'name-resolution'],
+      [7, 'broker-transport'],
+      [8, 'message-too-large'],
     ])
     expect(data.events[0]!.time).toBe('1732700000.123')
     expect(data.events[2]).toMatchObject({ time: 'Nov 27 09:51:27', process: 'fwlog', pid: 2207 })

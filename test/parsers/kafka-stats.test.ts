@@ -14,15 +14,36 @@ describe('parseKafkaStats', () => {
     expect(data.samples).toHaveLength(1)
     const s = data.samples[0]!
     expect(s).toMatchObject({
-      line: 1, name: 'fwlog#producer-1', clientId: 'fwlog', type: 'producer',
-      ts: 1879664108, time: 1795773237, age: 150004946,
-      msgCnt: 100000, msgMax: 100000, msgSize: 104319233, msgSizeMax: 1073741824, txmsgs: 0, txmsgBytes: 0,
+      line: 1,
+      name: 'fwlog#producer-1',
+      clientId: 'fwlog',
+      type: 'producer',
+      ts: 1879664108,
+      time: 1795773237,
+      age: 150004946,
+      msgCnt: 100000,
+      msgMax: 100000,
+      msgSize: 104319233,
+      msgSizeMax: 1073741824,
+      txmsgs: 0,
+      txmsgBytes: 0,
     })
     expect(s.msgCnt).toBe(s.msgMax)
-    expect(s.brokers).toEqual([{
-      name: '127.0.0.1:19092/bootstrap', nodeid: -1, state: 'INIT', stateage: 989986, connects: 150, disconnects: 0,
-      tx: 0, txerrs: 0, reqTimeouts: 0, outbufMsgCnt: 0, waitrespMsgCnt: 0,
-    }])
+    expect(s.brokers).toEqual([
+      {
+        name: '127.0.0.1:19092/bootstrap',
+        nodeid: -1,
+        state: 'INIT',
+        stateage: 989986,
+        connects: 150,
+        disconnects: 0,
+        tx: 0,
+        txerrs: 0,
+        reqTimeouts: 0,
+        outbufMsgCnt: 0,
+        waitrespMsgCnt: 0,
+      },
+    ])
     // The messages wait in the unassigned partition (-1) of each topic.
     expect(s.topics).toEqual([
       { topic: 'waf', msgqCnt: 39910, msgqBytes: 64183184, txmsgs: 0 },
@@ -38,18 +59,26 @@ describe('parseKafkaStats', () => {
   })
 
   it('reads a log of statistics, one object a line, in order: the latest last', () => {
-    const later = suspect.replace('"ts":1879664108', '"ts":1884664108').replace('"txmsgs":0, "txmsg_bytes":0', '"txmsgs":12, "txmsg_bytes":9000')
+    const later = suspect
+      .replace('"ts":1879664108', '"ts":1884664108')
+      .replace('"txmsgs":0, "txmsg_bytes":0', '"txmsgs":12, "txmsg_bytes":9000')
     const text = `${suspect}\n${later}\n`
     const { data, warnings } = parseKafkaStats(text)
     expect(warnings).toEqual([])
-    expect(data.samples.map((s) => [s.line, s.ts, s.txmsgs])).toEqual([[1, 1879664108, 0], [2, 1884664108, 12]])
+    expect(data.samples.map((s) => [s.line, s.ts, s.txmsgs])).toEqual([
+      [1, 1879664108, 0],
+      [2, 1884664108, 12],
+    ])
   })
 
   it('reads pretty-printed objects, arrays of them, and objects after a log prefix', () => {
     const one = { name: 'p#producer-1', msg_cnt: 5, msg_max: 10, brokers: { b: { name: 'b:9092/1', state: 'UP', nodeid: 1 } } }
     const text = [
       JSON.stringify(one, null, 2),
-      JSON.stringify([{ ...one, msg_cnt: 6 }, { ...one, msg_cnt: 7 }]),
+      JSON.stringify([
+        { ...one, msg_cnt: 6 },
+        { ...one, msg_cnt: 7 },
+      ]),
       `2026-11-27T09:51:27 INFO stats: ${JSON.stringify({ ...one, msg_cnt: 8, note: 'a } and a { in a string' })}`,
     ].join('\n')
     const { data, warnings } = parseKafkaStats(text)
@@ -70,7 +99,10 @@ describe('parseKafkaStats', () => {
       '{"msg_cnt": 5',
     ].join('\n')
     const { data, warnings } = parseKafkaStats(text, 's.json')
-    expect(data.samples.map((s) => [s.line, s.msgCnt, s.msgMax, s.type])).toEqual([[5, null, null, null], [6, 4, null, null]])
+    expect(data.samples.map((s) => [s.line, s.msgCnt, s.msgMax, s.type])).toEqual([
+      [5, null, null, null],
+      [6, 4, null, null],
+    ])
     expect(warnings.map((w) => [w.code, w.line])).toEqual([
       ['kafka_stats_truncated', 1],
       ['kafka_stats_truncated', 2],

@@ -16,7 +16,12 @@ describe('parseManifest', () => {
   it('reads the kafka manifest', () => {
     const { data, warnings } = parseManifest(sample('kafka-suspect-manifest.json'))
     expect(warnings).toEqual([])
-    expect(data).toMatchObject({ host: 'vm-kafka-suspect', role: 'suspect', collectedAt: '2026-11-27T09:53:57+00:00', kernel: '6.18.44-fc-v669' })
+    expect(data).toMatchObject({
+      host: 'vm-kafka-suspect',
+      role: 'suspect',
+      collectedAt: '2026-11-27T09:53:57+00:00',
+      kernel: '6.18.44-fc-v669',
+    })
   })
 
   it('keeps what validates, ignores extra keys, drops the rest with a warning', () => {

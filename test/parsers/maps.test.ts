@@ -14,8 +14,14 @@ describe('parseMaps', () => {
     const rdkafka = data.rows.filter((row) => row.path.endsWith('/librdkafka.so.1'))
     expect(rdkafka.map((row) => row.perms)).toEqual(['r--p', 'r-xp', 'r--p', 'r--p', 'rw-p'])
     expect(rdkafka[0]).toMatchObject({
-      start: '7f22683aa000', end: '7f22683c3000', perms: 'r--p', offset: '00000000', dev: 'fe:00',
-      inode: 5595137, path: '/usr/lib/x86_64-linux-gnu/librdkafka.so.1', sizeKib: 100,
+      start: '7f22683aa000',
+      end: '7f22683c3000',
+      perms: 'r--p',
+      offset: '00000000',
+      dev: 'fe:00',
+      inode: 5595137,
+      path: '/usr/lib/x86_64-linux-gnu/librdkafka.so.1',
+      sizeKib: 100,
     })
   })
 

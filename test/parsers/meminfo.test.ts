@@ -10,8 +10,12 @@ describe('parseMeminfo', () => {
     const { data, warnings } = parseMeminfo(sample('sta-18-meminfo.txt'), 'meminfo.txt')
     expect(warnings).toEqual([])
     expect(data.fields).toEqual({
-      Active: 1767116, Inactive: 473376, 'Active(anon)': 1745808,
-      'Inactive(anon)': 412100, 'Active(file)': 21308, 'Inactive(file)': 61276,
+      Active: 1767116,
+      Inactive: 473376,
+      'Active(anon)': 1745808,
+      'Inactive(anon)': 412100,
+      'Active(file)': 21308,
+      'Inactive(file)': 61276,
     })
     expect(Meminfo.parse(data)).toEqual(data)
   })

@@ -22,7 +22,13 @@ describe('parsePmap: procps', () => {
     expect(sum(data, 'resident')).toBe(147124)
     expect(sum(data, 'dirty')).toBe(137440)
     expect(data.rows.find((row) => row.address === '00007f2250000000')).toMatchObject({
-      address: '00007f2250000000', kbytes: 129032, resident: 129032, dirty: 129032, swap: null, mode: 'rw---', mapping: '[ anon ]',
+      address: '00007f2250000000',
+      kbytes: 129032,
+      resident: 129032,
+      dirty: 129032,
+      swap: null,
+      mode: 'rw---',
+      mapping: '[ anon ]',
     })
     expect(data.rows[0]).toMatchObject({ address: '0000000000400000', mode: 'r----', mapping: 'python3.11' })
   })
@@ -56,7 +62,13 @@ describe('parsePmap: busybox', () => {
     expect(data).toMatchObject({ pid: 2, variant: 'busybox', residentMetric: 'pss', dirtyIsPrivate: true })
     expect(data.total).toMatchObject({ kbytes: 67788, resident: 63258, dirty: 58072 })
     expect(data.rows.find((row) => row.address === '00007f1937eb2000')).toMatchObject({
-      address: '00007f1937eb2000', kbytes: 52432, resident: 51936, dirty: 51936, swap: 0, mode: 'rw-p', mapping: '[ anon ]',
+      address: '00007f1937eb2000',
+      kbytes: 52432,
+      resident: 51936,
+      dirty: 51936,
+      swap: 0,
+      mode: 'rw-p',
+      mapping: '[ anon ]',
     })
     expect(data.rows.find((row) => row.mapping === '[heap]')).toMatchObject({ kbytes: 1612, mode: 'rw-p' })
   })
@@ -121,7 +133,8 @@ describe('parsePmap: odd and broken input', () => {
 
 describe('looksLikePmap', () => {
   it('knows pmap with or without its header, and not maps', () => {
-    for (const name of ['kafka-suspect-pmap-5.txt', 'sta-18-pmap-fwlog.txt', 'busybox-pmap-x.txt']) expect(looksLikePmap(sample(name)), name).toBe(true)
+    for (const name of ['kafka-suspect-pmap-5.txt', 'sta-18-pmap-fwlog.txt', 'busybox-pmap-x.txt'])
+      expect(looksLikePmap(sample(name)), name).toBe(true)
     expect(looksLikePmap(sample('sta-18-pmap-fwlog.txt').split('\n').slice(1).join('\n'))).toBe(true)
     expect(looksLikePmap(sample('maps.txt'))).toBe(false)
     expect(looksLikePmap(sample('kafka-suspect-ps.txt'))).toBe(false)

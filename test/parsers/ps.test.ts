@@ -18,9 +18,14 @@ describe('parsePs: procps', () => {
     expect(data.format).toBe('procps')
     expect(data.rows).toHaveLength(8)
     expect(byPid(data, 5)).toEqual({
-      pid: 5, ppid: 1, name: 'fwlog', exe: '/opt/sta/apps/bin/fwlog',
+      pid: 5,
+      ppid: 1,
+      name: 'fwlog',
+      exe: '/opt/sta/apps/bin/fwlog',
       args: '/opt/sta/apps/bin/fwlog /opt/sta/apps/gen/producer.py --name fwlog --rate 3000 --waf-ratio 0.4 --outdir /opt/sta/apps/run/kafka-suspect',
-      rssKib: 147124, vszKib: 389592, line: 2,
+      rssKib: 147124,
+      vszKib: 389592,
+      line: 2,
     })
     // The program in args wins over comm; a relative args keeps comm.
     expect(byPid(data, 1)).toMatchObject({ name: 'run_kafka.sh', exe: '/bin/bash' })
@@ -59,8 +64,12 @@ describe('parsePs: ps aux', () => {
     expect(data.format).toBe('aux')
     expect(byPid(data, 4)!.args!.length).toBeGreaterThan(4000)
     expect(byPid(data, 4)).toMatchObject({ name: 'sleep', rssKib: 1844 })
-    expect(parse('ps-aux-kthreads.txt').data.rows.map((row) => row.name)).toEqual(
-      ['kthreadd', 'pool_workqueue_release', 'kworker/0:0H-events_highpri', 'ksoftirqd/0'])
+    expect(parse('ps-aux-kthreads.txt').data.rows.map((row) => row.name)).toEqual([
+      'kthreadd',
+      'pool_workqueue_release',
+      'kworker/0:0H-events_highpri',
+      'ksoftirqd/0',
+    ])
   })
 })
 
@@ -95,7 +104,10 @@ describe('parsePs: smem', () => {
   it('reads smem: the command between User and the sizes, RSS kept', () => {
     const { data, warnings } = parse('smem.txt')
     expect(data.rows.map((row) => [row.pid, row.name, row.rssKib])).toEqual([
-      [3, 'sleep', 1684], [1, 'smem.sh', 1620], [45, 's', 13612], [2, '3.11.', 64776],
+      [3, 'sleep', 1684],
+      [1, 'smem.sh', 1620],
+      [45, 's', 13612],
+      [2, '3.11.', 64776],
     ])
     expect(byPid(data, 1)!.args).toBe('/bin/sh /tmp/cap/smem.sh')
     // smem cut `/root/.pyenv/versions/3.11.7/bin/python3` and `/usr/bin/smem` at 27 characters: said, not guessed.
@@ -113,7 +125,14 @@ describe('parsePs: command rss pairs', () => {
     expect(data.format).toBe('pairs')
     expect(data.rows.filter((row) => row.name === 'ad_appd').map((row) => row.rssKib)).toEqual([547356, 526644])
     expect(data.rows.find((row) => row.name === 'logsd')).toEqual({
-      pid: null, ppid: null, name: 'logsd', exe: '/home/sharpknife/bin/sharpknife/logsd', args: null, rssKib: 148628, vszKib: null, line: 8,
+      pid: null,
+      ppid: null,
+      name: 'logsd',
+      exe: '/home/sharpknife/bin/sharpknife/logsd',
+      args: null,
+      rssKib: 148628,
+      vszKib: null,
+      line: 8,
     })
   })
 
@@ -149,7 +168,10 @@ describe('parsePs: broken input', () => {
     const { data, warnings } = parsePs(text, 'ps.txt')
     expect(data.rows.map((row) => row.pid)).toEqual([8])
     expect(warnings.map((w) => [w.code, w.line])).toEqual([
-      ['ps_value_out_of_range', 2], ['ps_bad_row', 3], ['ps_truncated_row', 4], ['ps_truncated_row', 5],
+      ['ps_value_out_of_range', 2],
+      ['ps_bad_row', 3],
+      ['ps_truncated_row', 4],
+      ['ps_truncated_row', 5],
     ])
     expect(warnings.every((w) => w.file === 'ps.txt')).toBe(true)
   })
@@ -157,7 +179,11 @@ describe('parsePs: broken input', () => {
 
 describe('identify', () => {
   it('names a process by its program', () => {
-    expect(identify('fwlog', '/opt/sta/apps/bin/fwlog /x.py')).toEqual({ name: 'fwlog', exe: '/opt/sta/apps/bin/fwlog', args: '/opt/sta/apps/bin/fwlog /x.py' })
+    expect(identify('fwlog', '/opt/sta/apps/bin/fwlog /x.py')).toEqual({
+      name: 'fwlog',
+      exe: '/opt/sta/apps/bin/fwlog',
+      args: '/opt/sta/apps/bin/fwlog /x.py',
+    })
     expect(identify(null, '[kthreadd]')).toMatchObject({ name: 'kthreadd' })
     expect(identify(null, '-bash')).toMatchObject({ name: 'bash', exe: 'bash' })
     expect(identify('sh', '[sh] <defunct>')).toMatchObject({ name: 'sh' })
@@ -166,7 +192,14 @@ describe('identify', () => {
 
 describe('looksLikePs', () => {
   it('knows every ps shape, and not /proc/vmstat', () => {
-    for (const name of ['kafka-suspect-ps.txt', 'kafka-suspect-ps-aux.txt', 'sta-18-rss.txt', 'busybox-ps.txt', 'busybox-ps-o.txt', 'ps-auxwww.txt']) {
+    for (const name of [
+      'kafka-suspect-ps.txt',
+      'kafka-suspect-ps-aux.txt',
+      'sta-18-rss.txt',
+      'busybox-ps.txt',
+      'busybox-ps-o.txt',
+      'ps-auxwww.txt',
+    ]) {
       expect(looksLikePs(sample(name)), name).toBe(true)
     }
     expect(looksLikePs('nr_free_pages 982239\nnr_zone_inactive_anon 425906\n')).toBe(false)
@@ -176,7 +209,8 @@ describe('looksLikePs', () => {
 
 describe('parsePs: pasted prompts', () => {
   it('skips the prompt, keeps a row whose command looks like one', () => {
-    const text = '[root@box ~]# ps aux\nUSER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND\n' +
+    const text =
+      '[root@box ~]# ps aux\nUSER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND\n' +
       'root 9 0.0 0.0 2000 900 ? S 09:51 0:00 sh -c ps aux > /tmp/ps.txt\nroot@box:~# \n'
     const { data, warnings } = parsePs(text)
     expect(warnings).toEqual([])
@@ -198,7 +232,9 @@ describe('program identity: the process, not its interpreter', () => {
     // prctl(PR_SET_NAME): three daemons running one producer.py are three programs.
     expect(identify('fwlog', '/usr/bin/python3 /opt/gen/producer.py --name fwlog')).toMatchObject({ name: 'fwlog' })
     // comm cut at 15 characters is the script's name, not a name of its own.
-    expect(identify('a_very_long_scr', '/usr/bin/python3 /opt/a_very_long_script_name.py')).toMatchObject({ name: 'a_very_long_script_name.py' })
+    expect(identify('a_very_long_scr', '/usr/bin/python3 /opt/a_very_long_script_name.py')).toMatchObject({
+      name: 'a_very_long_script_name.py',
+    })
     expect(identify('sh', 'sh -c ps aux > /tmp/x')).toMatchObject({ name: 'sh' })
     expect(identify(null, 'node -e console.log(1)')).toMatchObject({ name: 'node' })
   })

@@ -14,10 +14,25 @@ describe('parseSlabinfo', () => {
     expect(data.version).toBe('2.1')
     expect(data.caches).toHaveLength(235)
     expect(bySize(data)[0]).toEqual({
-      line: 59, name: 'ext4_inode_cache', activeObjs: 65003, numObjs: 65016, objSize: 1128, objPerSlab: 14,
-      pagesPerSlab: 4, numSlabs: 4644, sizeKib: 71619, slabsKib: 74304,
+      line: 59,
+      name: 'ext4_inode_cache',
+      activeObjs: 65003,
+      numObjs: 65016,
+      objSize: 1128,
+      objPerSlab: 14,
+      pagesPerSlab: 4,
+      numSlabs: 4644,
+      sizeKib: 71619,
+      slabsKib: 74304,
     })
-    expect(bySize(data).slice(1, 3).map((c) => [c.name, c.sizeKib])).toEqual([['dentry', 18758], ['proc_inode_cache', 14570]])
+    expect(
+      bySize(data)
+        .slice(1, 3)
+        .map((c) => [c.name, c.sizeKib]),
+    ).toEqual([
+      ['dentry', 18758],
+      ['proc_inode_cache', 14570],
+    ])
   })
 
   it('keeps empty caches, in file order', () => {
@@ -31,8 +46,14 @@ describe('parseSlabinfo', () => {
     expect(data.version).toBeNull()
     expect(data.caches).toHaveLength(13)
     expect(data.caches[0]).toMatchObject({
-      name: 'ext4_inode_cache', numObjs: 86828, activeObjs: 86813, objSize: 1126, objPerSlab: 14,
-      numSlabs: 6202, pagesPerSlab: null, slabsKib: 99232,
+      name: 'ext4_inode_cache',
+      numObjs: 86828,
+      activeObjs: 86813,
+      objSize: 1126,
+      objPerSlab: 14,
+      numSlabs: 6202,
+      pagesPerSlab: null,
+      slabsKib: 99232,
     })
     expect(data.caches[0]!.sizeKib).toBeCloseTo(86828 * 1.1, -2)
   })
@@ -59,7 +80,8 @@ describe('parseSlabinfo', () => {
 
   it('warns about a version it does not know, and about no caches', () => {
     expect(parseSlabinfo('slabinfo - version: 1.1\n').warnings.map((w) => w.code)).toEqual([
-      'slabinfo_unknown_version', 'slabinfo_no_caches',
+      'slabinfo_unknown_version',
+      'slabinfo_no_caches',
     ])
   })
 })

@@ -6,14 +6,24 @@ import { looksLikeSmaps, parseSmaps } from '../../src/parsers/smaps.ts'
 const sample = (name: string) => readFileSync(new URL(`../fixtures/samples/${name}`, import.meta.url), 'utf8')
 
 describe('parseSmaps', () => {
-  it('reads a python3 that malloc\'d a lot: 61 mappings, no warnings', () => {
+  it("reads a python3 that malloc'd a lot: 61 mappings, no warnings", () => {
     const { data, warnings } = parseSmaps(sample('smaps-python-malloc.txt'), 'proc/1/smaps')
     expect(warnings).toEqual([])
     expect(Smaps.parse(data)).toEqual(data)
     expect(data.rows).toHaveLength(61)
     expect(data.rows[0]).toMatchObject({
-      start: '00400000', end: '0041f000', perms: 'r--p', path: '/usr/bin/python3.11', line: 1, sizeKib: 124,
-      rssKib: 124, pssKib: 124, privateCleanKib: 124, privateDirtyKib: 0, anonymousKib: 0, swapKib: 0,
+      start: '00400000',
+      end: '0041f000',
+      perms: 'r--p',
+      path: '/usr/bin/python3.11',
+      line: 1,
+      sizeKib: 124,
+      rssKib: 124,
+      pssKib: 124,
+      privateCleanKib: 124,
+      privateDirtyKib: 0,
+      anonymousKib: 0,
+      swapKib: 0,
       vmFlags: ['rd', 'mr', 'mw', 'me'],
     })
   })

@@ -11,9 +11,22 @@ describe('parseStatus', () => {
     expect(warnings).toEqual([])
     expect(data).toMatchObject({ name: 'fwlog', pid: 5, ppid: 1 })
     expect(data.memory).toEqual({
-      VmPeak: 389592, VmSize: 389592, VmLck: 0, VmPin: 0, VmHWM: 147124, VmRSS: 147124,
-      RssAnon: 137440, RssFile: 9684, RssShmem: 0, VmData: 171244, VmStk: 132, VmExe: 2764,
-      VmLib: 9008, VmPTE: 380, VmSwap: 0, HugetlbPages: 0,
+      VmPeak: 389592,
+      VmSize: 389592,
+      VmLck: 0,
+      VmPin: 0,
+      VmHWM: 147124,
+      VmRSS: 147124,
+      RssAnon: 137440,
+      RssFile: 9684,
+      RssShmem: 0,
+      VmData: 171244,
+      VmStk: 132,
+      VmExe: 2764,
+      VmLib: 9008,
+      VmPTE: 380,
+      VmSwap: 0,
+      HugetlbPages: 0,
     })
     expect(ProcStatus.parse(data)).toEqual(data)
   })

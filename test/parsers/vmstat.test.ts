@@ -12,13 +12,20 @@ describe('parseVmstat', () => {
     expect(Vmstat.parse(data)).toEqual(data)
     expect(Object.keys(data.counters)).toHaveLength(192)
     expect(data.counters).toMatchObject({
-      nr_free_pages: 982239, nr_zone_inactive_anon: 425906, nr_anon_pages: 427176,
-      nr_slab_unreclaimable: 7159, pgfault: 11551129, oom_kill: 0, pgalloc_dma32: 0,
+      nr_free_pages: 982239,
+      nr_zone_inactive_anon: 425906,
+      nr_anon_pages: 427176,
+      nr_slab_unreclaimable: 7159,
+      pgfault: 11551129,
+      oom_kill: 0,
+      pgalloc_dma32: 0,
     })
   })
 
   it('keeps negative values (per-cpu drift), the first of a duplicate, and warns about the rest', () => {
-    const text = ['nr_dirty -3', 'nr_dirty 5', `pgfault ${'9'.repeat(30)}`, 'Not A Counter', 'nr_free_pages\u00001', 'constructor 1'].join('\n')
+    const text = ['nr_dirty -3', 'nr_dirty 5', `pgfault ${'9'.repeat(30)}`, 'Not A Counter', 'nr_free_pages\u00001', 'constructor 1'].join(
+      '\n',
+    )
     const { data, warnings } = parseVmstat(text, 'v')
     expect(data.counters).toEqual({ nr_dirty: -3, constructor: 1 })
     expect(warnings.map((w) => [w.code, w.line])).toEqual([

@@ -23,7 +23,17 @@ describe('escapeHtml and the html tag', () => {
 
 describe('Markdown escaping', () => {
   test('inline text renders as itself', () => {
-    for (const text of ['*not bold* _nor this_', '[link](http://x)', 'https://evil.example/', 'www.evil.example', '<b>tag</b> &amp;', 'a | b', '`code`', '~~strike~~', '$x$']) {
+    for (const text of [
+      '*not bold* _nor this_',
+      '[link](http://x)',
+      'https://evil.example/',
+      'www.evil.example',
+      '<b>tag</b> &amp;',
+      'a | b',
+      '`code`',
+      '~~strike~~',
+      '$x$',
+    ]) {
       const out = inline(escapeMarkdown(text))
       expect(out).not.toMatch(/<(em|strong|a|b|code|del)\b/)
     }

@@ -38,11 +38,13 @@ describe('renderHtml', () => {
     expect(page).toContain('-48.2 MiB')
     expect(page).toContain('<pre id="config-0">queue.buffering.max.messages=38000\nqueue.buffering.max.kbytes=30000</pre>')
     expect(page).toContain('<button type="button" data-copy="config-0" hidden')
-    expect(page).toContain('rss.txt:7</span> · fwlog: rss 52052 KiB -&gt; 197240 KiB (+145188 KiB, 1 instance(s))</span><code class="excerpt">197240 … /usr/sbin/fwlog</code>')
+    expect(page).toContain(
+      'rss.txt:7</span> · fwlog: rss 52052 KiB -&gt; 197240 KiB (+145188 KiB, 1 instance(s))</span><code class="excerpt">197240 … /usr/sbin/fwlog</code>',
+    )
     expect(page).toContain('meminfo has no Shmem line')
   })
 
-  test('the Content-Security-Policy names the page\'s own style and script by hash', async () => {
+  test("the Content-Security-Policy names the page's own style and script by hash", async () => {
     const page = renderHtml(await seedPair(), {})
     const [style] = between(page, /<style>/, '</style>')
     const [script] = between(page, /<script>/, '</script>')
@@ -94,7 +96,9 @@ describe('renderHtml', () => {
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
     expect(page).toContain('&lt;script&gt;alert(&quot;pwn&quot;)&lt;/script&gt;|`tick`|**bold**')
     expect(page).toContain('<h1>&quot;&gt;&lt;svg onload=alert(5)&gt; <span class="vs">vs</span> 10.222.3.49</h1>')
-    expect(page).toContain('<pre id="config-0">```\n&lt;/pre&gt;&lt;script&gt;alert(6)&lt;/script&gt;\nqueue.buffering.max.kbytes=30000 | `x`</pre>')
+    expect(page).toContain(
+      '<pre id="config-0">```\n&lt;/pre&gt;&lt;script&gt;alert(6)&lt;/script&gt;\nqueue.buffering.max.kbytes=30000 | `x`</pre>',
+    )
     expect(page).not.toMatch(/\u001b|\u0007/)
     expect(EVIL.excerpt).toContain('\u001b')
   })

@@ -24,16 +24,28 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| `fwlog` | 50.8 MiB | 193 MiB | **+142 MiB** | RSS | 49% |')
     expect(md).toContain('#### 1. Suspected: fwlog: a librdkafka producer queue is building up')
     expect(md).toContain('*queue buildup, confidence low (40%)*')
-    expect(md).toContain('- suspect `rss.txt:7` (fwlog: rss 52052 KiB -\\> 197240 KiB (+145188 KiB, 1 instance(s))): `197240 … /usr/sbin/fwlog`')
+    expect(md).toContain(
+      '- suspect `rss.txt:7` (fwlog: rss 52052 KiB -\\> 197240 KiB (+145188 KiB, 1 instance(s))): `197240 … /usr/sbin/fwlog`',
+    )
     expect(md).toContain('- baseline `rss.txt:7`: `52052 … /usr/sbin/fwlog`')
-    expect(md).toContain('- suspect `dumps/fwlog-7f21b8000000-7f21bbfff000.strings.txt @ offset 0` (1 JSON records and 1 cut short (44% of 1 KiB), mean 631 B; LogType: netflow 1, waf 0+1 cut short): `{ "SessionID": "<token:19>"')
+    expect(md).toContain(
+      '- suspect `dumps/fwlog-7f21b8000000-7f21bbfff000.strings.txt @ offset 0` (1 JSON records and 1 cut short (44% of 1 KiB), mean 631 B; LogType: netflow 1, waf 0+1 cut short): `{ "SessionID": "<token:19>"',
+    )
     expect(md).toContain('```properties\nqueue.buffering.max.messages=38000\nqueue.buffering.max.kbytes=30000\n```')
     expect(md).toContain('- `shmem_unknown`: meminfo has no Shmem line')
     expect(md).toContain(`[Full report with charts](${REPORT})`)
     const [gap, processes] = tables(md)
     expect(gap?.rows).toHaveLength(3)
     expect(processes?.header.map((h) => h.text)).toEqual(['process', 'baseline', 'suspect', 'delta', 'metric', 'of gap'])
-    expect(processes?.rows.map((r) => r[0]?.text)).toEqual(['`fwlog`', '`auditd`', '`logsd`', '`kernellog`', '`sangfor_waf`', '`clouddd`', '`ad_appd`'])
+    expect(processes?.rows.map((r) => r[0]?.text)).toEqual([
+      '`fwlog`',
+      '`auditd`',
+      '`logsd`',
+      '`kernellog`',
+      '`sangfor_waf`',
+      '`clouddd`',
+      '`ad_appd`',
+    ])
   })
 
   test('the kafka pair: three queue findings with their config, statistics and log lines as evidence', async () => {

@@ -3,12 +3,12 @@
 
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { type Server, createServer } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type BrowserContext, type Page, chromium } from 'playwright-core'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { HTML_CSP, renderHtml } from '../../src/render/index.ts'
 import { EVIL, hostile, kafkaPair, oneBundle, seedPair } from './diagnoses.ts'
@@ -124,7 +124,8 @@ describe('the HTML report in headless Chromium', () => {
       const widest = await chart.locator('rect').evaluateAll((rects) => Math.max(...rects.map((r) => r.getBoundingClientRect().width)))
       expect(widest).toBeGreaterThan(10)
     }
-    for (const id of ['#gap', '#processes', '#regions', '#dumps']) await expect(page.locator(`${id} svg.chart`).first().isVisible()).resolves.toBe(true)
+    for (const id of ['#gap', '#processes', '#regions', '#dumps'])
+      await expect(page.locator(`${id} svg.chart`).first().isVisible()).resolves.toBe(true)
     for (const name of ['fwlog', 'auditd', 'logsd']) {
       const label = page.locator('#processes svg.chart text', { hasText: new RegExp(`^${name}$`) })
       await expect(label.isVisible()).resolves.toBe(true)
@@ -139,7 +140,7 @@ describe('the HTML report in headless Chromium', () => {
     await page.close()
   })
 
-  browserTest('the copy button appears (the CSP allows the page\'s own script) and copies the config lines', async () => {
+  browserTest("the copy button appears (the CSP allows the page's own script) and copies the config lines", async () => {
     await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base })
     const { page, problems } = await open('/seed')
     const button = page.locator('button[data-copy="config-0"]')
@@ -198,7 +199,12 @@ describe('the HTML report in headless Chromium', () => {
 
   browserTest('without JavaScript the report still reads; only the copy button is gone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'memgap-chromium-nojs-'))
-    const noJs = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: FLAGS, javaScriptEnabled: false })
+    const noJs = await chromium.launchPersistentContext(dir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      javaScriptEnabled: false,
+    })
     try {
       const { page } = await open('/seed', noJs)
       expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(4)

@@ -36,7 +36,9 @@ describe('renderText', () => {
     const deltaEnds = rows.map((l) => l.indexOf(' MiB  RSS'))
     expect(new Set(deltaEnds).size).toBe(1)
     expect(text).toContain('   Config lines:\n     queue.buffering.max.messages=38000\n     queue.buffering.max.kbytes=30000')
-    expect(text).toContain('     - suspect rss.txt:7 (fwlog: rss 52052 KiB -> 197240 KiB (+145188 KiB, 1 instance(s)))\n       197240 … /usr/sbin/fwlog')
+    expect(text).toContain(
+      '     - suspect rss.txt:7 (fwlog: rss 52052 KiB -> 197240 KiB (+145188 KiB, 1 instance(s)))\n       197240 … /usr/sbin/fwlog',
+    )
   })
 
   test('the kafka pair and one bundle stay within 100 characters, long excerpts wrapped', async () => {
@@ -65,7 +67,12 @@ describe('renderText', () => {
     expectNarrow(text)
     // A hostile name is cut to its column, not allowed to push the others out of line.
     const processes = block(text, 'Top processes')
-    const widths = new Set(processes.slice(2).filter((l) => l.trim() !== '').map((l) => displayWidth(l.replace(/ +$/, ''))))
+    const widths = new Set(
+      processes
+        .slice(2)
+        .filter((l) => l.trim() !== '')
+        .map((l) => displayWidth(l.replace(/ +$/, ''))),
+    )
     expect(Math.max(...widths)).toBeLessThanOrEqual(100)
   })
 })

@@ -20,7 +20,11 @@ describe('leak control pair: a process leaking binary records, no messaging clie
     expect(leak.detail).toMatch(/glibc malloc arenas/)
     // PSS is compared, so PSS is cited where it was read: smaps_rollup, not ps.txt.
     expect(leak.evidence.map((e) => `${e.bundle}:${e.file}`)).toEqual([
-      'suspect:proc/4/smaps_rollup', 'baseline:proc/4/smaps_rollup', 'suspect:pmap/4.txt', 'suspect:pmap/4.txt', 'suspect:dumps/4-7f8d20000000-7f8d21000000.bin',
+      'suspect:proc/4/smaps_rollup',
+      'baseline:proc/4/smaps_rollup',
+      'suspect:pmap/4.txt',
+      'suspect:pmap/4.txt',
+      'suspect:dumps/4-7f8d20000000-7f8d21000000.bin',
     ])
     expect(leak.evidence[0]!.excerpt).toMatch(/^Pss: \d+ kB$/)
     expect(leak.evidence.at(-1)!.note).toMatch(/not a buffer of messages/)

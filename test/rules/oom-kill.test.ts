@@ -66,7 +66,11 @@ describe('oom-kill from /proc/vmstat alone', () => {
   })
 
   it('says nothing more when dmesg names the victims, or when the counter is 0', async () => {
-    expect(diagnoseParsed(null, await withVmstat(2, sample('dmesg-oom-new.txt'))).findings.filter((f) => f.kind === 'oom-kill' && f.process === null)).toEqual([])
+    expect(
+      diagnoseParsed(null, await withVmstat(2, sample('dmesg-oom-new.txt'))).findings.filter(
+        (f) => f.kind === 'oom-kill' && f.process === null,
+      ),
+    ).toEqual([])
     expect(diagnoseParsed(null, await withVmstat(0, sample('dmesg-boot.txt'))).findings.filter((f) => f.kind === 'oom-kill')).toEqual([])
   })
 })

@@ -33,7 +33,12 @@ describe('queue-buildup: the kafka capture (librdkafka 2.0.2, broker unreachable
     const fwlog = queues.find((f) => f.process === 'fwlog')!
     // The same figures in the field every queue finding has, whatever its client.
     expect(fwlog.client).toMatchObject({
-      family: 'librdkafka', client: 'librdkafka 2.0.2', bounded: true, queuedMessages: 100000, fill: 1, serverDown: true,
+      family: 'librdkafka',
+      client: 'librdkafka 2.0.2',
+      bounded: true,
+      queuedMessages: 100000,
+      fill: 1,
+      serverDown: true,
       limits: [
         { key: 'queue.buffering.max.messages', value: 100000, unit: 'messages', source: 'default', atLimit: 'error' },
         { key: 'queue.buffering.max.kbytes', value: 1048576 * 1024, unit: 'bytes', source: 'default', atLimit: 'error' },
@@ -45,7 +50,7 @@ describe('queue-buildup: the kafka capture (librdkafka 2.0.2, broker unreachable
     expect(fwlog.queue!.overheadBytes).toBeLessThan(400)
   })
 
-  it('observes each producer\'s rate from how long its queue took to fill', () => {
+  it("observes each producer's rate from how long its queue took to fill", () => {
     const rates = Object.fromEntries(queues.map((f) => [f.process, f.queue!.ratePerSecond]))
     // fwlog 3000 msg/s, logsd 2000, auditd 1200 (the capture's own settings)
     expect(rates.fwlog).toBeGreaterThan(2700)
@@ -73,16 +78,21 @@ describe('queue-buildup: the kafka capture (librdkafka 2.0.2, broker unreachable
   it('proves each claim: statistics, library mapping, log lines, the dump, the capped baseline', () => {
     const fwlog = queues.find((f) => f.process === 'fwlog')!
     const files = fwlog.evidence.map((e) => `${e.bundle}:${e.file}`)
-    expect(files).toEqual(expect.arrayContaining([
-      'suspect:kafka-stats/fwlog.json',
-      'suspect:pmap/5.txt',
-      'suspect:logs/fwlog.log',
-      'suspect:dumps/5-7f2250000000-7f2254000000.bin',
-      'baseline:config/fwlog.properties',
-    ]))
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'suspect:kafka-stats/fwlog.json',
+        'suspect:pmap/5.txt',
+        'suspect:logs/fwlog.log',
+        'suspect:dumps/5-7f2250000000-7f2254000000.bin',
+        'baseline:config/fwlog.properties',
+      ]),
+    )
     expect(fwlog.evidence.find((e) => e.file === 'pmap/5.txt')!.excerpt).toContain('librdkafka.so.1')
     expect(fwlog.evidence.find((e) => e.file === 'logs/fwlog.log' && /Queue full/.test(e.excerpt))!.line).toBe(12)
-    expect(fwlog.evidence.find((e) => e.bundle === 'baseline' && e.file === 'config/fwlog.properties')).toMatchObject({ line: 8, excerpt: 'queue.buffering.max.messages … 2000' })
+    expect(fwlog.evidence.find((e) => e.bundle === 'baseline' && e.file === 'config/fwlog.properties')).toMatchObject({
+      line: 8,
+      excerpt: 'queue.buffering.max.messages … 2000',
+    })
     expect(fwlog.confidence).toBeGreaterThan(0.9)
     expect(fwlog.queue!.missing).toEqual([])
   })
@@ -96,7 +106,7 @@ describe('queue-buildup: the kafka capture (librdkafka 2.0.2, broker unreachable
 describe('queue-buildup: the seed incident (records in the heap, no client evidence)', async () => {
   const d = await diagnoseFixtures('seed/sta-49.tar.gz', 'seed/sta-18.tar.gz')
 
-  it('still finds fwlog\'s queue, with lower confidence, saying what evidence is missing', () => {
+  it("still finds fwlog's queue, with lower confidence, saying what evidence is missing", () => {
     const fwlog = d.findings.find((f) => f.kind === 'queue-buildup' && f.process === 'fwlog')!
     expect(fwlog).toBeDefined()
     expect(fwlog.confidence).toBeLessThanOrEqual(0.5)
@@ -125,7 +135,12 @@ describe('queue-buildup: one bundle alone', () => {
     expect(d.baseline).toBeNull()
     expect(d.gap).toBeNull()
     expect(d.warnings.map((w) => w.code)).toContain('no_baseline')
-    expect(d.findings.filter((f) => f.kind === 'queue-buildup').map((f) => f.process).sort()).toEqual(['auditd', 'fwlog', 'logsd'])
+    expect(
+      d.findings
+        .filter((f) => f.kind === 'queue-buildup')
+        .map((f) => f.process)
+        .sort(),
+    ).toEqual(['auditd', 'fwlog', 'logsd'])
   })
 
   it('does not flag the baseline capture, whose queues are capped at 2000 messages', async () => {

@@ -49,9 +49,11 @@ describe('ingestStream', () => {
     ])
     // pipeThrough reads its source as fast as it can: the parser's stream may still be read
     // when the parser has given up and ingest drains the rest of the body.
-    const eager = (input: ReadableStream<Uint8Array>) => input.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
+    const eager = (input: ReadableStream<Uint8Array>) =>
+      input.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
     const scope: Scope = { storage, tenant: 'public', limits: DEFAULT_LIMITS, gunzip: eager }
-    for (const bytes of [broken.byteLength, undefined]) { // one PUT of known length; multipart
+    for (const bytes of [broken.byteLength, undefined]) {
+      // one PUT of known length; multipart
       const upload = ingestStream(scope, { body: chunkedStream(broken, 16 * 1024), bytes }, { maxBytes: 1e9 })
       await expect(upload).rejects.toMatchObject({ status: 422, code: 'archive_corrupt' }) // answered after storing
       const id = sha256(broken)

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import type { createStorage } from '../../src/storage/s3.ts'
 import { StorageError } from '../../src/storage/storage-error.ts'
-import { createStorage } from '../../src/storage/s3.ts'
-import { partWriter, type MultipartCalls } from '../../src/storage/writers.ts'
+import { type MultipartCalls, partWriter } from '../../src/storage/writers.ts'
 import { prng } from '../content/helpers.ts'
 import { testBucket } from '../helpers/storage.ts'
 

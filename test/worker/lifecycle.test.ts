@@ -5,7 +5,7 @@ import { ageBundle } from '../helpers/age.ts'
 import { sha256 } from '../helpers/fixtures.ts'
 import { secretBundle } from '../helpers/secret-bundle.ts'
 import { testBucket, workerVars } from '../helpers/storage.ts'
-import { startWranglerDev, type DevWorker } from '../helpers/wrangler.ts'
+import { type DevWorker, startWranglerDev } from '../helpers/wrangler.ts'
 
 // List, delete and the retention sweep (its Cron Trigger's scheduled handler) in workerd.
 

@@ -4,9 +4,9 @@ import { Diagnosis } from '../../schemas/diagnosis.ts'
 import { chunkedStream } from '../helpers/archive.ts'
 import { bigBundle } from '../helpers/big-bundle.ts'
 import { fixture, form, sha256 } from '../helpers/fixtures.ts'
-import { storedRaw, testBucket, workerVars } from '../helpers/storage.ts'
-import { startWranglerDev, type DevWorker } from '../helpers/wrangler.ts'
 import { postChunked } from '../helpers/flood.ts'
+import { storedRaw, testBucket, workerVars } from '../helpers/storage.ts'
+import { type DevWorker, startWranglerDev } from '../helpers/wrangler.ts'
 
 // The same upload-and-diagnose path through the Worker in workerd, against the same S3 server.
 
@@ -75,14 +75,23 @@ describe('the Worker in workerd (wrangler dev)', () => {
     const summary = BundleSummary.parse(await res.json())
     expect(summary.files.find((f) => f.path === 'dumps/5-7f2250000000-7f2254000000.bin')).toMatchObject({ kind: 'dump', bytes: 67108864 })
     // The 64 MiB dump is scanned in workerd too: the same records as in Node.
-    const d = Diagnosis.parse(await (await fetch(`${worker.url}/v1/diagnoses`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ suspect: summary.id }),
-    })).json())
+    const d = Diagnosis.parse(
+      await (
+        await fetch(`${worker.url}/v1/diagnoses`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ suspect: summary.id }),
+        })
+      ).json(),
+    )
     const dump = d.content.find((c) => c.file === 'dumps/5-7f2250000000-7f2254000000.bin')!
     expect(dump.scan.jsonRecords).toBeGreaterThan(50000)
-    expect(d.findings.filter((f) => f.kind === 'queue-buildup').map((f) => f.process).sort()).toEqual(['auditd', 'fwlog', 'logsd'])
+    expect(
+      d.findings
+        .filter((f) => f.kind === 'queue-buildup')
+        .map((f) => f.process)
+        .sort(),
+    ).toEqual(['auditd', 'fwlog', 'logsd'])
   })
 
   it('answers problem+json errors the same way', async () => {

@@ -57,7 +57,9 @@ export function digest(d: Diagnosis, reportUrl: string): Digest {
   return {
     title: clip(oneLine(title(d)), LIMITS.title),
     summary: clip(oneLine(d.summary), LIMITS.summary),
-    gap: d.gap ? `${d.gap.kib >= 0 ? '+' : ''}${mib(d.gap.kib)}, ${VERDICT_LABEL[d.gap.verdict] ?? d.gap.verdict} (by ${d.gap.basis})` : null,
+    gap: d.gap
+      ? `${d.gap.kib >= 0 ? '+' : ''}${mib(d.gap.kib)}, ${VERDICT_LABEL[d.gap.verdict] ?? d.gap.verdict} (by ${d.gap.basis})`
+      : null,
     findings: d.findings.slice(0, LIMITS.findings).map((f) => ({
       title: line(f.title),
       confidence: `${Math.round(f.confidence * 100)}%`,

@@ -1,6 +1,6 @@
 import type { Diagnosis } from '../../../schemas/diagnosis.ts'
 import { hmacSha256, toBase64 } from '../sign.ts'
-import { errcodeCheck, type BuildContext, type OutgoingRequest } from '../types.ts'
+import { type BuildContext, errcodeCheck, type OutgoingRequest } from '../types.ts'
 import { digest } from './digest.ts'
 import { markdownBody, mdText } from './markdown.ts'
 import { clip } from './text.ts'

@@ -1,5 +1,5 @@
 import type { Diagnosis } from '../../../schemas/diagnosis.ts'
-import { errcodeCheck, type BuildContext, type OutgoingRequest } from '../types.ts'
+import { type BuildContext, errcodeCheck, type OutgoingRequest } from '../types.ts'
 import { digest } from './digest.ts'
 import { markdownBody } from './markdown.ts'
 import { safeUrl, truncateUtf8 } from './text.ts'

@@ -132,7 +132,9 @@ export function resultNotes(result: TicketResult): string[] {
   const notes: string[] = []
   if (result.kind === 'diagnosed') notes.push(`memgap diagnosed ${named(result.used)}.`)
   if (result.kind === 'no_bundle') {
-    notes.push('memgap found no diagnostic bundle (.tar.gz, .tgz, .tar or .zip) attached to this ticket, so there is nothing to diagnose yet.')
+    notes.push(
+      'memgap found no diagnostic bundle (.tar.gz, .tgz, .tar or .zip) attached to this ticket, so there is nothing to diagnose yet.',
+    )
   }
   if (result.kind === 'failed') notes.push(`memgap could not diagnose the bundles of this ticket: ${result.error}`)
   for (const s of result.skipped) notes.push(`Skipped ${s.name}: ${s.reason}.`)

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
-import { backoffMs, parseRetryAfter, send, type SendOptions, type SendResult } from '../send.ts'
-import type { OutgoingRequest } from '../types.ts'
 import { readUpTo } from '../../bytes.ts'
+import { backoffMs, parseRetryAfter, type SendOptions, type SendResult, send } from '../send.ts'
+import type { OutgoingRequest } from '../types.ts'
 
 // The ticket integrations' I/O: posting comments (send(): timeouts, retries, never throws), and
 // reading from the ticket system with the byte count kept on the stream, a deadline for the

@@ -2,7 +2,17 @@ import { z } from 'zod'
 import type { Config } from '../../../schemas/config.ts'
 import { oneLine, safeUrl } from '../../render/escape.ts'
 import { renderText } from '../../render/text.ts'
-import { basicAuth, clipText, fromHex, hmacMatches, parseTime, resultNotes, trimBase, type Attachment, type TicketResult } from './common.ts'
+import {
+  type Attachment,
+  basicAuth,
+  clipText,
+  fromHex,
+  hmacMatches,
+  parseTime,
+  resultNotes,
+  type TicketResult,
+  trimBase,
+} from './common.ts'
 import type { TicketRequest } from './http.ts'
 
 // Jira (Cloud, Service Management), pure: the webhook's signature and body, and the internal

@@ -43,14 +43,28 @@ export function genericReplyBody(ticketId: string, result: TicketResult): Generi
   if (result.kind !== 'diagnosed') {
     const summary = notes.join(' ')
     const error = result.kind === 'failed' ? result.error : null
-    return { ...base, diagnosisId: null, summary, reportUrl: null, markdown: `${notes.map(escapeMarkdown).join('\n\n')}\n`, findings: [], error }
+    return {
+      ...base,
+      diagnosisId: null,
+      summary,
+      reportUrl: null,
+      markdown: `${notes.map(escapeMarkdown).join('\n\n')}\n`,
+      findings: [],
+      error,
+    }
   }
   const d = result.diagnosis
   const markdown = `${notes.map(escapeMarkdown).join('\n\n')}\n\n${renderMarkdown(d, { reportUrl: result.reportUrl })}`
   return { ...base, diagnosisId: d.id, summary: d.summary, reportUrl: result.reportUrl, markdown, findings: d.findings, error: null }
 }
 
-export async function genericReply(replyUrl: string, secret: string, ticketId: string, result: TicketResult, now: Date): Promise<OutgoingRequest> {
+export async function genericReply(
+  replyUrl: string,
+  secret: string,
+  ticketId: string,
+  result: TicketResult,
+  now: Date,
+): Promise<OutgoingRequest> {
   const body = JSON.stringify(genericReplyBody(ticketId, result))
   const timestamp = String(Math.floor(now.getTime() / 1000))
   return {

@@ -1,20 +1,20 @@
-import { concatBytes } from '../../bytes.ts'
 import { z } from 'zod'
 import type { Config } from '../../../schemas/config.ts'
+import { concatBytes } from '../../bytes.ts'
 import { escapeMarkdown, mdUrl, safeUrl } from '../../render/escape.ts'
 import { renderMarkdown } from '../../render/markdown.ts'
 import {
+  type Attachment,
   basicAuth,
   clipText,
   fromBase64,
   hmacMatches,
   parseTime,
   resultNotes,
-  trimBase,
-  utf8,
-  type Attachment,
   type Skipped,
   type TicketResult,
+  trimBase,
+  utf8,
 } from './common.ts'
 import type { TicketRequest } from './http.ts'
 
