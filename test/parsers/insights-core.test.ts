@@ -5,6 +5,7 @@ import { combineProcesses } from '../../src/bundle/combine.ts'
 import { looksLikeDmesg, parseDmesg } from '../../src/parsers/dmesg.ts'
 import { looksLikeMeminfo, parseMeminfo } from '../../src/parsers/meminfo.ts'
 import { looksLikePs, parsePs } from '../../src/parsers/ps.ts'
+import { looksLikeSlabinfo, parseSlabinfo } from '../../src/parsers/slabinfo.ts'
 
 // A peer's samples (test/fixtures/insights-core/README.md): memgap must read from them what
 // insights-core's own tests say is there. The expected figures are those tests' expectations.
@@ -109,5 +110,38 @@ describe('insights-core meminfo and dmesg samples', () => {
     const text = sample('dmesg-no-timestamps.txt')
     expect(looksLikeDmesg(text)).toBe(true)
     expect(parseDmesg(text)).toEqual({ data: { reports: [] }, warnings: [] })
+  })
+})
+
+describe('insights-core slabinfo samples', () => {
+  it('slabinfo 2.1: 103 caches, and the sizes and slab counts insights-core reads', () => {
+    const text = sample('slabinfo-rhel7.txt')
+    expect(looksLikeSlabinfo(text)).toBe(true)
+    const { data, warnings } = parseSlabinfo(text)
+    expect(warnings).toEqual([])
+    expect(data.version).toBe('2.1')
+    expect(data.caches).toHaveLength(103)
+    const named = (name: string) => data.caches.find((c) => c.name === name)
+    expect(named('kcopyd_job')).toMatchObject({ objSize: 3312 })
+    expect(named('kmalloc-16')).toMatchObject({ objSize: 16 })
+    // insights-core's slab_details: num_slabs is the second slabdata figure, not active_slabs (17)
+    expect(named('kmem_cache')).toMatchObject({
+      activeObjs: 112,
+      numObjs: 111,
+      objSize: 256,
+      objPerSlab: 16,
+      pagesPerSlab: 1,
+      numSlabs: 18,
+    })
+  })
+
+  it('rows with extra slabdata columns: insights-core rejects them, memgap warns and keeps none', () => {
+    const { data, warnings } = parseSlabinfo(sample('slabinfo-extra-columns.txt'))
+    expect(data.caches).toEqual([])
+    expect(warnings.map((w) => [w.code, w.line])).toEqual([
+      ['slabinfo_bad_line', 3],
+      ['slabinfo_bad_line', 4],
+      ['slabinfo_no_caches', undefined],
+    ])
   })
 })
