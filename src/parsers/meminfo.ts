@@ -176,5 +176,5 @@ export const meminfoSource = defineSource({
   parse: parseMeminfo,
   schema: Meminfo,
   field: 'meminfo',
-  keep: (data, file) => ({ fields: capRecord(data.fields), file }),
+  keep: (data, file) => ({ fields: capRecord(data.fields), lines: capRecord(data.lines ?? {}), file }),
 })

@@ -93,5 +93,5 @@ export const smapsRollupSource = defineSource({
   parse: parseSmapsRollup,
   schema: SmapsRollup,
   field: 'rollups',
-  keep: (data, file) => ({ fields: capRecord(data.fields), file, pid: pidFromPath(file) }),
+  keep: (data, file) => ({ fields: capRecord(data.fields), lines: capRecord(data.lines ?? {}), file, pid: pidFromPath(file) }),
 })

@@ -46,7 +46,7 @@ describe('memgap trend', () => {
     const text = await memgap(['trend', ...files, '--format', 'text'])
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(/^Memory trend: series-steady/)
-    expect(text.stdout).toMatch(/leakd +growing +\d+ MiB\/h/)
+    expect(text.stdout).toMatch(/leakd +growing +[\d,]+ MiB\/h/)
     expect(text.stdout).toMatch(/steady growth, confidence high/)
     expect(text.stdout.split('\n').every((l) => l.length <= 100)).toBe(true)
     const md = await cli(['trend', ...files, '--format', 'md'])

@@ -29,7 +29,7 @@ describe('renderMarkdown', () => {
     )
     expect(md).toContain('- baseline `rss.txt:7`: `52052 … /usr/sbin/fwlog`')
     expect(md).toContain(
-      '- suspect `dumps/fwlog-7f21b8000000-7f21bbfff000.strings.txt @ offset 0` (1 JSON records and 1 cut short (44% of 1 KiB), mean 631 B; LogType: netflow 1, waf 0+1 cut short): `{ "SessionID": "<token:19>"',
+      '- suspect `dumps/fwlog-7f21b8000000-7f21bbfff000.strings.txt @ offset 0` (1 JSON records and 1 cut short (44% of 1.4 KiB), mean 631 B; LogType: netflow 1, waf 0+1 cut short): `{ "SessionID": "<token:19>"',
     )
     expect(md).toContain('```properties\nqueue.buffering.max.messages=38000\nqueue.buffering.max.kbytes=30000\n```')
     expect(md).toContain('- `shmem_unknown`: meminfo has no Shmem line')

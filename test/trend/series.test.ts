@@ -54,7 +54,7 @@ describe('trend on real series', () => {
     expect(t.findings.map((f) => [f.kind, f.process])).toEqual([['steady-growth', 'leakd']])
     expect(t.findings[0]!.growth!.fit.rateKibPerHour).toBe(leakd.fit!.rateKibPerHour)
     // The first bundle against the latest says what grows: a heap, no queue.
-    expect(t.findings[0]!.growth!.linked).toMatchObject({ kind: 'heap-growth', title: expect.stringMatching(/^leakd grew/) })
+    expect(t.findings[0]!.growth!.linked).toMatchObject({ kind: 'heap-growth', title: expect.stringMatching(/^(Suspected: )?leakd grew/) })
     expect(t.summary).toContain('Growing steadily: leakd')
     expect(t.series).toHaveLength(16)
   })
