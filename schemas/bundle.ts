@@ -22,6 +22,7 @@ export const FileKind = z.enum([
   'log',
   'dump',
   'manifest',
+  'open-files',
   'unknown',
 ])
 export type FileKind = z.infer<typeof FileKind>
@@ -100,6 +101,7 @@ export const ParsedBundle = BundleSummary.extend({
   vmstat: z.object({ file: z.string(), counters: Vmstat.shape.counters }).nullable().default(null),
   // Lines of any text file that name a messaging client, its limits, its queue or its server's absence.
   clientLines: z.array(ClientLines).default([]),
+  // proc/<pid>/fd.txt: whose copied logs and configs they are (src/parsers/open-files.ts).
   openFiles: z.array(OpenFiles).default([]),
 })
 export type ParsedBundle = z.infer<typeof ParsedBundle>

@@ -82,11 +82,16 @@ export const QueueClient = z.object({
 export type QueueClient = z.infer<typeof QueueClient>
 
 /** proc/<pid>/fd.txt: the working folder, the program and the files a process holds open. */
-export const OpenFiles = z.object({
-  file: z.string(),
-  pid: z.number().int().nullable(),
+export const FdTable = z.object({
   cwd: z.string().nullable(),
   exe: z.string().nullable(),
   paths: z.array(z.string()),
+})
+export type FdTable = z.infer<typeof FdTable>
+
+/** One fd.txt as the parsed bundle keeps it: whose (the PID of its proc/<pid>/ path) and where. */
+export const OpenFiles = FdTable.extend({
+  file: z.string(),
+  pid: z.number().int().nullable(),
 })
 export type OpenFiles = z.infer<typeof OpenFiles>

@@ -6,7 +6,7 @@ import { type ArchiveEntry, ArchiveError, readArchive, sniffArchive } from './ar
 import { classify, isTextSample } from './classify.ts'
 import { combineProcesses } from './combine.ts'
 import { DEFAULT_LIMITS, type UnpackLimits, unpackGuard } from './limits.ts'
-import { CLIENT_LINE_KINDS, emptyFound, type Found, isParsedKind, parseInto, storeClientLines } from './sources.ts'
+import { clientLineScan, emptyFound, type Found, isParsedKind, parseInto } from './sources.ts'
 
 // Turns an archive into a ParsedBundle: every file recognised by content, the known ones parsed,
 // dumps scanned as they stream by. Pure: no storage, no HTTP. A broken archive is not an
@@ -128,7 +128,7 @@ async function readFile(path: string, size: number, body: AsyncIterable<Uint8Arr
     const line = new TextDecoder('utf-8').decode(head).trim()
     if (HOST_NAME.test(line)) found.hostname ??= line
   }
-  const clientLines = CLIENT_LINE_KINDS.has(kind) && isTextSample(head)
+  const clientLines = clientLineScan.kinds.has(kind) && isTextSample(head)
   if (!isParsedKind(kind) && !clientLines) return summary // the archive reader skips the rest
   if (size > TEXT_LIMIT) {
     summary.warnings.push({ code: 'text_not_parsed', message: `over ${TEXT_LIMIT} bytes: listed, not parsed`, file: path })
@@ -137,7 +137,7 @@ async function readFile(path: string, size: number, body: AsyncIterable<Uint8Arr
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) held.push(next.value)
   const text = new TextDecoder('utf-8').decode(concatBytes(held))
   if (isParsedKind(kind)) summary.warnings.push(...parseInto(kind, path, text, found))
-  if (clientLines) storeClientLines(text, path, found)
+  if (clientLines) clientLineScan.scan(text, path, found)
   return summary
 }
 

@@ -8,7 +8,7 @@ import { kafkaStatsSource } from '../parsers/kafka-stats.ts'
 import { manifestSource } from '../parsers/manifest.ts'
 import { mapsSource } from '../parsers/maps.ts'
 import { meminfoSource } from '../parsers/meminfo.ts'
-import { looksLikeOpenFiles, parseOpenFiles } from '../parsers/open-files.ts'
+import { openFilesSource, pidOfPath } from '../parsers/open-files.ts'
 import { pmapSource } from '../parsers/pmap.ts'
 import { psSource } from '../parsers/ps.ts'
 import { slabinfoSource } from '../parsers/slabinfo.ts'
@@ -21,16 +21,20 @@ import type { TextKind } from './source.ts'
 // The sources of a bundle, in the order their detectors are tried: the first that takes a file
 // names its kind (classify.ts). Each declares itself in its parser module (its `order` says why it
 // sits where it does); adding one is that module and one line here. Strict kinds first, loose
-// ones (`loose: true`) after the check for a file named like a dump.
+// ones (`loose: true`) after the check for a file named like a dump. The one thing run outside
+// this list is not a file kind: the client-line scan across kinds (`clientLineScan`, below).
 
 /**
  * The version of what the sources make of a bundle, stored in parsed.json. Bump it when a source
  * is added or a parser changes what it keeps: stored bundles of another version are parsed anew
  * from their raw bytes when next read or uploaded (src/services/stored.ts).
  */
-export const SOURCES_VERSION = 3 // 3: client lines and open files (src/queues), line numbers for evidence
+export const SOURCES_VERSION = 4
+// 3: client lines and open files (src/queues), line numbers for evidence. 4: fd.txt is a source
+// (kind `open-files`, no longer `unknown`, so no longer scanned for client lines).
 
 export const SOURCES = [
+  openFilesSource,
   slabinfoSource,
   smapsRollupSource,
   smapsSource,
@@ -54,8 +58,7 @@ type Kept<S> = S extends { keep: (...args: never[]) => infer E } ? NonNullable<E
 export type Found = { [S in AnySource as S['field']]: Kept<S>[] } & {
   dumps: ParsedBundle['dumps']
   hostname?: string // the first line of an `etc/hostname`-like file: the host when nothing else names it
-  clientLines: ParsedBundle['clientLines']
-  openFiles: ParsedBundle['openFiles']
+  clientLines: ParsedBundle['clientLines'] // the client-line scan's, below: not a source
 }
 
 // The compiler refuses a half-wired source: a file kind no source declares, or a field the parsed
@@ -66,7 +69,7 @@ export const EVERY_KIND_DECLARED: [Undeclared] extends [never] ? true : Undeclar
 export const EVERY_FIELD_PLACED: [Unplaced] extends [never] ? true : Unplaced = true
 
 export function emptyFound(): Found {
-  const found: Record<string, unknown[]> = { dumps: [], clientLines: [], openFiles: [] }
+  const found: Record<string, unknown[]> = { dumps: [], clientLines: [] }
   for (const source of SOURCES) found[source.field] = []
   return found as unknown as Found
 }
@@ -89,13 +92,19 @@ export function parseInto(kind: TextKind, file: string, text: string, found: Fou
   return warnings
 }
 
-/** Kinds whose lines may name a messaging client (logs, configs, statistics, thread and module lists). */
-export const CLIENT_LINE_KINDS: ReadonlySet<FileKind> = new Set(['log', 'unknown', 'kafka-config', 'kafka-stats', 'manifest'])
-
-export function storeClientLines(text: string, file: string, found: Found): void {
-  // Only proc/<pid>/ says whose file it is: config/etc/rsyslog.d/60-forward.conf is no PID 60's.
-  const pid = /(?:^|\/)proc\/(\d+)\//.exec(file)?.[1]
-  const lines = parseClientLines(text, file, pid ? Number(pid) : null)
-  if (lines.lines.length) found.clientLines.push(lines)
-  if (looksLikeOpenFiles(text)) found.openFiles.push({ file, pid: pid ? Number(pid) : null, ...parseOpenFiles(text) })
-}
+/**
+ * The one hook outside SOURCES, and not a file kind: a scan across kinds. A file of one of
+ * `kinds` (after its own source, if it has one, parsed it) is searched for lines naming a
+ * messaging client (src/parsers/client-lines.ts), kept in `clientLines`. It names no kind because
+ * a client shows in any text: logs, configs, statistics, thread and module lists. Files of the
+ * other kinds hold figures and tables, not client lines (fd.txt's paths are read by its source).
+ */
+export const clientLineScan = {
+  kinds: new Set<FileKind>(['log', 'unknown', 'kafka-config', 'kafka-stats', 'manifest']) as ReadonlySet<FileKind>,
+  field: 'clientLines',
+  scan(text: string, file: string, found: Found): void {
+    // Only proc/<pid>/ says whose file it is: config/etc/rsyslog.d/60-forward.conf is no PID 60's.
+    const lines = parseClientLines(text, file, pidOfPath(file))
+    if (lines.lines.length) found.clientLines.push(lines)
+  },
+} as const

@@ -29,6 +29,7 @@ const SAMPLE: Record<TextKind, string> = {
   'kafka-stats': 'kafka-suspect-fwlog-stats.json',
   log: 'kafka-suspect-fwlog.log',
   manifest: 'kafka-suspect-manifest.json',
+  'open-files': 'queues-redis-node-fd.txt',
 }
 
 describe('the source registry', () => {

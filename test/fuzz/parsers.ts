@@ -582,6 +582,25 @@ const FUZZ: Record<TextKind, FuzzExtra> = {
       'Local: ',
     ],
   },
+  'open-files': {
+    samples: ['queues-fd.txt', 'queues-redis-node-fd.txt'],
+    words: [
+      'FD TARGET',
+      'FD',
+      'TARGET',
+      'cwd',
+      'exe',
+      '0',
+      '255',
+      '/dev/null',
+      '/opt/qcap/x.log',
+      'socket:[131158]',
+      'pipe:[87113]',
+      'anon_inode:[eventfd]',
+      ' (deleted)',
+      '/',
+    ],
+  },
   manifest: {
     samples: ['kafka-suspect-manifest.json', 'sta-18-manifest.json'],
     words: [

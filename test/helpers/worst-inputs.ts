@@ -88,4 +88,9 @@ export const WORST: Record<TextKind, (lines: number) => string> = {
       )
       .join('\n')}\n`,
   manifest: (n) => JSON.stringify({ host: 'x', role: 'suspect', notes: 'n'.repeat(n * 40), extra: range(n).map(String) }),
+  // a descriptor per line, each a long path; past 1000 they are dropped
+  'open-files': (n) =>
+    `FD TARGET\ncwd /opt/x\nexe /usr/bin/x\n${range(n)
+      .map((i) => `${i} /var/log/${'x'.repeat(200)}/${i}.log`)
+      .join('\n')}\n`,
 }

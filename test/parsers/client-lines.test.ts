@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { KEYWORDS, parseClientLines, TESTS } from '../../src/parsers/client-lines.ts'
-import { parseOpenFiles } from '../../src/parsers/open-files.ts'
 
 // The samples quoted at the top of src/parsers/client-lines.ts and open-files.ts (real captures).
 const SYSLOG = [
@@ -66,18 +65,6 @@ describe('client lines', () => {
     const r = parseClientLines(text, 'x.log', null)
     expect(r.lines.length).toBe(20)
     expect(r.counts['* down']).toBe(500)
-  })
-})
-
-describe('open files', () => {
-  it('reads the working folder, the program and the paths a process holds open (not sockets)', () => {
-    const text =
-      'FD TARGET\ncwd /opt/qcap/mqtt-python\nexe /usr/bin/python3.11\n1 /tmp/tmp.YMqW5O63i9.log\n3 /opt/qcap/mqtt-python/meter-gateway.log\n5 socket:[131158]\n'
-    expect(parseOpenFiles(text)).toEqual({
-      cwd: '/opt/qcap/mqtt-python',
-      exe: '/usr/bin/python3.11',
-      paths: ['/tmp/tmp.YMqW5O63i9.log', '/opt/qcap/mqtt-python/meter-gateway.log'],
-    })
   })
 })
 

@@ -38,6 +38,14 @@ const CASES: Record<TextKind, Record<string, Omit<Case, 'parse' | 'schema'>>> = 
   smaps_rollup: { smaps_rollup: { sample: 'kafka-suspect-smaps_rollup-5.txt' } },
   status: { status: { sample: 'kafka-suspect-status-5.txt' } },
   manifest: { manifest: { sample: 'kafka-suspect-manifest.json' } },
+  // Sockets, pipes and lines it cannot read are skipped by design: nothing to warn about.
+  'open-files': {
+    'open-files': {
+      sample: 'queues-redis-node-fd.txt',
+      quiet: 'any',
+      own: { 'a 1 MB path': (text) => `${text}\n7 /${'a'.repeat(1_000_000)}` },
+    },
+  },
   maps: {
     maps: {
       sample: 'kafka-suspect-maps-5.txt',
