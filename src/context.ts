@@ -13,6 +13,8 @@ export interface AppContext {
   linkSecret: string | null
   /** Where links point (PUBLIC_BASE_URL, no trailing slash; on a loopback Node server its own address); null: links stay relative. */
   publicBaseUrl: string | null
+  /** Why POST /v1/uploads is refused (503): its URLs would name a store clients cannot reach. */
+  presignRefused?: string
   /** Resolves callback host names to check where they point (Node); Workers cannot reach private networks anyway. */
   resolve?: (host: string) => Promise<string[]>
   /** A faster gunzip than DecompressionStream where the runtime has one (node:zlib on Node). */

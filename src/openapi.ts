@@ -151,6 +151,7 @@ export function openApiDocument(serverUrl?: string) {
             201: json('UploadTicket', 'Where to PUT the bytes, and where to say it is done'),
             ...errors,
             413: problem('`upload_too_large`'),
+            503: problem('`not_configured`: the embedded S3 of a server listening beyond loopback'),
           },
         },
       },

@@ -78,6 +78,12 @@ export async function startServer(env: Record<string, string | undefined>, optio
     gunzip: gunzipNode,
     requestBody: (env) => incomingBody((env as HttpBindings).incoming),
     clientAddress: (env) => (env as HttpBindings).incoming.socket.remoteAddress,
+    // The embedded store listens on 127.0.0.1 only: a presigned URL naming it would reach only
+    // this machine, so a server listening wider refuses presigned uploads instead of handing one out.
+    presignRefused:
+      embedded && !loopback
+        ? `presigned uploads write straight to the embedded S3, which only this machine reaches (${endpoint}): set S3_ENDPOINT to an S3 clients can reach, or POST the bundle to /v1/bundles`
+        : undefined,
   }
   const app = createApp(() => context)
   // RETENTION_DAYS: a sweep at start and every hour, stopped with the server.

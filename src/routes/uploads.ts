@@ -19,6 +19,7 @@ async function json(c: { req: { text(): Promise<string> } }): Promise<unknown> {
 // Presigned uploads may be as large as MAX_FILE_BYTES allows for their content, not MAX_UPLOAD_BYTES.
 export const uploads = new Hono<AppEnv>()
   .post('/v1/uploads', async (c) => {
+    if (c.var.ctx.presignRefused) throw new AppError(503, 'not_configured', c.var.ctx.presignRefused)
     const request = UploadRequest.safeParse(await json(c))
     if (!request.success) throw invalidInput(request.error, 'the upload request')
     return c.json(await openUpload(c.var.scope, request.data, c.var.ctx.config.MAX_UNPACKED_BYTES), 201)
