@@ -69,8 +69,8 @@ export const queueBuildup: Rule = (context) => {
 
 /**
  * The grown processes, and in a pair also those that grew less than the gap's share but by 16 MiB
- * while their client says its server is down or its queue holds messages: on a box whose gap
- * has other causes too, a queue is still worth naming.
+ * while their client says its server is down or its queue holds messages (8 MiB for the one that
+ * grew most, its server down): on a box whose gap has other causes too, a queue is still worth naming.
  */
 function queueCandidates(context: RuleContext): ProcessGrowth[] {
   const listed = candidates(context)

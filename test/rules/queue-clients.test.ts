@@ -65,14 +65,14 @@ describe('queue-buildup of a client other than librdkafka', () => {
       dump: true,
     })
     const [f] = queueOf(d)
-    expect(f).toMatchObject({ process: 'node', client: { family: 'redis', client: 'ioredis', bounded: false, serverDown: true } })
+    expect(f).toMatchObject({ process: 'index.js', client: { family: 'redis', client: 'ioredis', bounded: false, serverDown: true } })
     expect(f!.client!.limits[0]).toMatchObject({ key: 'offline queue', value: null, source: 'default' })
     expect(f!.client!.limits[1]).toMatchObject({ key: 'maxRetriesPerRequest', value: 20, source: 'default' })
     expect(f!.evidence.find((e) => e.file === 'logs/srv/order-events/app.log')).toMatchObject({ line: 2 })
     expect(f!.configLines).toEqual(['new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 3 })'])
     expect(f!.detail).toMatch(/Nothing in effect bounds the queue/)
     expect(d.summary).toMatch(
-      /node: its ioredis queue is building up while its server is unreachable \([^)]*no limit\); set new Redis\(\{ enableOfflineQueue: false/,
+      /index\.js: its ioredis queue is building up while its server is unreachable \([^)]*no limit\); set new Redis\(\{ enableOfflineQueue: false/,
     )
     expect(d.findings.some((x) => x.process === 'steady')).toBe(false)
   })
