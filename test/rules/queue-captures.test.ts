@@ -146,6 +146,8 @@ describe('amqp-node: amqplib publishing past false while RabbitMQ blocks publish
     })
     expect(f!.client!.limits).toEqual([{ key: 'channel write buffer', value: null, unit: 'messages', source: 'default', atLimit: 'block' }])
     expect(f!.client!.seenIn).toContain('stats/opt/qcap/amqp-node/invoice-pub-stats.json')
+    // PSS is compared, and cited where it was read.
+    expect(f!.evidence[0]).toMatchObject({ bundle: 'suspect', file: 'proc/256/smaps_rollup', excerpt: 'Pss: 36453 kB' })
     expect(
       f!.evidence.some((e) => e.file === 'logs/opt/qcap/amqp-node/invoice-pub.log' && /connection blocked by the broker/.test(e.excerpt)),
     ).toBe(true)
