@@ -93,5 +93,6 @@ export const smapsRollupSource = defineSource({
   parse: parseSmapsRollup,
   schema: SmapsRollup,
   field: 'rollups',
+  // Lines kept: evidence cites the very line each figure was read from.
   keep: (data, file) => ({ fields: capRecord(data.fields), lines: capRecord(data.lines ?? {}), file, pid: pidFromPath(file) }),
 })

@@ -16,8 +16,10 @@ export const AMQPLIB: ClientSpec = {
   id: 'amqplib',
   family: 'amqp',
   name: 'amqplib (Node)',
-  seen: { text: /node_modules\/amqplib\// },
-  down: /connect ECONNREFUSED \S+:5672|Connection closed: \d{3}|Socket closed abruptly|connection\.blocked|Connection blocked/,
+  // A module path, or an application's statistics naming the client (as ioredis's).
+  seen: { text: /node_modules\/amqplib\/|"client":\s*"amqplib"/ },
+  // A blocked connection (memory or disk alarm) is logged by the program in its own case.
+  down: /connect ECONNREFUSED \S+:5672|Connection closed: \d{3}|Socket closed abruptly|connection\.blocked|[Cc]onnection blocked/,
   limits: [{ key: 'channel write buffer', unit: 'messages', default: null, zeroIsUnbounded: true, atLimit: 'block' }],
   fix: () => [
     "if (!channel.publish(exchange, key, body)) await once(channel, 'drain')",

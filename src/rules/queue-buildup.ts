@@ -15,6 +15,9 @@ import { capacity, DEFAULT_OVERHEAD_BYTES, fillRate, type Limits, limitsOf, meas
 
 const QUEUED_BYTES = 16 * 1024 * 1024 // statistics showing less than this queued are no buildup
 const BIG_ENOUGH_KIB = 16 * 1024 // the growth worth a finding (context.ts grewMuch)
+// Half that for the process that grew most, its client saying its server is down: the same
+// program against its own baseline, with a cause in sight, is no noise between machines.
+const DOWN_AND_GREW_MOST_KIB = 8 * 1024
 const RECORD_SHARE = 0.3 // a dump this full of records is a buffer of messages
 const NO_LIBRARY_CAP = 0.5
 
@@ -66,15 +69,18 @@ export const queueBuildup: Rule = (context) => {
 
 /**
  * The grown processes, and in a pair also those that grew less than the gap's share but by 16 MiB
- * while their client says its server is down or its queue holds messages: on a box whose gap
- * has other causes too, a queue is still worth naming.
+ * while their client says its server is down or its queue holds messages (8 MiB for the one that
+ * grew most, its server down): on a box whose gap has other causes too, a queue is still worth naming.
  */
 function queueCandidates(context: RuleContext): ProcessGrowth[] {
   const listed = candidates(context)
   if (!context.baseline) return listed
+  const most = Math.max(0, ...context.processes.map((p) => p.deltaKib))
   const more = context.processes.filter((p) => {
-    if (listed.includes(p) || p.presence !== 'both' || p.deltaKib < BIG_ENOUGH_KIB) return false
-    return clientsOf(context.suspect, 'suspect', p.name).clients.some((c) => c.down.length > 0 || c.stats.length > 0)
+    if (listed.includes(p) || p.presence !== 'both' || p.deltaKib < DOWN_AND_GREW_MOST_KIB) return false
+    const clients = clientsOf(context.suspect, 'suspect', p.name).clients
+    if (p.deltaKib < BIG_ENOUGH_KIB) return p.deltaKib === most && clients.some((c) => c.down.length > 0)
+    return clients.some((c) => c.down.length > 0 || c.stats.length > 0)
   })
   return [...listed, ...more]
 }

@@ -19,10 +19,12 @@ async function pair(folder: string): Promise<{ d: Diagnosis; suspect: ParsedBund
 /** The program name memgap gives the process whose command line holds `marker`. */
 const programOf = (bundle: ParsedBundle, marker: string) => bundle.processes.find((p) => p.args?.includes(marker))!.name
 
+/** steady.py holds 40 MiB on both sides: named by its script, told apart from any client, never blamed. */
 function steadyIsNotBlamed(d: Diagnosis, suspect: ParsedBundle, client: string) {
   const steady = programOf(suspect, 'steady.py')
-  // steady.py shares its interpreter's name with a Python client until programs are told apart by script.
-  if (steady !== client) expect(d.findings.filter((f) => f.process === steady)).toEqual([])
+  expect(steady).toBe('steady.py')
+  expect(steady).not.toBe(client)
+  expect(d.findings.filter((f) => f.process === steady)).toEqual([])
 }
 
 describe("rsyslog-c: rsyslog's omfwd action queue while the TCP collector is down", async () => {
@@ -122,12 +124,59 @@ describe('redis-node: ioredis offline queue while Redis is down', async () => {
   })
 })
 
+describe('amqp-node: amqplib publishing past false while RabbitMQ blocks publishers (memory alarm)', async () => {
+  const { d, suspect } = await pair('amqp-node')
+  const queues = d.findings.filter((f) => f.kind === 'queue-buildup')
+
+  it("finds amqplib's unbounded channel buffer in the publisher, the blocked connection from its log", () => {
+    expect(queues).toHaveLength(1)
+    const [f] = queues
+    const client = programOf(suspect, 'invoice-pub.js')
+    expect(f!.process).toBe(client)
+    // Its statistics count sends and false returns, not what is queued: no fill is claimed.
+    expect(f!.client).toMatchObject({
+      family: 'amqp',
+      client: 'amqplib (Node)',
+      bounded: false,
+      boundKib: null,
+      queuedMessages: null,
+      fill: null,
+      fillSource: null,
+      serverDown: true,
+    })
+    expect(f!.client!.limits).toEqual([{ key: 'channel write buffer', value: null, unit: 'messages', source: 'default', atLimit: 'block' }])
+    expect(f!.client!.seenIn).toContain('stats/opt/qcap/amqp-node/invoice-pub-stats.json')
+    // PSS is compared, and cited where it was read.
+    expect(f!.evidence[0]).toMatchObject({ bundle: 'suspect', file: 'proc/256/smaps_rollup', excerpt: 'Pss: 36453 kB' })
+    expect(
+      f!.evidence.some((e) => e.file === 'logs/opt/qcap/amqp-node/invoice-pub.log' && /connection blocked by the broker/.test(e.excerpt)),
+    ).toBe(true)
+    expect(f!.detail).toMatch(/channel write buffer=none \(default, no limit\)\. Nothing in effect bounds the queue/)
+    expect(f!.configLines).toEqual([
+      "if (!channel.publish(exchange, key, body)) await once(channel, 'drain')",
+      'const channel = await connection.createConfirmChannel()',
+    ])
+    expect(d.summary).toMatch(/invoice-pub\.js: its amqplib \(Node\) queue is building up [^.]*\(no limit\); set if \(!channel\.publish/)
+    steadyIsNotBlamed(d, suspect, client)
+  })
+
+  it('does not blame the broker, which holds less on the suspect side', () => {
+    expect(d.findings.filter((f) => f.process === programOf(suspect, 'rabbit boot'))).toEqual([])
+  })
+
+  it('the healthy side alone has no queue', async () => {
+    const alone = diagnoseParsed(null, await parsedFixture('queues/amqp-node/baseline.tar.gz'))
+    expect(alone.findings.filter((f) => f.kind === 'queue-buildup')).toEqual([])
+  })
+})
+
 describe('nats-node: nats.js drops what is published while it reconnects (measured: no queue)', async () => {
   const { d, suspect } = await pair('nats-node')
 
   it('has no queue finding and blames no process: the publisher did not grow', () => {
     expect(d.findings.filter((f) => f.kind === 'queue-buildup')).toEqual([])
     expect(d.findings.filter((f) => f.process === programOf(suspect, 'telemetry-pub.js'))).toEqual([])
+    steadyIsNotBlamed(d, suspect, programOf(suspect, 'telemetry-pub.js'))
   })
 })
 
@@ -137,6 +186,7 @@ describe('control-rsyslog-bounded: rsyslog full at 2000 messages and dropping, n
   it('calls nothing a queue, and does not blame rsyslogd, whose queue holds 2000 messages and drops the rest', () => {
     expect(d.findings.filter((f) => f.kind === 'queue-buildup')).toEqual([])
     expect(d.findings.filter((f) => f.process === programOf(suspect, 'rsyslogd'))).toEqual([])
+    steadyIsNotBlamed(d, suspect, programOf(suspect, 'rsyslogd'))
   })
 })
 
@@ -165,5 +215,6 @@ describe('control-redis-cache: ioredis connected, its queue empty, while its pro
     const client = programOf(suspect, 'order-events.js')
     expect(d.processes.find((p) => p.name === client)!.deltaKib).toBeGreaterThan(16 * 1024)
     expect(d.findings.filter((f) => f.kind === 'queue-buildup')).toEqual([])
+    steadyIsNotBlamed(d, suspect, client)
   })
 })
