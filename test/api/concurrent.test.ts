@@ -36,8 +36,11 @@ describe('concurrent uploads of the same bytes', () => {
     expect(statuses, results.find((r) => r.status >= 300)?.text).toEqual([...Array(AT_ONCE - 1).fill(200), 201])
     for (const r of results) expect(JSON.parse(r.text).id).toBe(sha256(bytes))
     const raw = (await own.files()).filter((f) => f.includes('/raw/') && f.endsWith('._S3rver_object'))
-    const records = (await own.files()).filter((f) => f.includes(sha256(bytes)) && f.endsWith('._S3rver_object'))
+    const records = (await own.files()).filter((f) => f.includes(`/bundles/${sha256(bytes)}/`) && f.endsWith('._S3rver_object'))
     expect(records).toHaveLength(1) // parsed.json
+    // Listed once, whoever won (index entries are objects of their own, named by the hash).
+    const listed = (await (await fetch(`${own.server.url}/v1/bundles`)).json()) as { items: { id: string }[] }
+    expect(listed.items.filter((b) => b.id === sha256(bytes))).toHaveLength(1)
     expect(raw.length).toBe(new Set(raw).size)
     const res = await fetch(`${own.server.url}/v1/bundles/${sha256(bytes)}/raw`)
     expect(sha256(new Uint8Array(await res.arrayBuffer()))).toBe(sha256(bytes))

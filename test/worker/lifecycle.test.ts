@@ -20,6 +20,7 @@ describe('find, delete and retention in workerd (wrangler dev)', () => {
       ...workerVars(made.bucket),
       RETENTION_DAYS: '30',
       REPORT_LINK_SECRET: 'worker-link-secret-0123456',
+      PUBLIC_BASE_URL: 'https://memgap.example', // a signing Worker needs it (links never come from Host)
     }
     worker = await startWranglerDev(vars, undefined, true)
   }, 120_000)
