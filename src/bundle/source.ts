@@ -43,6 +43,14 @@ export function capRecord<V>(record: Record<string, V>, max = MAX_FIELDS_KEPT): 
   return keys.length <= max ? record : Object.fromEntries(keys.slice(0, max).map((key) => [key, record[key]!]))
 }
 
+/** One row per mapped file (the first mapping of each): the analysis reads which files a process maps. */
+export function mappedFiles<T extends { path: string | null }>(rows: T[]): T[] {
+  return firstOfEach(
+    rows.filter((r) => r.path),
+    (r) => r.path!,
+  )
+}
+
 /** The first row of each distinct `key`, at most `max` of them: a mapped file instead of its every mapping. */
 export function firstOfEach<T>(rows: T[], key: (row: T) => string, max = MAX_ROWS_KEPT): T[] {
   const seen = new Set<string>()

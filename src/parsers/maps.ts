@@ -15,7 +15,7 @@ import type { MapsRow } from '../../schemas/sources.ts'
 import { Maps } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { pidFromPath } from '../bundle/hints.ts'
-import { defineSource, firstOfEach } from '../bundle/source.ts'
+import { defineSource, mappedFiles } from '../bundle/source.ts'
 import { excerpt, isPromptLine, readInt, splitLines, warningList } from './common.ts'
 
 const LINE =
@@ -84,9 +84,6 @@ export const mapsSource = defineSource({
   keep: (data, file) => ({
     file,
     pid: pidFromPath(file),
-    rows: firstOfEach(
-      data.rows.filter((r) => r.path),
-      (r) => r.path,
-    ),
+    rows: mappedFiles(data.rows),
   }),
 })

@@ -22,7 +22,7 @@ import type { SmapsRow } from '../../schemas/sources.ts'
 import { Smaps } from '../../schemas/sources.ts'
 import type { Warning } from '../../schemas/warning.ts'
 import { pidFromPath } from '../bundle/hints.ts'
-import { defineSource, firstOfEach } from '../bundle/source.ts'
+import { defineSource, mappedFiles } from '../bundle/source.ts'
 import { excerpt, isPromptLine, readKib, splitField, splitLines, warningList } from './common.ts'
 import { readMapsLine } from './maps.ts'
 
@@ -128,9 +128,6 @@ export const smapsSource = defineSource({
   keep: (data, file) => ({
     file,
     pid: pidFromPath(file),
-    rows: firstOfEach(
-      data.rows.filter((r) => r.path),
-      (r) => r.path,
-    ).map((r) => ({ ...r, fields: {}, vmFlags: null })),
+    rows: mappedFiles(data.rows).map((r) => ({ ...r, fields: {}, vmFlags: null })),
   }),
 })
